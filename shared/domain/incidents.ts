@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { IdSchema, LngLatSchema, RoleSchema, TimestampSchema } from './common.js';
+
+/** The taxonomy of DOMAIN.md; dispute is the largest category. */
+export const CATEGORIES = [
+  'dispute',
+  'public-order',
+  'safety-hazard',
+  'city-management',
+  'citizen-request',
+  'video-alarm',
+  'emergency',
+] as const;
+export const CategorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof CategorySchema>;
+
+/** Four levels, least to most severe (一般, 较大, 重大, 特别重大). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const SOURCES = [
+  'grid-worker',
+  'hotline',
+  'video-analytics',
+  'patrol',
+  'online-petition',
+] as const;
+export const SourceSchema = z.enum(SOURCES);
+export type Source = z.infer<typeof SourceSchema>;
+
+/** 上报 受理 派遣 处置 核查 结案 回访, plus 不予受理. */
+export const INCIDENT_STATES = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'handling',
+  'verifying',
+  'closed',
+  'evaluated',
+  'rejected',
+] as const;
+export const IncidentStateSchema = z.enum(INCIDENT_STATES);
+export type IncidentState = z.infer<typeof IncidentStateSchema>;
+
+export const ACTIONS = [
+  'accept',
+  'reject',
+  'dispatch',
+  'whistle',
+  'respond',
+  'report',
+  'return',
+  'extend',
+  'close',
+  'reopen',
+  'evaluate',
+  'note',
+  'assign',
+] as const;
+export const ActionNameSchema = z.enum(ACTIONS);
+export type ActionName = z.infer<typeof ActionNameSchema>;
+
+/** Each step of the loop that runs against a clock (限时办结). */
+export const DEADLINE_STEPS = [
+  'accept',
+  'dispatch',
+  'respond',
+  'handle',
+  'verify',
+  'evaluate',
+] as const;
+export const DeadlineStepSchema = z.enum(DEADLINE_STEPS);
+export type DeadlineStep = z.infer<typeof DeadlineStepSchema>;
+
+export const DeadlineSchema = z.object({
+  step: DeadlineStepSchema,
+  dueAt: TimestampSchema,
+  /** How many times it was extended (延期). */
+  extensions: z.number().int().nonnegative(),
+});
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+/** One department's part in a dispatch; a whistle (吹哨) has several, each must respond. */
+export const AssignmentSchema = z.object({
+  departmentId: IdSchema,
+  /** 签收/报到: when the department took it on; null until then. */
+  respondedAt: TimestampSchema.nullable(),
+  /** When the department reported its result; null until then. */
+  reportedAt: TimestampSchema.nullable(),
+});
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+export const ActorSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  role: RoleSchema,
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const TimelineEntrySchema = z.object({
+  at: TimestampSchema,
+  action: z.union([ActionNameSchema, z.literal('created'), z.literal('report-attached')]),
+  actor: ActorSchema,
+  from: IncidentStateSchema.nullable(),
+  to: IncidentStateSchema,
+  comment: z.string().optional(),
+  /** Action details worth showing later: departments, rating, new deadline, report id. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const IncidentSchema = z.object({
+  id: IdSchema,
+  /** Bumped by every change; actions name the version they saw (optimistic concurrency). */
+  version: z.number().int().positive(),
+  title: z.string().min(1).max(200),
+  description: z.string().max(4000),
+  category: CategorySchema,
+  severity: SeveritySchema,
+  /** 群体性事件风险: could turn into a group incident. */
+  groupRisk: z.boolean(),
+  source: SourceSchema,
+  location: LngLatSchema,
+  gridId: IdSchema,
+  communityId: IdSchema,
+  streetId: IdSchema,
+  districtId: IdSchema,
+  cameraId: IdSchema.nullable(),
+  state: IncidentStateSchema,
+  assignments: z.array(AssignmentSchema),
+  /** The grid worker it is assigned to, if any. */
+  gridWorkerId: IdSchema.nullable(),
+  deadline: DeadlineSchema.nullable(),
+  reportedAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  closedAt: TimestampSchema.nullable(),
+  rating: z.number().int().min(1).max(5).nullable(),
+  reportCount: z.number().int().positive(),
+  timeline: z.array(TimelineEntrySchema),
+});
+export type Incident = z.infer<typeof IncidentSchema>;

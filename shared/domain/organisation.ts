@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { IdSchema, LngLatSchema } from './common.js';
+
+export const DEPARTMENT_KINDS = [
+  'public-security',
+  'city-management',
+  'emergency-management',
+  'housing',
+  'health',
+  'market-regulation',
+  'mediation',
+  'civil-affairs',
+  'transport',
+  'environment',
+  'fire',
+  'education',
+  'water',
+  'letters-visits',
+  'street-office',
+] as const;
+export const DepartmentKindSchema = z.enum(DEPARTMENT_KINDS);
+export type DepartmentKind = z.infer<typeof DepartmentKindSchema>;
+
+/** 处置部门: who an incident is dispatched to. */
+export const DepartmentSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  kind: DepartmentKindSchema,
+  /** Street offices serve one street; city departments serve everywhere. */
+  streetId: IdSchema.optional(),
+  phone: z.string().min(5),
+});
+export type Department = z.infer<typeof DepartmentSchema>;
+
+export const PATROL_KINDS = ['police', 'special-police', 'city-management', 'volunteer'] as const;
+export const PatrolKindSchema = z.enum(PATROL_KINDS);
+export type PatrolKind = z.infer<typeof PatrolKindSchema>;
+
+export const PATROL_STATUSES = ['patrolling', 'responding', 'resting'] as const;
+export const PatrolStatusSchema = z.enum(PATROL_STATUSES);
+export type PatrolStatus = z.infer<typeof PatrolStatusSchema>;
+
+/** 巡逻队: a patrol unit with a live position. */
+export const PatrolSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  kind: PatrolKindSchema,
+  members: z.number().int().positive(),
+  /** The street (or district) whose beat it walks. */
+  regionId: IdSchema,
+  position: LngLatSchema,
+  heading: z.number().min(0).lt(360),
+  status: PatrolStatusSchema,
+  /** Its beat along the road network, a closed loop the simulator moves it along. */
+  route: z.array(LngLatSchema).min(2),
+});
+export type Patrol = z.infer<typeof PatrolSchema>;

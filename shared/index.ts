@@ -1,0 +1,16 @@
+// The contract between server and web: domain types and schemas, the incident workflow,
+// geometry. No I/O and no framework here.
+export * from './domain/common.js';
+export * from './domain/regions.js';
+export * from './domain/cameras.js';
+export * from './domain/organisation.js';
+export * from './domain/incidents.js';
+export * from './domain/reports.js';
+export * from './workflow/rules.js';
+export * from './workflow/deadlines.js';
+export * from './workflow/actions.js';
+export * from './workflow/apply.js';
+export * from './geo/distance.js';
+export * from './geo/polygon.js';
+export * from './geo/area-index.js';
+export * from './geo/camera-view.js';

@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  INCIDENT_STATES,
+  type ActionName,
+  type Incident,
+  type IncidentState,
+} from '../domain/incidents.js';
+import { ROLES, type Role } from '../domain/common.js';
+import type { ActionRequest } from './actions.js';
+import { applyAction, isOverdue } from './apply.js';
+import { availableActions } from './rules.js';
+import { defaultLimits } from './deadlines.js';
+
+/**
+ * The loop as DOMAIN.md describes it, written out independently of the rules table:
+ * action -> [states it applies to, state it leads to ('same' = unchanged), roles allowed].
+ */
+const SPEC: Record<ActionName, [IncidentState[], IncidentState | 'same', Role[]]> = {
+  accept: [['reported'], 'accepted', ['duty']],
+  reject: [['reported'], 'rejected', ['duty']],
+  dispatch: [['accepted'], 'dispatched', ['duty']],
+  whistle: [['accepted'], 'dispatched', ['duty']],
+  respond: [['dispatched'], 'handling', ['duty', 'department']],
+  report: [['handling'], 'verifying', ['duty', 'department']],
+  return: [['dispatched', 'handling'], 'accepted', ['duty', 'department']],
+  extend: [['dispatched', 'handling', 'verifying'], 'same', ['duty']],
+  close: [['verifying'], 'closed', ['duty']],
+  reopen: [['verifying', 'closed', 'evaluated'], 'handling', ['duty']],
+  evaluate: [['closed'], 'evaluated', ['duty']],
+  note: [[...INCIDENT_STATES], 'same', ['duty', 'department']],
+  assign: [['reported', 'accepted', 'dispatched', 'handling', 'verifying'], 'same', ['duty']],
+};
+
+const NOW = new Date('2026-11-22T08:00:00.000Z');
+const LATER = '2026-11-30T08:00:00.000Z';
+
+function incidentIn(state: IncidentState, over: Partial<Incident> = {}): Incident {
+  return {
+    id: 'inc-1',
+    version: 3,
+    title: '邻里噪音纠纷',
+    description: '',
+    category: 'dispute',
+    severity: 'medium',
+    groupRisk: false,
+    source: 'grid-worker',
+    location: [113.0, 23.0],
+    gridId: 'g1',
+    communityId: 'c1',
+    streetId: 's1',
+    districtId: 'd1',
+    cameraId: null,
+    state,
+    assignments: ['dispatched', 'handling', 'verifying', 'closed', 'evaluated'].includes(state)
+      ? [
+          {
+            departmentId: 'mediation',
+            respondedAt: state === 'dispatched' ? null : NOW.toISOString(),
+            reportedAt: null,
+          },
+        ]
+      : [],
+    gridWorkerId: null,
+    deadline:
+      state === 'evaluated' || state === 'rejected'
+        ? null
+        : { step: 'handle', dueAt: '2026-11-23T08:00:00.000Z', extensions: 0 },
+    reportedAt: '2026-11-22T07:00:00.000Z',
+    updatedAt: '2026-11-22T07:30:00.000Z',
+    closedAt: null,
+    rating: null,
+    reportCount: 1,
+    timeline: [],
+    ...over,
+  };
+}
+
+/** A well-formed request for each action, so only role and state decide. */
+function requestFor(action: ActionName, version = 3): ActionRequest {
+  const comment = '现场核实';
+  switch (action) {
+    case 'dispatch':
+      return { action, version, departmentId: 'mediation' };
+    case 'whistle':
+      return { action, version, departmentIds: ['mediation', 'police'] };
+    case 'respond':
+    case 'report':
+      return { action, version, departmentId: 'mediation', comment };
+    case 'extend':
+      return { action, version, dueAt: LATER, comment };
+    case 'evaluate':
+      return { action, version, rating: 5 };
+    case 'assign':
+      return { action, version, gridWorkerId: 'w1' };
+    default:
+      return { action, version, comment };
+  }
+}
+
+const duty = { id: 'u1', name: '值班员', role: 'duty' } as const;
+
+describe('incident state machine: every action x state x role', () => {
+  for (const action of ACTIONS) {
+    const [from, to, roles] = SPEC[action];
+    for (const state of INCIDENT_STATES) {
+      for (const role of ROLES) {
+        const legal = from.includes(state) && roles.includes(role);
+        it(`${role} ${legal ? 'may' : 'may not'} ${action} when ${state}`, () => {
+          const result = applyAction(
+            incidentIn(state),
+            requestFor(action),
+            { id: 'a', name: 'a', role },
+            NOW,
+          );
+          expect(result.ok).toBe(legal);
+          if (result.ok) {
+            expect(result.incident.state).toBe(to === 'same' ? state : to);
+            expect(result.incident.version).toBe(4);
+            expect(result.entry).toMatchObject({ action, from: state, actor: { role } });
+            expect(result.incident.timeline.at(-1)).toEqual(result.entry);
+          } else {
+            // A role that may never take the action is told so before its state is looked at.
+            expect(result.code).toBe(roles.includes(role) ? 'illegal' : 'forbidden');
+          }
+        });
+      }
+    }
+  }
+
+  it('offers each role exactly the legal actions for a state', () => {
+    for (const state of INCIDENT_STATES) {
+      for (const role of ROLES) {
+        const expected = ACTIONS.filter(
+          (a) => SPEC[a][0].includes(state) && SPEC[a][2].includes(role),
+        );
+        expect(availableActions(state, role).sort()).toEqual([...expected].sort());
+      }
+    }
+  });
+
+  it('gives the leader and the operator no incident action at all', () => {
+    for (const state of INCIDENT_STATES) {
+      expect(availableActions(state, 'leader')).toEqual([]);
+      expect(availableActions(state, 'operator')).toEqual([]);
+    }
+  });
+});
+
+describe('incident workflow rules', () => {
+  it('refuses an action against a stale version', () => {
+    const result = applyAction(incidentIn('reported'), requestFor('accept', 2), duty, NOW);
+    expect(result).toMatchObject({ ok: false, code: 'stale' });
+  });
+
+  it('starts the deadline each transition declares, from the category limits', () => {
+    const accepted = applyAction(incidentIn('reported'), requestFor('accept'), duty, NOW);
+    expect(accepted.ok && accepted.incident.deadline).toEqual({
+      step: 'dispatch',
+      dueAt: new Date(NOW.getTime() + defaultLimits('dispute', 'dispatch')).toISOString(),
+      extensions: 0,
+    });
+    const closed = applyAction(incidentIn('verifying'), requestFor('close'), duty, NOW);
+    expect(closed.ok && closed.incident.deadline?.step).toBe('evaluate');
+    expect(closed.ok && closed.incident.closedAt).toBe(NOW.toISOString());
+    const evaluated = applyAction(incidentIn('closed'), requestFor('evaluate'), duty, NOW);
+    expect(evaluated.ok && evaluated.incident.deadline).toBeNull();
+  });
+
+  it('uses a tighter clock for emergencies than for disputes', () => {
+    expect(defaultLimits('emergency', 'accept')).toBeLessThan(defaultLimits('dispute', 'accept'));
+    expect(defaultLimits('dispute', 'handle')).toBeGreaterThan(
+      defaultLimits('safety-hazard', 'handle'),
+    );
+  });
+
+  it('moves a whistle on only when every summoned department has responded and reported', () => {
+    let incident = incidentIn('accepted');
+    const step = (request: ActionRequest, role: 'duty' | 'department' = 'department') => {
+      const r = applyAction(
+        incident,
+        { ...request, version: incident.version },
+        { id: 'x', name: 'x', role },
+        NOW,
+      );
+      if (!r.ok) throw new Error(r.message);
+      incident = r.incident;
+    };
+    step(
+      { action: 'whistle', version: 0, departmentIds: ['police', 'housing', 'mediation'] },
+      'duty',
+    );
+    expect(incident.state).toBe('dispatched');
+    expect(incident.deadline?.step).toBe('respond');
+    step({ action: 'respond', version: 0, departmentId: 'police' });
+    step({ action: 'respond', version: 0, departmentId: 'housing' });
+    expect(incident.state).toBe('dispatched');
+    step({ action: 'respond', version: 0, departmentId: 'mediation' });
+    expect(incident.state).toBe('handling');
+    expect(incident.deadline?.step).toBe('handle');
+    step({ action: 'report', version: 0, departmentId: 'police', comment: '已到场' });
+    expect(incident.state).toBe('handling');
+    step({ action: 'report', version: 0, departmentId: 'housing', comment: '已整改' });
+    step({ action: 'report', version: 0, departmentId: 'mediation', comment: '已调解' });
+    expect(incident.state).toBe('verifying');
+    expect(incident.timeline.map((e) => e.action)).toEqual([
+      'whistle',
+      'respond',
+      'respond',
+      'respond',
+      'report',
+      'report',
+      'report',
+    ]);
+  });
+
+  it('refuses a department that is not assigned or that responds twice', () => {
+    const dispatched = incidentIn('dispatched');
+    const stranger = applyAction(
+      dispatched,
+      { action: 'respond', version: 3, departmentId: 'housing' },
+      duty,
+      NOW,
+    );
+    expect(stranger).toMatchObject({ ok: false, code: 'invalid' });
+    const once = applyAction(
+      dispatched,
+      { action: 'respond', version: 3, departmentId: 'mediation' },
+      duty,
+      NOW,
+    );
+    if (!once.ok) throw new Error(once.message);
+    const twice = applyAction(
+      { ...once.incident, state: 'dispatched' },
+      { action: 'respond', version: 4, departmentId: 'mediation' },
+      duty,
+      NOW,
+    );
+    expect(twice).toMatchObject({ ok: false, code: 'illegal' });
+  });
+
+  it('requires a reason to reject, return, extend, reopen or note', () => {
+    for (const [action, state] of [
+      ['reject', 'reported'],
+      ['return', 'handling'],
+      ['extend', 'handling'],
+      ['reopen', 'closed'],
+      ['note', 'accepted'],
+    ] as const) {
+      const request = { ...requestFor(action), comment: '  ' } as ActionRequest;
+      expect(applyAction(incidentIn(state), request, duty, NOW)).toMatchObject({
+        ok: false,
+        code: 'invalid',
+      });
+    }
+  });
+
+  it('extends only to a later deadline and counts extensions', () => {
+    const earlier = applyAction(
+      incidentIn('handling'),
+      { action: 'extend', version: 3, dueAt: '2026-11-22T09:00:00.000Z', comment: '需协调' },
+      duty,
+      NOW,
+    );
+    expect(earlier).toMatchObject({ ok: false, code: 'invalid' });
+    const later = applyAction(incidentIn('handling'), requestFor('extend'), duty, NOW);
+    expect(later.ok && later.incident.deadline).toEqual({
+      step: 'handle',
+      dueAt: LATER,
+      extensions: 1,
+    });
+  });
+
+  it('sends a returned incident back for dispatch with no department on it', () => {
+    const r = applyAction(
+      incidentIn('handling'),
+      requestFor('return'),
+      { id: 'd', name: 'd', role: 'department' },
+      NOW,
+    );
+    expect(r.ok && r.incident).toMatchObject({
+      state: 'accepted',
+      assignments: [],
+      deadline: { step: 'dispatch' },
+    });
+  });
+
+  it('clears the close and the rating when an evaluated incident is reopened', () => {
+    const r = applyAction(
+      incidentIn('evaluated', { rating: 2, closedAt: NOW.toISOString() }),
+      requestFor('reopen'),
+      duty,
+      NOW,
+    );
+    expect(r.ok && r.incident).toMatchObject({ state: 'handling', rating: null, closedAt: null });
+  });
+
+  it('flags an incident overdue once its deadline passes, never a finished one', () => {
+    const handling = incidentIn('handling');
+    expect(isOverdue(handling, new Date('2026-11-23T07:59:59Z'))).toBe(false);
+    expect(isOverdue(handling, new Date('2026-11-23T08:00:00Z'))).toBe(true);
+    expect(isOverdue(incidentIn('evaluated'), new Date('2030-01-01T00:00:00Z'))).toBe(false);
+  });
+});
