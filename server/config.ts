@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { RoleSchema } from '../shared/index.js';
 
 /**
  * Server configuration: an optional JSON file (CONFIG_FILE) overlaid by environment variables,
  * validated once at start so a bad value stops the server with a message naming it.
  */
 export const ConfigSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('0.0.0.0'),
   dataDir: z.string().min(1).default('data'),
   /** Switches on the demo city's simulator, demo accounts and the demo camera origin. */
@@ -16,6 +17,38 @@ export const ConfigSchema = z.object({
   webDir: z.string().min(1).default('dist/web'),
   /** The basemap style the web app loads; a centre may point it at its own tile server. */
   mapStyleUrl: z.string().min(1).default('/basemap/style.json'),
+  /** The centre's offset from UTC, for "today" in KPIs (China: +8 h). */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
+  sessionTtlHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  /** Desk and briefing accounts; passwords as scrypt hashes (see `npm run hash-password`). */
+  users: z
+    .array(
+      z.object({
+        username: z.string().min(1),
+        name: z.string().min(1),
+        role: RoleSchema,
+        passwordHash: z
+          .string()
+          .regex(/^scrypt:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:salt:hash'),
+      }),
+    )
+    .default([]),
+  /** Long-lived tokens for wall displays, so a wall survives restarts without anyone typing. */
+  deviceTokens: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        token: z.string().min(16),
+        role: RoleSchema.default('operator'),
+      }),
+    )
+    .default([]),
+  /** Keys for integrations posting reports (Authorization: Bearer <key>). */
+  ingestKeys: z.array(z.object({ name: z.string().min(1), key: z.string().min(12) })).default([]),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -27,17 +60,25 @@ const ENV_KEYS: Record<string, keyof Config> = {
   DEMO: 'demo',
   WEB_DIR: 'webDir',
   MAP_STYLE_URL: 'mapStyleUrl',
+  UTC_OFFSET_MINUTES: 'utcOffsetMinutes',
+  SESSION_TTL_HOURS: 'sessionTtlHours',
 };
+
+const NUMERIC_KEYS = new Set<keyof Config>(['port', 'utcOffsetMinutes', 'sessionTtlHours']);
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
   const fromEnv: Record<string, unknown> = {};
+  if (env.INGEST_KEY) fromEnv.ingestKeys = [{ name: 'env', key: env.INGEST_KEY }];
+  if (env.WALL_TOKEN)
+    fromEnv.deviceTokens = [{ name: 'env', token: env.WALL_TOKEN, role: 'operator' }];
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    fromEnv[key] = key === 'demo' ? parseBoolean(name, value) : value;
+    fromEnv[key] =
+      key === 'demo' ? parseBoolean(name, value) : NUMERIC_KEYS.has(key) ? Number(value) : value;
   }
   const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {

@@ -1,18 +1,15 @@
-import { createServer } from 'node:http';
 import { loadDemoCity } from '../fixtures/index.js';
+import { withDemoCredentials } from './auth/demo-credentials.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createApp } from './http.js';
+import { startServer } from './server.js';
 
 try {
-  const config = loadConfig();
-  const city = loadDemoCity();
-  const server = createServer(createApp(config, city));
-  server.listen(config.port, config.host, () => {
-    console.log(
-      `city-brain listening on http://localhost:${config.port} (demo ${config.demo ? 'on' : 'off'})`,
-    );
-  });
-  const stop = () => server.close(() => process.exit(0));
+  const config = withDemoCredentials(loadConfig());
+  const server = await startServer(config, loadDemoCity());
+  console.log(
+    `city-brain listening on http://localhost:${config.port} (demo ${config.demo ? 'on' : 'off'})`,
+  );
+  const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {

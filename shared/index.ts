@@ -14,3 +14,4 @@ export * from './geo/distance.js';
 export * from './geo/polygon.js';
 export * from './geo/area-index.js';
 export * from './geo/camera-view.js';
+export * from './realtime/events.js';

@@ -78,6 +78,8 @@ export const DeadlineSchema = z.object({
   dueAt: TimestampSchema,
   /** How many times it was extended (延期). */
   extensions: z.number().int().nonnegative(),
+  /** Whether this deadline's passing was already flagged (超期预警), so it is flagged once. */
+  flagged: z.boolean(),
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
@@ -94,13 +96,15 @@ export type Assignment = z.infer<typeof AssignmentSchema>;
 export const ActorSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
-  role: RoleSchema,
+  /** A user's role, or who else writes to the timeline: integrations and the server's clock. */
+  role: z.union([RoleSchema, z.enum(['integration', 'system'])]),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 
 export const TimelineEntrySchema = z.object({
   at: TimestampSchema,
-  action: z.union([ActionNameSchema, z.literal('created'), z.literal('report-attached')]),
+  /** A workflow action, or what the system itself recorded: intake and passed deadlines. */
+  action: z.union([ActionNameSchema, z.enum(['created', 'report-attached', 'overdue'])]),
   actor: ActorSchema,
   from: IncidentStateSchema.nullable(),
   to: IncidentStateSchema,
@@ -137,6 +141,15 @@ export const IncidentSchema = z.object({
   closedAt: TimestampSchema.nullable(),
   rating: z.number().int().min(1).max(5).nullable(),
   reportCount: z.number().int().positive(),
+  /** Whether any step's deadline passed (counts against the on-time rate). */
+  wasOverdue: z.boolean(),
   timeline: z.array(TimelineEntrySchema),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
+
+/** An incident as screens list it: everything but the timeline, which the detail view loads. */
+export type IncidentSummary = Omit<Incident, 'timeline'> & { lastAction: TimelineEntry | null };
+
+export function summarize({ timeline, ...rest }: Incident): IncidentSummary {
+  return { ...rest, lastAction: timeline.at(-1) ?? null };
+}

@@ -29,7 +29,7 @@ export function applyAction(
   limits: DeadlineLimits = defaultLimits,
 ): ActionResult {
   const rule = TRANSITIONS[request.action];
-  if (!rule.roles.includes(actor.role)) {
+  if (actor.role === 'integration' || actor.role === 'system' || !rule.roles.includes(actor.role)) {
     return fail('forbidden', `role ${actor.role} may not ${request.action} an incident`);
   }
   if (!rule.from.includes(incident.state)) {
@@ -51,6 +51,7 @@ export function applyAction(
     step,
     dueAt: dueAt ?? new Date(now.getTime() + limits(incident.category, step)).toISOString(),
     extensions: 0,
+    flagged: false,
   });
 
   let state: IncidentState = rule.to === 'same' ? incident.state : rule.to;
@@ -126,7 +127,12 @@ export function applyAction(
       if (Date.parse(request.dueAt) <= Date.parse(current.dueAt)) {
         return fail('invalid', 'an extension must move the deadline later');
       }
-      deadline = { ...current, dueAt: request.dueAt, extensions: current.extensions + 1 };
+      deadline = {
+        ...current,
+        dueAt: request.dueAt,
+        extensions: current.extensions + 1,
+        flagged: false,
+      };
       detail.dueAt = request.dueAt;
       break;
     }

@@ -65,12 +65,13 @@ function incidentIn(state: IncidentState, over: Partial<Incident> = {}): Inciden
     deadline:
       state === 'evaluated' || state === 'rejected'
         ? null
-        : { step: 'handle', dueAt: '2026-11-23T08:00:00.000Z', extensions: 0 },
+        : { step: 'handle', dueAt: '2026-11-23T08:00:00.000Z', extensions: 0, flagged: false },
     reportedAt: '2026-11-22T07:00:00.000Z',
     updatedAt: '2026-11-22T07:30:00.000Z',
     closedAt: null,
     rating: null,
     reportCount: 1,
+    wasOverdue: false,
     timeline: [],
     ...over,
   };
@@ -159,6 +160,7 @@ describe('incident workflow rules', () => {
       step: 'dispatch',
       dueAt: new Date(NOW.getTime() + defaultLimits('dispute', 'dispatch')).toISOString(),
       extensions: 0,
+      flagged: false,
     });
     const closed = applyAction(incidentIn('verifying'), requestFor('close'), duty, NOW);
     expect(closed.ok && closed.incident.deadline?.step).toBe('evaluate');
@@ -268,6 +270,7 @@ describe('incident workflow rules', () => {
       step: 'handle',
       dueAt: LATER,
       extensions: 1,
+      flagged: false,
     });
   });
 

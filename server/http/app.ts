@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import compression from 'compression';
+import express, { type Express } from 'express';
+import type { DemoCity } from '../../fixtures/index.js';
+import type { Auth } from '../auth/auth.js';
+import type { Config } from '../config.js';
+import type { IngestService } from '../ingest/service.js';
+import type { Board } from '../live/board.js';
+import type { Clock } from '../live/clock.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+import type { WorkflowService } from '../workflow/service.js';
+import { authRoutes } from './auth-routes.js';
+import { cityRoutes } from './city-routes.js';
+import { incidentRoutes } from './incident-routes.js';
+import { ingestRoutes } from './ingest-routes.js';
+import { errorHandler } from './middleware.js';
+
+const BASEMAP_DIR = new URL('../../fixtures/basemap/', import.meta.url).pathname;
+/** Large enough for a full batch of reports, small enough to refuse abuse. */
+const BODY_LIMIT = '2mb';
+
+export interface AppDeps {
+  config: Config;
+  city: DemoCity;
+  auth: Auth;
+  store: Store;
+  board: Board;
+  ingest: IngestService;
+  workflow: WorkflowService;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+/** Assembles the HTTP side: the API, the metrics, the basemap and the built web app. */
+export function createApp(deps: AppDeps): Express {
+  const { config, city } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(compression());
+  app.use('/api', express.json({ limit: BODY_LIMIT }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', seq: deps.store.lastSeq(), demo: config.demo });
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(deps.metrics.render());
+  });
+  // Public: what the login page and the map need before anyone signs in.
+  app.get('/api/v1/client-config', (_req, res) => {
+    res.json({ mapStyleUrl: config.mapStyleUrl, city: city.city, demo: config.demo });
+  });
+  app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));
+
+  app.use('/api/v1/auth', authRoutes(deps.auth));
+  app.use('/api/v1', ingestRoutes(deps.auth, deps.ingest, deps.metrics));
+  app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
+  app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
+  });
+
+  app.use('/basemap', express.static(BASEMAP_DIR, { maxAge: '1h', fallthrough: false }));
+
+  if (existsSync(config.webDir)) {
+    app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
+    // The web app routes on the client (/wall, /desk, /brief, /login): other GETs get the shell.
+    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics).*/, (_req, res) => {
+      res.sendFile(join(config.webDir, 'index.html'), { maxAge: 0 });
+    });
+  }
+
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { DemoCity } from '../../fixtures/index.js';
+import type { Auth } from '../auth/auth.js';
+import type { Board } from '../live/board.js';
+import { requireUser } from './middleware.js';
+
+/** The city's reference data: regions, cameras (with live status), departments, grid workers. */
+export function cityRoutes(auth: Auth, city: DemoCity, board: Board): Router {
+  const router = Router();
+  router.use(requireUser(auth));
+  router.get('/regions', (_req, res) => void res.json(city.regions));
+  router.get(
+    '/cameras',
+    (_req, res) =>
+      void res.json(
+        city.cameras.map((c) => ({ ...c, status: board.cameras.get(c.id) ?? c.status })),
+      ),
+  );
+  router.get('/departments', (_req, res) => void res.json(city.departments));
+  router.get('/grid-workers', (_req, res) => void res.json(city.gridWorkers));
+  router.get('/patrols', (_req, res) => void res.json(city.patrols));
+  return router;
+}

@@ -1,0 +1,86 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  ActionRequestSchema,
+  CategorySchema,
+  IdSchema,
+  IncidentStateSchema,
+  summarize,
+} from '../../shared/index.js';
+import type { Auth } from '../auth/auth.js';
+import { HttpError } from '../http-error.js';
+import type { Clock } from '../live/clock.js';
+import type { Store } from '../store/store.js';
+import type { WorkflowService } from '../workflow/service.js';
+import { actorOf, handle, parse, requireUser } from './middleware.js';
+
+const csv = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(item))
+    .optional();
+
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s).toISOString())
+  .optional();
+
+const ListQuerySchema = z.object({
+  state: csv(IncidentStateSchema),
+  category: csv(CategorySchema),
+  region: IdSchema.optional(),
+  from: instant,
+  to: instant,
+  overdue: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export function incidentRoutes(
+  auth: Auth,
+  store: Store,
+  workflow: WorkflowService,
+  clock: Clock,
+): Router {
+  const router = Router();
+  router.use(requireUser(auth));
+
+  router.get(
+    '/',
+    handle(async (req, res) => {
+      const q = parse(ListQuerySchema, req.query);
+      const { total, incidents } = await store.queryIncidents({
+        states: q.state,
+        categories: q.category,
+        regionId: q.region,
+        from: q.from,
+        to: q.to,
+        dueBefore: q.overdue === 'true' ? clock().toISOString() : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      res.json({ total, limit: q.limit, offset: q.offset, incidents: incidents.map(summarize) });
+    }),
+  );
+
+  router.get(
+    '/:id',
+    handle(async (req, res) => {
+      const id = String(req.params.id);
+      const incident = await store.getIncident(id);
+      if (!incident) throw new HttpError(404, `no incident ${id}`);
+      res.json({ incident, reports: await store.reportsOf(id) });
+    }),
+  );
+
+  router.post(
+    '/:id/actions',
+    handle(async (req, res) => {
+      const request = parse(ActionRequestSchema, req.body);
+      const incident = await workflow.act(String(req.params.id), request, actorOf(req));
+      res.json({ incident });
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,231 @@
+import {
+  AreaIndex,
+  defaultLimits,
+  SEVERITIES,
+  summarize,
+  type Actor,
+  type DeadlineLimits,
+  type Incident,
+  type Region,
+  type RegionFeature,
+  type ReportInputParsed,
+  type Severity,
+} from '../../shared/index.js';
+import type { DemoCity } from '../../fixtures/index.js';
+import { HttpError } from '../http-error.js';
+import type { DeltaBus, WriteQueue } from '../live/bus.js';
+import type { Clock } from '../live/clock.js';
+import type { CentreDay } from '../live/day.js';
+import type { Change, DeltaDraft, Store } from '../store/store.js';
+import { DEFAULT_SEVERITY } from './attach-rule.js';
+import { NearbyIncidents } from './nearby.js';
+
+export type IntakeResult = 'created' | 'attached' | 'duplicate';
+
+export interface IntakeOutcome {
+  result: IntakeResult;
+  reportId: string;
+  incidentId: string;
+}
+
+/**
+ * Intake (上报): turns integration reports into incidents. Idempotent on (source, externalId);
+ * a report near an open incident of its category joins it. A batch lands whole or not at all.
+ */
+export class IngestService {
+  private readonly grids: AreaIndex<RegionFeature>;
+  private readonly regions: Map<string, Region>;
+  private readonly cameras: Set<string>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: DeltaBus,
+    private readonly queue: WriteQueue,
+    private readonly nearby: NearbyIncidents,
+    city: Pick<DemoCity, 'regions' | 'cameras'>,
+    private readonly clock: Clock,
+    private readonly day: CentreDay,
+    private readonly limits: DeadlineLimits = defaultLimits,
+  ) {
+    this.grids = new AreaIndex(
+      city.regions.features.filter((f) => f.properties.level === 'grid'),
+      (f) => f.geometry,
+    );
+    this.regions = new Map(city.regions.features.map((f) => [f.properties.id, f.properties]));
+    this.cameras = new Set(city.cameras.map((c) => c.id));
+  }
+
+  /** Checks what the schema cannot: the place is in the city and the camera exists. */
+  validate(reports: ReportInputParsed[]): void {
+    const problems: string[] = [];
+    reports.forEach((r, i) => {
+      const at = reports.length > 1 ? `reports[${i}].` : '';
+      if (!this.grids.find([r.location.lng, r.location.lat])) {
+        problems.push(`${at}location: ${r.location.lng},${r.location.lat} is outside the city`);
+      }
+      if (r.cameraId && !this.cameras.has(r.cameraId))
+        problems.push(`${at}cameraId: no camera ${r.cameraId}`);
+    });
+    if (problems.length) throw new HttpError(400, problems.join('; '));
+  }
+
+  submit(reports: ReportInputParsed[], integration: string): Promise<IntakeOutcome[]> {
+    this.validate(reports);
+    return this.queue.run(async () => {
+      const now = this.clock();
+      const change: Required<Pick<Change, 'incidents' | 'reports'>> & { deltas: DeltaDraft[] } = {
+        incidents: [],
+        reports: [],
+        deltas: [],
+      };
+      // Incidents this batch already touched, newest version, so later reports see them.
+      const touched = new Map<string, Incident>();
+      const inBatch = new NearbyIncidents([]);
+      const seenKeys = new Map<string, IntakeOutcome>();
+      const outcomes: IntakeOutcome[] = [];
+      for (const input of reports) {
+        const key = `${input.source}\u0000${input.externalId}`;
+        const prior =
+          seenKeys.get(key) ?? (await this.store.findReport(input.source, input.externalId));
+        if (prior) {
+          const reportId = 'reportId' in prior ? prior.reportId : prior.id;
+          outcomes.push({ result: 'duplicate', reportId, incidentId: prior.incidentId });
+          continue;
+        }
+        const reportId = `RPT-${this.day.label(now).replaceAll('-', '')}-${pad(await this.store.nextId('report'))}`;
+        const actor: Actor = {
+          id: `integration:${integration}`,
+          name: input.reporter ?? integration,
+          role: 'integration',
+        };
+        const location: [number, number] = [input.location.lng, input.location.lat];
+        const match =
+          inBatch.match(input.category, location, now.getTime(), input.cameraId) ??
+          this.nearby.match(input.category, location, now.getTime(), input.cameraId);
+        const base = match
+          ? (touched.get(match.id) ?? (await this.store.getIncident(match.id)))
+          : undefined;
+        const incident = base
+          ? this.attach(base, input, reportId, actor, now)
+          : await this.open(input, location, reportId, actor, now);
+        touched.set(incident.id, incident);
+        inBatch.put(summarize(incident));
+        change.incidents.push(incident);
+        change.reports.push({
+          id: reportId,
+          source: input.source,
+          externalId: input.externalId,
+          category: input.category,
+          severity: input.severity ?? null,
+          title: input.title,
+          description: input.description,
+          location,
+          time: new Date(input.time).toISOString(),
+          receivedAt: now.toISOString(),
+          cameraId: input.cameraId ?? null,
+          reporter: input.reporter ?? null,
+          incidentId: incident.id,
+        });
+        const outcome: IntakeOutcome = {
+          result: base ? 'attached' : 'created',
+          reportId,
+          incidentId: incident.id,
+        };
+        seenKeys.set(key, outcome);
+        outcomes.push(outcome);
+      }
+      // One delta per incident, carrying its final state after the whole batch.
+      change.deltas = [...touched.values()].map((i) => ({
+        type: 'incident',
+        incident: summarize(i),
+      }));
+      if (change.reports.length) this.bus.publish(await this.store.commit(change, now));
+      return outcomes;
+    });
+  }
+
+  private async open(
+    input: ReportInputParsed,
+    location: [number, number],
+    reportId: string,
+    actor: Actor,
+    now: Date,
+  ): Promise<Incident> {
+    const grid = this.grids.find(location)!.properties;
+    const community = this.regions.get(grid.parentId!)!;
+    const street = this.regions.get(community.parentId!)!;
+    const at = now.toISOString();
+    return {
+      id: `INC-${this.day.label(now).replaceAll('-', '')}-${pad(await this.store.nextId('incident'))}`,
+      version: 1,
+      title: input.title,
+      description: input.description,
+      category: input.category,
+      severity: input.severity ?? DEFAULT_SEVERITY[input.category],
+      groupRisk: input.groupRisk ?? false,
+      source: input.source,
+      location,
+      gridId: grid.id,
+      communityId: community.id,
+      streetId: street.id,
+      districtId: street.parentId!,
+      cameraId: input.cameraId ?? null,
+      state: 'reported',
+      assignments: [],
+      gridWorkerId: grid.gridWorkerId ?? null,
+      deadline: {
+        step: 'accept',
+        dueAt: new Date(now.getTime() + this.limits(input.category, 'accept')).toISOString(),
+        extensions: 0,
+        flagged: false,
+      },
+      reportedAt: at,
+      updatedAt: at,
+      closedAt: null,
+      rating: null,
+      reportCount: 1,
+      wasOverdue: false,
+      timeline: [
+        { at, action: 'created', actor, from: null, to: 'reported', detail: { reportId } },
+      ],
+    };
+  }
+
+  private attach(
+    incident: Incident,
+    input: ReportInputParsed,
+    reportId: string,
+    actor: Actor,
+    now: Date,
+  ): Incident {
+    const at = now.toISOString();
+    return {
+      ...incident,
+      version: incident.version + 1,
+      severity: maxSeverity(incident.severity, input.severity),
+      groupRisk: incident.groupRisk || (input.groupRisk ?? false),
+      cameraId: incident.cameraId ?? input.cameraId ?? null,
+      reportCount: incident.reportCount + 1,
+      updatedAt: at,
+      timeline: [
+        ...incident.timeline,
+        {
+          at,
+          action: 'report-attached',
+          actor,
+          from: incident.state,
+          to: incident.state,
+          detail: { reportId, source: input.source },
+        },
+      ],
+    };
+  }
+}
+
+function maxSeverity(a: Severity, b: Severity | undefined): Severity {
+  return b && SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(6, '0');
+}

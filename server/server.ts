@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultLimits } from '../shared/index.js';
+import type { DemoCity } from '../fixtures/index.js';
+import { Auth } from './auth/auth.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { IngestService } from './ingest/service.js';
+import { NearbyIncidents } from './ingest/nearby.js';
+import { Board } from './live/board.js';
+import { DeltaBus, WriteQueue } from './live/bus.js';
+import { systemClock, type Clock } from './live/clock.js';
+import { CentreDay } from './live/day.js';
+import { KpiTracker } from './live/kpis.js';
+import { Metrics } from './metrics.js';
+import { RealtimeHub } from './realtime/hub.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { instrumentStore } from './store/instrumented.js';
+import { OverdueClock } from './workflow/overdue-clock.js';
+import { WorkflowService } from './workflow/service.js';
+
+export interface RunningServer {
+  url: string;
+  http: Server;
+  hub: RealtimeHub;
+  ingest: IngestService;
+  workflow: WorkflowService;
+  close(): Promise<void>;
+}
+
+/** Wires the modules together and listens; `main.ts` and the integration tests both use it. */
+export async function startServer(
+  config: Config,
+  city: DemoCity,
+  clock: Clock = systemClock,
+): Promise<RunningServer> {
+  const metrics = new Metrics();
+  const store = instrumentStore(openSqliteStore(config.dataDir), metrics);
+  const day = new CentreDay(config.utcOffsetMinutes);
+  const now = clock();
+  const board = new Board(
+    await store.liveIncidents(day.start(now)),
+    city.cameras.map((c) => c.id),
+    await store.cameraStatuses(),
+  );
+  const streets = city.regions.features
+    .filter((f) => f.properties.level === 'street')
+    .map((f) => f.properties.id);
+  const kpis = new KpiTracker(board, day, streets);
+  kpis.rebuild(now);
+  const bus = new DeltaBus(store.lastSeq());
+  const queue = new WriteQueue();
+  const nearby = new NearbyIncidents(board.incidents.values());
+  const auth = new Auth(config, store);
+  const workflow = new WorkflowService(store, bus, queue, city, clock, defaultLimits);
+  const ingest = new IngestService(store, bus, queue, nearby, city, clock, day, defaultLimits);
+  const overdue = new OverdueClock(board, clock, (id, dueAt) => workflow.flagOverdue(id, dueAt));
+
+  const http = createServer(
+    createApp({ config, city, auth, store, board, ingest, workflow, metrics, clock }),
+  );
+  const hub = new RealtimeHub(http, { auth, store, board, kpis, workflow, clock, metrics });
+
+  bus.subscribe((deltas) => {
+    board.apply(deltas);
+    kpis.apply(deltas, clock());
+    nearby.apply(deltas);
+    overdue.onDeltas(deltas);
+    hub.onDeltas(deltas);
+    metrics.count('citybrain_events_total', 'deltas committed to the event log', deltas.length);
+  });
+  overdue.start();
+
+  await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    http,
+    hub,
+    ingest,
+    workflow,
+    async close() {
+      overdue.stop();
+      await hub.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

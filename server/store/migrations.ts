@@ -1,0 +1,53 @@
+/** Schema migrations, applied in order and recorded in schema_migrations. Never edit a shipped one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    category TEXT NOT NULL,
+    grid_id TEXT NOT NULL,
+    community_id TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    district_id TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    closed_at TEXT,
+    due_at TEXT,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX incidents_state ON incidents(state);
+  CREATE INDEX incidents_reported_at ON incidents(reported_at);
+  CREATE INDEX incidents_closed_at ON incidents(closed_at);
+  CREATE TABLE reports (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    received_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (source, external_id)
+  );
+  CREATE INDEX reports_incident ON reports(incident_id);
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE camera_status (
+    camera_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL
+  );
+  CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,218 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CameraStatus, Delta, Incident, Report } from '../../shared/index.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Change, IncidentQuery, Session, Store } from './store.js';
+
+/** The default store: one SQLite file in WAL mode under the data directory. */
+export function openSqliteStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'city-brain.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a committed transaction survives the process being killed (it is in the OS's
+  // hands once written); only a power cut could lose the last moments. FULL is a config away.
+  db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const stmt = {
+    insertEvent: db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)'),
+    upsertIncident: db.prepare(`
+      INSERT INTO incidents (id, version, state, category, grid_id, community_id, street_id, district_id,
+                             reported_at, closed_at, due_at, doc)
+      VALUES (@id, @version, @state, @category, @gridId, @communityId, @streetId, @districtId,
+              @reportedAt, @closedAt, @dueAt, @doc)
+      ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state,
+        closed_at = excluded.closed_at, due_at = excluded.due_at, doc = excluded.doc
+      WHERE incidents.version = excluded.version - 1`),
+    insertReport: db.prepare(
+      'INSERT INTO reports (id, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    upsertCamera: db.prepare(
+      'INSERT INTO camera_status (camera_id, status) VALUES (?, ?) ON CONFLICT (camera_id) DO UPDATE SET status = excluded.status',
+    ),
+    eventsSince: db.prepare(
+      'SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
+    firstSeq: db.prepare('SELECT min(seq) AS seq FROM events'),
+    lastSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events'),
+    incident: db.prepare('SELECT doc FROM incidents WHERE id = ?'),
+    live: db.prepare(
+      `SELECT doc FROM incidents WHERE state NOT IN ('closed', 'evaluated', 'rejected')
+         OR reported_at >= ? OR closed_at >= ? ORDER BY reported_at`,
+    ),
+    report: db.prepare('SELECT doc FROM reports WHERE source = ? AND external_id = ?'),
+    reportsOf: db.prepare('SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id'),
+    nextId: db.prepare(
+      'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value',
+    ),
+    cameras: db.prepare('SELECT camera_id AS cameraId, status FROM camera_status'),
+    putSession: db.prepare(
+      'INSERT OR REPLACE INTO sessions (token_hash, username, name, role, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getSession: db.prepare(
+      'SELECT username, name, role, expires_at AS expiresAt FROM sessions WHERE token_hash = ?',
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+    purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
+  };
+
+  let lastSeq = (stmt.lastSeq.get() as { seq: number }).seq;
+
+  const commit = db.transaction((change: Change, at: string): Delta[] => {
+    for (const incident of change.incidents ?? []) {
+      const row = {
+        ...incident,
+        dueAt: incident.deadline?.dueAt ?? null,
+        doc: JSON.stringify(incident),
+      };
+      if (stmt.upsertIncident.run(row).changes !== 1) {
+        throw new StaleWriteError(`incident ${incident.id} was changed by someone else`);
+      }
+    }
+    for (const r of change.reports ?? []) {
+      stmt.insertReport.run(
+        r.id,
+        r.source,
+        r.externalId,
+        r.incidentId,
+        r.receivedAt,
+        JSON.stringify(r),
+      );
+    }
+    for (const c of change.cameraStatuses ?? []) stmt.upsertCamera.run(c.cameraId, c.status);
+    let seq = lastSeq;
+    const deltas = change.deltas.map((draft) => {
+      seq += 1;
+      stmt.insertEvent.run(seq, at, draft.type, JSON.stringify(draft));
+      return { ...draft, seq, at } as Delta;
+    });
+    return deltas;
+  });
+
+  const docs = <T>(rows: unknown[]): T[] =>
+    rows.map((r) => JSON.parse((r as { doc: string }).doc) as T);
+
+  return {
+    lastSeq: () => lastSeq,
+    async commit(change, at) {
+      const deltas = commit(change, at.toISOString());
+      // Only a transaction that committed moves the sequence on, so a failed one leaves no gap.
+      lastSeq = deltas.at(-1)?.seq ?? lastSeq;
+      return deltas;
+    },
+    async deltasSince(seq, limit) {
+      const first = (stmt.firstSeq.get() as { seq: number | null }).seq;
+      if (seq < lastSeq && (first === null || first > seq + 1)) return null;
+      return (
+        stmt.eventsSince.all(seq, limit) as { seq: number; at: string; payload: string }[]
+      ).map((r) => ({ ...(JSON.parse(r.payload) as object), seq: r.seq, at: r.at }) as Delta);
+    },
+    async getIncident(id) {
+      const row = stmt.incident.get(id) as { doc: string } | undefined;
+      return row ? (JSON.parse(row.doc) as Incident) : undefined;
+    },
+    async queryIncidents(q) {
+      const { where, params } = incidentFilter(q);
+      const total = (
+        db.prepare(`SELECT count(*) AS n FROM incidents ${where}`).get(params) as { n: number }
+      ).n;
+      const rows = db
+        .prepare(
+          `SELECT doc FROM incidents ${where} ORDER BY reported_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit: q.limit, offset: q.offset });
+      return { total, incidents: docs<Incident>(rows) };
+    },
+    async liveIncidents(since) {
+      return docs<Incident>(stmt.live.all(since, since));
+    },
+    async findReport(source, externalId) {
+      const row = stmt.report.get(source, externalId) as { doc: string } | undefined;
+      return row ? (JSON.parse(row.doc) as Report) : undefined;
+    },
+    async reportsOf(incidentId) {
+      return docs<Report>(stmt.reportsOf.all(incidentId));
+    },
+    async nextId(counter) {
+      return (stmt.nextId.get(counter) as { value: number }).value;
+    },
+    async cameraStatuses() {
+      const rows = stmt.cameras.all() as { cameraId: string; status: CameraStatus }[];
+      return new Map(rows.map((r) => [r.cameraId, r.status]));
+    },
+    async putSession(tokenHash, s) {
+      stmt.purgeSessions.run(Date.now());
+      stmt.putSession.run(tokenHash, s.username, s.name, s.role, s.expiresAt);
+    },
+    async getSession(tokenHash) {
+      return stmt.getSession.get(tokenHash) as Session | undefined;
+    },
+    async deleteSession(tokenHash) {
+      stmt.deleteSession.run(tokenHash);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** A write against a version that is no longer current: the caller answers 409. */
+export class StaleWriteError extends Error {}
+
+function migrate(db: Database.Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  MIGRATIONS.forEach((sql, i) => {
+    const version = i + 1;
+    if (applied.has(version)) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        version,
+        new Date().toISOString(),
+      );
+    })();
+  });
+}
+
+function incidentFilter(q: IncidentQuery): { where: string; params: Record<string, unknown> } {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  const list = (name: string, column: string, values?: string[]) => {
+    if (!values?.length) return;
+    const keys = values.map((v, i) => {
+      params[`${name}${i}`] = v;
+      return `@${name}${i}`;
+    });
+    clauses.push(`${column} IN (${keys.join(', ')})`);
+  };
+  list('state', 'state', q.states);
+  list('category', 'category', q.categories);
+  if (q.regionId) {
+    params.region = q.regionId;
+    clauses.push(
+      '(grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)',
+    );
+  }
+  if (q.from) {
+    params.from = q.from;
+    clauses.push('reported_at >= @from');
+  }
+  if (q.to) {
+    params.to = q.to;
+    clauses.push('reported_at < @to');
+  }
+  if (q.dueBefore) {
+    params.dueBefore = q.dueBefore;
+    clauses.push('due_at IS NOT NULL AND due_at <= @dueBefore');
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

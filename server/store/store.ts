@@ -1,0 +1,68 @@
+import type {
+  Delta,
+  Incident,
+  IncidentState,
+  Report,
+  Role,
+  CameraStatus,
+} from '../../shared/index.js';
+
+/** A delta before the store has given it its place in the sequence. */
+export type DeltaDraft = Delta extends infer D
+  ? D extends Delta
+    ? Omit<D, 'seq' | 'at'>
+    : never
+  : never;
+
+/** Everything one change writes; it lands whole or not at all. */
+export interface Change {
+  incidents?: Incident[];
+  reports?: Report[];
+  cameraStatuses?: { cameraId: string; status: CameraStatus }[];
+  deltas: DeltaDraft[];
+}
+
+export interface IncidentQuery {
+  states?: IncidentState[];
+  categories?: string[];
+  regionId?: string;
+  from?: string;
+  to?: string;
+  /** Only incidents whose running deadline is before this instant. */
+  dueBefore?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface Session {
+  username: string;
+  name: string;
+  role: Role;
+  expiresAt: number;
+}
+
+/**
+ * The durable side of the server: current state tables plus an append-only event log with one
+ * global, gap-free sequence, written in one transaction. Asynchronous so that a networked
+ * database can stand behind the same interface.
+ */
+export interface Store {
+  /** The sequence number of the last committed delta (0 when empty). */
+  lastSeq(): number;
+  commit(change: Change, at: Date): Promise<Delta[]>;
+  /** The deltas after `seq`, oldest first, or null if the log no longer reaches back that far. */
+  deltasSince(seq: number, limit: number): Promise<Delta[] | null>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  queryIncidents(query: IncidentQuery): Promise<{ total: number; incidents: Incident[] }>;
+  /** Open incidents and those reported or finished since `since`: the live board. */
+  liveIncidents(since: string): Promise<Incident[]>;
+  findReport(source: string, externalId: string): Promise<Report | undefined>;
+  reportsOf(incidentId: string): Promise<Report[]>;
+  /** Next value of a named counter, for human-readable ids. */
+  nextId(counter: string): Promise<number>;
+  cameraStatuses(): Promise<Map<string, CameraStatus>>;
+  putSession(tokenHash: string, session: Session): Promise<void>;
+  getSession(tokenHash: string): Promise<Session | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  close(): Promise<void>;
+}

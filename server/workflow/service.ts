@@ -1,0 +1,104 @@
+import {
+  applyAction,
+  summarize,
+  type ActionRequest,
+  type Actor,
+  type DeadlineLimits,
+  type Delta,
+  type Incident,
+} from '../../shared/index.js';
+import type { DemoCity } from '../../fixtures/index.js';
+import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
+import type { DeltaBus, WriteQueue } from '../live/bus.js';
+import type { Clock } from '../live/clock.js';
+import { StaleWriteError } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
+
+const SYSTEM: Actor = { id: 'system', name: '系统', role: 'system' };
+
+/** Runs desk and department actions through the shared state machine and records them. */
+export class WorkflowService {
+  private readonly departments: Set<string>;
+  private readonly gridWorkers: Set<string>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: DeltaBus,
+    private readonly queue: WriteQueue,
+    city: Pick<DemoCity, 'departments' | 'gridWorkers'>,
+    private readonly clock: Clock,
+    private readonly limits: DeadlineLimits,
+  ) {
+    this.departments = new Set(city.departments.map((d) => d.id));
+    this.gridWorkers = new Set(city.gridWorkers.map((w) => w.id));
+  }
+
+  act(incidentId: string, request: ActionRequest, actor: Actor): Promise<Incident> {
+    this.checkReferences(request);
+    return this.queue.run(async () => {
+      const incident = await this.store.getIncident(incidentId);
+      if (!incident) throw new HttpError(404, `no incident ${incidentId}`);
+      const result = applyAction(incident, request, actor, this.clock(), this.limits);
+      if (!result.ok) throw new HttpError(ACTION_ERROR_STATUS[result.code], result.message);
+      await this.save(result.incident);
+      return result.incident;
+    });
+  }
+
+  /** Flags a passed deadline once (超期), as the server's clock, and pushes it to every screen. */
+  flagOverdue(incidentId: string, dueAt: string): Promise<void> {
+    return this.queue.run(async () => {
+      const incident = await this.store.getIncident(incidentId);
+      const deadline = incident?.deadline;
+      if (!incident || !deadline || deadline.flagged || deadline.dueAt !== dueAt) return;
+      const at = this.clock().toISOString();
+      await this.save({
+        ...incident,
+        version: incident.version + 1,
+        wasOverdue: true,
+        deadline: { ...deadline, flagged: true },
+        updatedAt: at,
+        timeline: [
+          ...incident.timeline,
+          {
+            at,
+            action: 'overdue',
+            actor: SYSTEM,
+            from: incident.state,
+            to: incident.state,
+            detail: { step: deadline.step, dueAt },
+          },
+        ],
+      });
+    });
+  }
+
+  private async save(incident: Incident): Promise<Delta[]> {
+    try {
+      const deltas = await this.store.commit(
+        { incidents: [incident], deltas: [{ type: 'incident', incident: summarize(incident) }] },
+        this.clock(),
+      );
+      this.bus.publish(deltas);
+      return deltas;
+    } catch (err) {
+      if (err instanceof StaleWriteError) throw new HttpError(409, err.message);
+      throw err;
+    }
+  }
+
+  private checkReferences(request: ActionRequest): void {
+    const departments =
+      request.action === 'dispatch' || request.action === 'respond' || request.action === 'report'
+        ? [request.departmentId]
+        : request.action === 'whistle'
+          ? request.departmentIds
+          : [];
+    for (const id of departments) {
+      if (!this.departments.has(id)) throw new HttpError(400, `departmentId: no department ${id}`);
+    }
+    if (request.action === 'assign' && !this.gridWorkers.has(request.gridWorkerId)) {
+      throw new HttpError(400, `gridWorkerId: no grid worker ${request.gridWorkerId}`);
+    }
+  }
+}

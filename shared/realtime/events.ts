@@ -1,0 +1,94 @@
+import type { CameraStatus } from '../domain/cameras.js';
+import type { LngLat } from '../domain/common.js';
+import type { Category, IncidentSummary } from '../domain/incidents.js';
+import type { PatrolStatus } from '../domain/organisation.js';
+import type { ActionRequest } from '../workflow/actions.js';
+
+/**
+ * The Socket.IO contract. A client connects with `auth: { token, lastSeq? }`; the server answers
+ * with a snapshot stamped with a sequence number, or, when `lastSeq` is recent enough, with
+ * exactly the deltas it missed. Every durable change is then one delta, in sequence order.
+ */
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  deltas: (deltas: Delta[]) => void;
+  /** Derived figures, pushed at most once a second; not part of the sequence. */
+  kpis: (kpis: Kpis) => void;
+  /** Live patrol positions; ephemeral, so not part of the sequence either. */
+  patrols: (patrols: PatrolPosition[]) => void;
+}
+
+export interface ClientToServerEvents {
+  'incident:act': (
+    incidentId: string,
+    request: ActionRequest,
+    ack: (result: CommandResult<IncidentSummary>) => void,
+  ) => void;
+}
+
+export interface HandshakeAuth {
+  token: string;
+  /** The last sequence number this client applied; omit for a fresh snapshot. */
+  lastSeq?: number;
+}
+
+export type CommandResult<T> =
+  { ok: true; value: T } | { ok: false; status: number; error: string };
+
+interface DeltaBase {
+  seq: number;
+  at: string;
+}
+export type Delta =
+  | (DeltaBase & { type: 'incident'; incident: IncidentSummary })
+  | (DeltaBase & { type: 'camera'; cameraId: string; status: CameraStatus });
+
+export interface Snapshot {
+  seq: number;
+  at: string;
+  /** Open incidents and those finished today. */
+  incidents: IncidentSummary[];
+  cameras: { id: string; status: CameraStatus }[];
+  patrols: PatrolPosition[];
+  kpis: Kpis;
+}
+
+export interface PatrolPosition {
+  id: string;
+  position: LngLat;
+  heading: number;
+  status: PatrolStatus;
+}
+
+export interface StreetKpi {
+  streetId: string;
+  intake: number;
+  resolved: number;
+  overdue: number;
+  /** Governance index for the ranking (指数排行), 0-100, higher is better. */
+  score: number;
+}
+
+export interface Kpis {
+  at: string;
+  /** The centre's local calendar day the figures are for. */
+  day: string;
+  /** Incidents reported today. */
+  intake: number;
+  /** Of today's intake, how many are closed or evaluated. */
+  resolved: number;
+  /** 化解率: resolved / accepted intake (rejected ones left out), 0-1. */
+  resolutionRate: number;
+  /** Of incidents finished today, the share that never passed a deadline, 0-1. */
+  onTimeRate: number;
+  /** Open incidents past a deadline now. */
+  overdue: number;
+  open: number;
+  byCategory: Record<Category, number>;
+  /** Today's intake per local hour, 24 entries. */
+  hourly: number[];
+  streets: StreetKpi[];
+  camerasOnline: number;
+  camerasTotal: number;
+  cameraOnlineRate: number;
+}
