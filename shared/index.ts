@@ -15,3 +15,4 @@ export * from './geo/polygon.js';
 export * from './geo/area-index.js';
 export * from './geo/camera-view.js';
 export * from './realtime/events.js';
+export * from './realtime/sequence.js';

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  demoCity,
+  LiveClient,
+  login,
+  postReport,
+  report,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from '../support/server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe('real-time fan-out', () => {
+  it('sends a snapshot stamped with a sequence number, then each change as an ordered delta', async () => {
+    server = await startTestServer();
+    const client = new LiveClient(server.url, await login(server.url, 'leader'));
+    await client.ready();
+    const snapshot = client.snapshots[0]!;
+    expect(snapshot.kpis.camerasTotal).toBe(648);
+    expect(snapshot.cameras).toHaveLength(648);
+    const res = await postReport(server.url, report());
+    await waitFor(() =>
+      client.received.some((d) => d.type === 'incident' && d.incident.id === res.body.incidentId),
+    );
+    expect(client.received[0]!.seq).toBe(snapshot.seq + 1);
+    await waitFor(() => (client.kpis?.intake ?? 0) >= 1, 3000, 'KPIs');
+    expect(client.kpis!.open).toBeGreaterThanOrEqual(1);
+    client.close();
+  });
+
+  it('gives a client that was away for 10 s exactly the 1,000 events it missed, in order', async () => {
+    server = await startTestServer();
+    const token = await login(server.url, 'duty');
+    const client = new LiveClient(server.url, token);
+    await client.ready();
+    const before = client.cursor.lastSeq!;
+    client.socket.disconnect();
+
+    const posting = (async () => {
+      // 1,000 distinct incidents over about 10 s, in batches, while the client is away.
+      for (let b = 0; b < 20; b++) {
+        const reports = Array.from({ length: 50 }, (_, i) => spreadReport(b * 50 + i));
+        await fetch(`${server!.url}/api/v1/reports/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key' },
+          body: JSON.stringify({ reports }),
+        });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    await posting;
+    client.socket.connect();
+    await waitFor(() => client.received.length >= 1000, 15_000, '1,000 deltas');
+    expect(client.errors).toEqual([]);
+    expect(client.snapshots).toHaveLength(1); // resumed, not re-snapshotted
+    expect(client.received.map((d) => d.seq)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => before + 1 + i),
+    );
+    client.close();
+  });
+
+  it('pushes an overdue event the moment a deadline passes', async () => {
+    let offset = 0;
+    server = await startTestServer({ clock: () => new Date(Date.now() + offset) });
+    const client = new LiveClient(server.url, await login(server.url, 'operator'));
+    await client.ready();
+    const res = await postReport(server.url, report({ category: 'emergency' }));
+    await waitFor(() => client.received.length > 0);
+    // Emergencies must be accepted within 3 minutes: move the server's clock past that.
+    offset = 3 * 60_000 + 1_000;
+    await waitFor(
+      () =>
+        client.received.some(
+          (d) =>
+            d.type === 'incident' && d.incident.id === res.body.incidentId && d.incident.wasOverdue,
+        ),
+      5000,
+      'the overdue delta',
+    );
+    const overdue = client.received.findLast((d) => d.type === 'incident')!;
+    expect(overdue.type === 'incident' && overdue.incident.lastAction).toMatchObject({
+      action: 'overdue',
+      detail: { step: 'accept' },
+    });
+    await waitFor(() => client.kpis?.overdue === 1, 3000, 'the overdue KPI');
+    client.close();
+  });
+});
+
+/** Report i at its own grid (and category past the 842nd), so none attaches to another. */
+function spreadReport(i: number) {
+  const grids = demoCity().regions.features.filter((f) => f.properties.level === 'grid');
+  const [lng, lat] = grids[i % grids.length]!.properties.center;
+  return report({
+    category: i < grids.length ? 'citizen-request' : 'city-management',
+    location: { lng, lat },
+  });
+}
