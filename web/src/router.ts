@@ -1,15 +1,31 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { useSessionStore, type Screen } from './stores/session.js';
 
 const ScreenView = () => import('./views/ScreenView.vue');
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', redirect: '/desk' },
+    { path: '/', redirect: () => `/${useSessionStore().screens[0] ?? 'login'}` },
+    { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     ...(['wall', 'desk', 'brief'] as const).map((screen) => ({
       path: `/${screen}`,
       component: ScreenView,
       props: { screen },
+      meta: { screen },
     })),
   ],
+});
+
+/** The role decides which screens open; a wall reloads itself in with `?device=<token>`. */
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  const session = useSessionStore();
+  if (typeof to.query.device === 'string') {
+    await session.useDeviceToken(to.query.device).catch(() => session.forget());
+  }
+  if (!session.token) return { path: '/login', query: { next: to.fullPath } };
+  const screen = to.meta.screen as Screen | undefined;
+  if (screen && !session.screens.includes(screen)) return `/${session.screens[0] ?? 'login'}`;
+  return true;
 });

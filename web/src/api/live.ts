@@ -1,0 +1,56 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  SequenceCursor,
+  SequenceGapError,
+  type ClientToServerEvents,
+  type Delta,
+  type Kpis,
+  type PatrolPosition,
+  type ServerToClientEvents,
+  type Snapshot,
+} from '../../../shared/index.js';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface LiveHandlers {
+  snapshot(s: Snapshot): void;
+  deltas(d: Delta[]): void;
+  kpis(k: Kpis): void;
+  patrols(p: PatrolPosition[]): void;
+  status(connected: boolean, error?: string): void;
+}
+
+/**
+ * The one Socket.IO connection: snapshot, then ordered deltas; on any reconnect it names its last
+ * sequence number so the server sends exactly what it missed.
+ */
+export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
+  const cursor = new SequenceCursor();
+  const socket: LiveSocket = io({
+    transports: ['websocket'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    auth: (cb) =>
+      cb({ token, ...(cursor.lastSeq === undefined ? {} : { lastSeq: cursor.lastSeq }) }),
+  });
+  socket.on('connect', () => handlers.status(true));
+  socket.on('disconnect', () => handlers.status(false));
+  socket.on('connect_error', (err) => handlers.status(false, err.message));
+  socket.on('snapshot', (s) => {
+    cursor.reset(s.seq);
+    handlers.snapshot(s);
+  });
+  socket.on('deltas', (deltas) => {
+    try {
+      const fresh = cursor.take(deltas);
+      if (fresh.length) handlers.deltas(fresh);
+    } catch (err) {
+      if (!(err instanceof SequenceGapError)) throw err;
+      // Never show a picture with a hole in it: resume from the last delta applied.
+      socket.disconnect().connect();
+    }
+  });
+  socket.on('kpis', handlers.kpis);
+  socket.on('patrols', handlers.patrols);
+  return socket;
+}

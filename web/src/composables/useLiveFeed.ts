@@ -1,0 +1,69 @@
+import { onBeforeUnmount } from 'vue';
+import type { Delta, IncidentSummary } from '../../../shared/index.js';
+import { connectLive } from '../api/live.js';
+import { useCamerasStore } from '../stores/cameras.js';
+import { useIncidentsStore } from '../stores/incidents.js';
+import { useLiveStore } from '../stores/live.js';
+import { useSessionStore } from '../stores/session.js';
+
+/**
+ * Feeds the stores from the socket for as long as the calling screen lives. Deltas are
+ * coalesced per animation frame, so a burst re-renders once.
+ */
+export function useLiveFeed(): void {
+  const session = useSessionStore();
+  const incidents = useIncidentsStore();
+  const cameras = useCamerasStore();
+  const live = useLiveStore();
+  if (!session.token) return;
+
+  let pending: Delta[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    const changed: IncidentSummary[] = [];
+    for (const d of batch) {
+      if (d.type === 'incident') changed.push(d.incident);
+      else cameras.setStatus(d.cameraId, d.status);
+    }
+    if (changed.length) incidents.upsert(changed);
+    live.touch();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // A hidden page gets no animation frames; keep it current anyway.
+    if (document.hidden) setTimeout(flush, 250);
+    else requestAnimationFrame(flush);
+  };
+
+  const socket = connectLive(session.token, {
+    snapshot(s) {
+      pending = [];
+      incidents.reset(s.incidents);
+      cameras.resetStatus(s.cameras);
+      live.kpis = s.kpis;
+      live.patrols = s.patrols;
+      live.touch();
+    },
+    deltas(d) {
+      pending.push(...d);
+      schedule();
+    },
+    kpis(k) {
+      live.kpis = k;
+      live.touch();
+    },
+    patrols(p) {
+      live.patrols = p;
+    },
+    status(connected, error) {
+      live.connected = connected;
+      live.error = error;
+      if (error?.startsWith('unauthorized')) session.forget();
+    },
+  });
+  onBeforeUnmount(() => socket.close());
+}

@@ -1,0 +1,25 @@
+import { defineStore } from 'pinia';
+import { shallowRef, triggerRef } from 'vue';
+import type { Camera, CameraStatus } from '../../../shared/index.js';
+import { apiFetch } from '../api/http.js';
+
+/** Camera points (from the API) and their live health (from the socket). */
+export const useCamerasStore = defineStore('cameras', () => {
+  const list = shallowRef<Camera[]>([]);
+  const status = shallowRef(new Map<string, CameraStatus>());
+
+  async function load(): Promise<void> {
+    list.value = await apiFetch<Camera[]>('/api/v1/cameras');
+  }
+
+  function resetStatus(entries: { id: string; status: CameraStatus }[]): void {
+    status.value = new Map(entries.map((e) => [e.id, e.status]));
+  }
+
+  function setStatus(id: string, next: CameraStatus): void {
+    status.value.set(id, next);
+    triggerRef(status);
+  }
+
+  return { list, status, load, resetStatus, setStatus };
+});

@@ -1,0 +1,19 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { Kpis, PatrolPosition } from '../../../shared/index.js';
+
+/** The link's state and the figures that arrive over it, with when each last changed. */
+export const useLiveStore = defineStore('live', () => {
+  const connected = ref(false);
+  const error = ref<string>();
+  /** When the picture was last confirmed current (snapshot, delta or KPI push). */
+  const lastUpdate = ref<number>();
+  const kpis = shallowRef<Kpis>();
+  const patrols = shallowRef<PatrolPosition[]>([]);
+
+  function touch(): void {
+    lastUpdate.value = Date.now();
+  }
+
+  return { connected, error, lastUpdate, kpis, patrols, touch };
+});

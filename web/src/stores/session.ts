@@ -1,0 +1,77 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Role } from '../../../shared/index.js';
+import { apiFetch, setApiToken } from '../api/http.js';
+
+const STORAGE_KEY = 'city-brain.session';
+
+export type Screen = 'wall' | 'desk' | 'brief';
+
+/** Which screens each role may open; the server enforces what each may do on them. */
+export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
+  duty: ['desk', 'wall', 'brief'],
+  operator: ['wall', 'desk'],
+  leader: ['brief', 'wall'],
+  department: [],
+};
+
+interface StoredSession {
+  token: string;
+  role: Role;
+  name: string;
+}
+
+export const useSessionStore = defineStore('session', () => {
+  const stored = readStored();
+  const token = ref(stored?.token);
+  const role = ref<Role | undefined>(stored?.role);
+  const name = ref(stored?.name ?? '');
+  setApiToken(token.value);
+
+  const screens = computed(() => (role.value ? SCREENS_BY_ROLE[role.value] : []));
+
+  async function login(username: string, password: string): Promise<void> {
+    const s = await apiFetch<StoredSession>('/api/v1/auth/login', { body: { username, password } });
+    remember(s);
+  }
+
+  /** A wall display signs in with its device token from the URL, so a reload needs no typing. */
+  async function useDeviceToken(device: string): Promise<void> {
+    setApiToken(device);
+    const me = await apiFetch<{ name: string; role: Role }>('/api/v1/auth/me');
+    remember({ token: device, role: me.role, name: me.name });
+  }
+
+  async function logout(): Promise<void> {
+    await apiFetch('/api/v1/auth/logout', { method: 'POST' }).catch(() => undefined);
+    forget();
+  }
+
+  function forget(): void {
+    token.value = undefined;
+    role.value = undefined;
+    setApiToken(undefined);
+    localStorage.removeItem(STORAGE_KEY);
+  }
+
+  function remember(s: StoredSession): void {
+    token.value = s.token;
+    role.value = s.role;
+    name.value = s.name;
+    setApiToken(s.token);
+    localStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ token: s.token, role: s.role, name: s.name }),
+    );
+  }
+
+  return { token, role, name, screens, login, useDeviceToken, logout, forget };
+});
+
+function readStored(): StoredSession | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
