@@ -1,0 +1,42 @@
+import { defineStore } from 'pinia';
+import { shallowRef } from 'vue';
+import type { Department, Patrol, Region, RegionCollection } from '../../../shared/index.js';
+import { apiFetch } from '../api/http.js';
+
+export interface ClientConfig {
+  mapStyleUrl: string;
+  city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
+  demo: boolean;
+}
+
+/** The city's reference data: loaded once per session, it changes only with a new deployment. */
+export const useCityStore = defineStore('city', () => {
+  const config = shallowRef<ClientConfig>();
+  const regions = shallowRef<RegionCollection>();
+  const regionById = shallowRef(new Map<string, Region>());
+  const departments = shallowRef<Department[]>([]);
+  const patrols = shallowRef(new Map<string, Patrol>());
+  let loading: Promise<void> | undefined;
+
+  function load(): Promise<void> {
+    loading ??= (async () => {
+      const [c, r, d, p] = await Promise.all([
+        apiFetch<ClientConfig>('/api/v1/client-config'),
+        apiFetch<RegionCollection>('/api/v1/regions'),
+        apiFetch<Department[]>('/api/v1/departments'),
+        apiFetch<Patrol[]>('/api/v1/patrols'),
+      ]);
+      config.value = c;
+      regions.value = r;
+      regionById.value = new Map(r.features.map((f) => [f.properties.id, f.properties]));
+      departments.value = d;
+      patrols.value = new Map(p.map((x) => [x.id, x]));
+    })().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  }
+
+  return { config, regions, regionById, departments, patrols, load };
+});
