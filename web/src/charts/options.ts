@@ -1,0 +1,118 @@
+import { CATEGORIES, type IncidentSummary, type Kpis } from '../../../shared/index.js';
+import { THEMES, type ChartTheme, type EChartsCoreOption } from './echarts.js';
+
+type Translate = (key: never) => string;
+
+function axis(theme: ChartTheme) {
+  const t = THEMES[theme];
+  return {
+    axisLine: { lineStyle: { color: t.axis } },
+    axisLabel: { color: t.text, fontSize: t.font * 0.8 },
+    splitLine: { lineStyle: { color: t.split } },
+  };
+}
+
+const grid = (theme: ChartTheme) =>
+  theme === 'wall'
+    ? { left: 150, right: 30, top: 20, bottom: 50 }
+    : { left: 70, right: 12, top: 10, bottom: 24 };
+
+/** Today's intake by category, largest first. */
+export function categoryOption(
+  kpis: Kpis | undefined,
+  theme: ChartTheme,
+  t: Translate,
+): EChartsCoreOption {
+  const rows = CATEGORIES.map((c) => ({
+    name: t(`category.${c}` as never),
+    value: kpis?.byCategory[c] ?? 0,
+  })).sort((a, b) => a.value - b.value);
+  return {
+    grid: grid(theme),
+    tooltip: {},
+    xAxis: { type: 'value', minInterval: 1, ...axis(theme) },
+    yAxis: { type: 'category', data: rows.map((r) => r.name), ...axis(theme) },
+    series: [
+      { type: 'bar', data: rows.map((r) => r.value), barMaxWidth: theme === 'wall' ? 36 : 14 },
+    ],
+  };
+}
+
+/** Intake per local hour today. */
+export function trendOption(kpis: Kpis | undefined, theme: ChartTheme): EChartsCoreOption {
+  return {
+    grid: { ...grid(theme), left: theme === 'wall' ? 80 : 36 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => `${h}`), ...axis(theme) },
+    yAxis: { type: 'value', minInterval: 1, ...axis(theme) },
+    series: [
+      {
+        type: 'line',
+        smooth: true,
+        areaStyle: { opacity: 0.25 },
+        data: kpis?.hourly ?? [],
+        symbol: 'none',
+      },
+    ],
+  };
+}
+
+/** Streets by governance index (指数排行), best at the top. */
+export function rankingOption(
+  kpis: Kpis | undefined,
+  names: Map<string, string>,
+  theme: ChartTheme,
+): EChartsCoreOption {
+  const rows = [...(kpis?.streets ?? [])].reverse();
+  return {
+    grid: grid(theme),
+    tooltip: {},
+    xAxis: { type: 'value', max: 100, ...axis(theme) },
+    yAxis: {
+      type: 'category',
+      data: rows.map((s) => names.get(s.streetId) ?? s.streetId),
+      ...axis(theme),
+    },
+    series: [
+      {
+        type: 'bar',
+        data: rows.map((s) => s.score),
+        barMaxWidth: theme === 'wall' ? 36 : 14,
+        label: {
+          show: true,
+          position: 'right',
+          color: THEMES[theme].text,
+          fontSize: THEMES[theme].font * 0.8,
+        },
+      },
+    ],
+  };
+}
+
+const CLOSE_BUCKETS_H = [1, 4, 8, 24, 72] as const;
+
+/** How long today's closed incidents took, from report to close, in buckets of hours. */
+export function closeTimeOption(
+  incidents: Iterable<IncidentSummary>,
+  theme: ChartTheme,
+  hours: string,
+): EChartsCoreOption {
+  const counts = Array.from({ length: CLOSE_BUCKETS_H.length + 1 }, () => 0);
+  for (const i of incidents) {
+    if (!i.closedAt) continue;
+    const h = (Date.parse(i.closedAt) - Date.parse(i.reportedAt)) / 3_600_000;
+    const bucket = CLOSE_BUCKETS_H.findIndex((limit) => h <= limit);
+    counts[bucket === -1 ? CLOSE_BUCKETS_H.length : bucket]! += 1;
+  }
+  const labels = [
+    ...CLOSE_BUCKETS_H.map((h) => `≤${h}${hours}`),
+    `>${CLOSE_BUCKETS_H.at(-1)}${hours}`,
+  ];
+  return {
+    grid: { ...grid(theme), left: theme === 'wall' ? 80 : 36 },
+    tooltip: {},
+    xAxis: { type: 'category', data: labels, ...axis(theme) },
+    yAxis: { type: 'value', minInterval: 1, ...axis(theme) },
+    series: [{ type: 'bar', data: counts, barMaxWidth: theme === 'wall' ? 60 : 24 }],
+  };
+}
