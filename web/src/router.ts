@@ -2,6 +2,11 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { useSessionStore, type Screen } from './stores/session.js';
 
 const ScreenView = () => import('./views/ScreenView.vue');
+const SCREEN_VIEWS = {
+  wall: () => import('./views/WallView.vue'),
+  desk: ScreenView,
+  brief: ScreenView,
+};
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -10,8 +15,8 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     ...(['wall', 'desk', 'brief'] as const).map((screen) => ({
       path: `/${screen}`,
-      component: ScreenView,
-      props: { screen },
+      component: SCREEN_VIEWS[screen],
+      props: screen === 'wall' ? {} : { screen },
       meta: { screen },
     })),
   ],

@@ -52,5 +52,6 @@ export default {
     stale: 'Stale',
     hours: 'h',
   },
+  wall: { wholeCity: 'Whole city', overdueBoard: 'Overdue board', latest: 'Latest incidents' },
   map: { loading: 'Loading map…', grids: 'Grids' },
 } satisfies typeof zhCN;

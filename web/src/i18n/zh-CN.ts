@@ -50,5 +50,6 @@ export default {
     stale: '数据已过时',
     hours: '小时',
   },
+  wall: { wholeCity: '全市总览', overdueBoard: '超期督办', latest: '最新事件' },
   map: { loading: '地图加载中…', grids: '网格' },
 };
