@@ -1,11 +1,11 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSessionStore, type Screen } from './stores/session.js';
 
-const ScreenView = () => import('./views/ScreenView.vue');
+const DeskView = () => import('./views/DeskView.vue');
 const SCREEN_VIEWS = {
   wall: () => import('./views/WallView.vue'),
-  desk: ScreenView,
-  brief: ScreenView,
+  desk: DeskView,
+  brief: DeskView,
 };
 
 export const router = createRouter({
