@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginAs, recordHosts } from '../support/browser.js';
+import {
+  api,
+  login,
+  postReport,
+  report,
+  startTestServer,
+  type TestServer,
+} from '../support/server.js';
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync('dist/web/index.html'))
+    throw new Error('build the web app first (npm test runs vite build)');
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the three screens in real Chromium', () => {
+  it('opens the screen each role may use, and the map holds all 842 grids', async () => {
+    for (const [user, screen] of [
+      ['duty', '/desk'],
+      ['operator', '/wall'],
+      ['leader', '/brief'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await loginAs(page, server.url, user);
+      expect(new URL(page.url()).pathname).toBe(screen);
+      if (user === 'duty') {
+        await page.waitForSelector('.city-map[data-ready=true]', { timeout: 30_000 });
+        expect(await page.getAttribute('.city-map', 'data-grids')).toBe('842');
+      }
+      await page.close();
+    }
+  });
+
+  it('shows a report posted to the intake API on the map and in the queue within a second', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const hosts = recordHosts(page);
+    await loginAs(page, server.url, 'duty');
+    await page.waitForSelector('.city-map[data-ready=true]', { timeout: 30_000 });
+    const title = `烟雾报警-${Date.now()}`;
+    const posted = Date.now();
+    const res = await postReport(server.url, report({ category: 'safety-hazard', title }));
+    await page.waitForFunction(
+      (id) =>
+        document
+          .querySelector('.city-map')
+          ?.getAttribute('data-incidents')
+          ?.split(' ')
+          .includes(id),
+      res.body.incidentId,
+      { timeout: 1_000 },
+    );
+    await page.getByText(title).first().waitFor({ timeout: 1_000 });
+    expect(Date.now() - posted).toBeLessThan(1_500);
+    expect([...hosts]).toEqual([new URL(server.url).host]);
+    await page.close();
+  });
+
+  it('lets a duty officer work one incident from accepted to closed', async () => {
+    const res = await postReport(
+      server.url,
+      report({ category: 'city-management', title: '占道经营-端到端' }),
+    );
+    const id = res.body.incidentId as string;
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(page, server.url, 'duty');
+    await page.getByText('占道经营-端到端').first().click();
+    const step = async (action: string, fill?: () => Promise<void>) => {
+      await page.click(`button[data-action=${action}]`);
+      await fill?.();
+      await page.click('button.confirm');
+      await page.waitForSelector(`button[data-action=${action}]`, {
+        state: 'detached',
+        timeout: 5_000,
+      });
+    };
+    await step('accept');
+    await step('dispatch');
+    await step('respond');
+    await step('report', () => page.fill('textarea[name=comment]', '已清理'));
+    await step('close');
+    const token = await login(server.url, 'leader');
+    const { body } = await api(server.url, `/api/v1/incidents/${id}`, { token });
+    expect(body.incident.state).toBe('closed');
+    expect(body.incident.timeline.map((e: { action: string }) => e.action)).toEqual([
+      'created',
+      'accept',
+      'dispatch',
+      'respond',
+      'report',
+      'close',
+    ]);
+    await page.close();
+  });
+
+  it('gives the leader no action controls, and the server refuses a forged write', async () => {
+    const res = await postReport(server.url, report({ title: '领导查看-端到端' }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await loginAs(page, server.url, 'leader');
+    await page.getByText('领导查看-端到端').first().click();
+    await page.waitForSelector('.detail .timeline');
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    expect(await page.locator('.readonly').count()).toBe(1);
+    const forged = await page.evaluate(async (id) => {
+      const token = JSON.parse(localStorage.getItem('city-brain.session')!).token;
+      const r = await fetch(`/api/v1/incidents/${id}/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ action: 'accept', version: 1 }),
+      });
+      return r.status;
+    }, res.body.incidentId);
+    expect(forged).toBe(403);
+    await page.close();
+  });
+
+  it('scales the wall canvas to fit at 1920x1080 and 3840x2160, never with CSS zoom', async () => {
+    for (const [width, height] of [
+      [1920, 1080],
+      [3840, 2160],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
+      const canvas = page.locator('.canvas');
+      await canvas.waitFor();
+      const box = await canvas.boundingBox();
+      expect(box!.width).toBeCloseTo(width, 0);
+      expect(box!.height).toBeCloseTo(height, 0);
+      expect(
+        await page.evaluate(() => getComputedStyle(document.querySelector('.canvas')!).zoom),
+      ).toBe('1');
+      await page.close();
+    }
+  });
+});
