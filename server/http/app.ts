@@ -18,8 +18,8 @@ import { ingestRoutes } from './ingest-routes.js';
 import { errorHandler } from './middleware.js';
 
 const BASEMAP_DIR = new URL('../../fixtures/basemap/', import.meta.url).pathname;
-/** Large enough for a full batch of reports, small enough to refuse abuse. */
-const BODY_LIMIT = '2mb';
+/** Room for a batch of hundreds of ordinary reports; a larger batch is refused whole (413). */
+const BODY_LIMIT = '1mb';
 
 export interface AppDeps {
   config: Config;

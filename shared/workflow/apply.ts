@@ -32,14 +32,14 @@ export function applyAction(
   if (actor.role === 'integration' || actor.role === 'system' || !rule.roles.includes(actor.role)) {
     return fail('forbidden', `role ${actor.role} may not ${request.action} an incident`);
   }
-  if (!rule.from.includes(incident.state)) {
-    return fail('illegal', `cannot ${request.action} an incident that is ${incident.state}`);
-  }
   if (request.version !== incident.version) {
     return fail(
       'stale',
       `incident ${incident.id} changed since you saw it (your version ${request.version}, now ${incident.version})`,
     );
+  }
+  if (!rule.from.includes(incident.state)) {
+    return fail('illegal', `cannot ${request.action} an incident that is ${incident.state}`);
   }
   const comment = request.comment?.trim() || undefined;
   if (rule.needsComment && !comment) {

@@ -120,7 +120,7 @@ describe('roles, on REST and on the socket', () => {
       expect(res.body.error).toContain(user);
     }
     expect((await act(id, { action: 'accept', version: 1 }, 'forged-token')).status).toBe(401);
-    expect((await act(id, { action: 'accept', version: 1 }, undefined)).status).toBe(401);
+    expect((await act(id, { action: 'accept', version: 1 }, '')).status).toBe(401);
     expect((await act(id, { action: 'accept', version: 1 })).status).toBe(200);
   });
 

@@ -81,10 +81,13 @@ export async function api(
 }
 
 let reportCounter = 0;
-/** A valid report at a point inside the city (the centre of a grid). */
+/**
+ * A valid report at a point inside the city: each call at the next grid's centre, so reports
+ * only attach to each other where a test places them together.
+ */
 export function report(over: Partial<ReportInput> = {}): ReportInput {
-  const grid = demoCity().regions.features.find((f) => f.properties.level === 'grid')!;
-  const [lng, lat] = grid.properties.center;
+  const grids = demoCity().regions.features.filter((f) => f.properties.level === 'grid');
+  const [lng, lat] = grids[reportCounter % grids.length]!.properties.center;
   return {
     source: 'grid-worker',
     externalId: `test-${process.pid}-${++reportCounter}`,
