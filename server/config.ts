@@ -13,6 +13,10 @@ export const ConfigSchema = z.object({
   dataDir: z.string().min(1).default('data'),
   /** Switches on the demo city's simulator, demo accounts and the demo camera origin. */
   demo: z.boolean().default(true),
+  /** Runs the demo simulator (reports, desk, departments, patrols); unset follows `demo`. */
+  simulate: z.boolean().optional(),
+  /** How many times faster than real time the simulated day runs. */
+  timeScale: z.number().positive().max(3600).default(1),
   /** Where the built web app lives; the server serves it when present. */
   webDir: z.string().min(1).default('dist/web'),
   /** The basemap style the web app loads; a centre may point it at its own tile server. */
@@ -58,13 +62,21 @@ const ENV_KEYS: Record<string, keyof Config> = {
   HOST: 'host',
   DATA_DIR: 'dataDir',
   DEMO: 'demo',
+  SIMULATE: 'simulate',
+  TIME_SCALE: 'timeScale',
   WEB_DIR: 'webDir',
   MAP_STYLE_URL: 'mapStyleUrl',
   UTC_OFFSET_MINUTES: 'utcOffsetMinutes',
   SESSION_TTL_HOURS: 'sessionTtlHours',
 };
 
-const NUMERIC_KEYS = new Set<keyof Config>(['port', 'utcOffsetMinutes', 'sessionTtlHours']);
+const NUMERIC_KEYS = new Set<keyof Config>([
+  'port',
+  'utcOffsetMinutes',
+  'sessionTtlHours',
+  'timeScale',
+]);
+const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'simulate']);
 
 export class ConfigError extends Error {}
 
@@ -77,8 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    fromEnv[key] =
-      key === 'demo' ? parseBoolean(name, value) : NUMERIC_KEYS.has(key) ? Number(value) : value;
+    fromEnv[key] = BOOLEAN_KEYS.has(key)
+      ? parseBoolean(name, value)
+      : NUMERIC_KEYS.has(key)
+        ? Number(value)
+        : value;
   }
   const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {

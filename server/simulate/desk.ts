@@ -1,0 +1,199 @@
+import {
+  defaultLimits,
+  type ActionRequest,
+  type Actor,
+  type DeadlineLimits,
+  type DepartmentKind,
+  type Incident,
+  type IncidentState,
+} from '../../shared/index.js';
+import type { Clock } from '../live/clock.js';
+import type { Agenda } from './agenda.js';
+import {
+  drawPlan,
+  nextSteps,
+  type CaseFacts,
+  type CaseState,
+  type DepartmentDirectory,
+  type Step,
+} from './handling.js';
+import type { Random } from './random.js';
+
+/** What the desk needs of the workflow: the one call REST and the socket make too. */
+export interface Workflow {
+  act(incidentId: string, request: ActionRequest, actor: Actor): Promise<Incident>;
+}
+
+export interface DeskDeps {
+  workflow: Workflow;
+  agenda: Agenda;
+  clock: Clock;
+  rng: Random;
+  timeScale: number;
+  directory: DepartmentDirectory;
+  limits?: DeadlineLimits;
+  /** One line per unexpected failure; a 409 (someone acted first) is not unexpected. */
+  log: (line: string) => void;
+  /** How many incidents the desk works at once; beyond it, new ones are left to people. */
+  maxCases?: number;
+}
+
+interface CaseFile extends CaseState {
+  id: string;
+  version: number;
+  /** The incident as the last action returned it (null until the desk first acts). */
+  incident: Incident | null;
+  /** The state the pending steps were planned for; steps of an older plan do nothing. */
+  plannedFor: IncidentState;
+  generation: number;
+  /** Actions on one incident run one after another, each with the version the last left. */
+  chain: Promise<void>;
+}
+
+const FINISHED: readonly IncidentState[] = ['evaluated', 'rejected'];
+
+/**
+ * The simulated duty desk and departments: they take the incidents the simulator reported and
+ * work them through the workflow, as people at a centre would, at the pace of the time scale.
+ * When someone else acted first the workflow answers 409; the desk takes the version the
+ * answer names and tries that step once more (the state machine refuses it if the other
+ * person moved the incident on), and otherwise leaves the incident to them.
+ */
+export class SimDesk {
+  private readonly cases = new Map<string, CaseFile>();
+  private stopped = false;
+  readonly stats = { acted: 0, conflicts: 0, dropped: 0, failed: 0 };
+
+  constructor(private readonly deps: DeskDeps) {}
+
+  get caseCount(): number {
+    return this.cases.size;
+  }
+
+  /** A report the simulator posted opened this incident: plan its life and start it. */
+  take(incidentId: string, facts: CaseFacts, preferred?: readonly DepartmentKind[]): void {
+    if (this.stopped || this.cases.has(incidentId)) return;
+    if (this.cases.size >= (this.deps.maxCases ?? 5_000)) return;
+    const file: CaseFile = {
+      ...facts,
+      id: incidentId,
+      version: 1,
+      incident: null,
+      plan: drawPlan(this.deps.rng, facts, this.deps.timeScale, this.deps.limits),
+      memory: { returnedBy: new Set(), extended: false, reopened: false },
+      preferred,
+      plannedFor: 'reported',
+      generation: 0,
+      chain: Promise.resolve(),
+    };
+    this.cases.set(incidentId, file);
+    this.schedule(
+      file,
+      nextSteps(
+        {
+          state: 'reported',
+          category: facts.category,
+          streetId: '',
+          assignments: [],
+          deadline: null,
+        },
+        file,
+        this.context(),
+      ),
+    );
+  }
+
+  /** A later report of the simulator's joined this incident, which bumps its version. */
+  attached(incidentId: string): void {
+    const file = this.cases.get(incidentId);
+    if (file) file.version++;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cases.clear();
+  }
+
+  private context() {
+    return {
+      rng: this.deps.rng,
+      timeScale: this.deps.timeScale,
+      now: this.deps.clock(),
+      directory: this.deps.directory,
+      limits: this.deps.limits ?? defaultLimits,
+    };
+  }
+
+  private schedule(file: CaseFile, steps: Step[]): void {
+    const now = this.deps.clock().getTime();
+    const generation = file.generation;
+    for (const step of steps) {
+      this.deps.agenda.at(now + Math.max(0, step.delayMs), () => {
+        if (this.stopped || file.generation !== generation || this.cases.get(file.id) !== file) {
+          return;
+        }
+        file.chain = file.chain.then(() => this.run(file, generation, step));
+      });
+    }
+  }
+
+  private async run(file: CaseFile, generation: number, step: Step): Promise<void> {
+    if (this.stopped || file.generation !== generation || this.cases.get(file.id) !== file) return;
+    let incident: Incident;
+    try {
+      incident = await this.act(file, step);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      const stale = status === 409 ? /now (\d+)\)/.exec((err as Error).message) : null;
+      if (stale && !this.stopped) {
+        // Someone (the overdue clock, another report, a person) changed it: try once more
+        // with the version they left; the state machine refuses it if they moved it on.
+        file.version = Number(stale[1]);
+        this.stats.conflicts++;
+        try {
+          incident = await this.act(file, step);
+        } catch (again) {
+          this.drop(file, again);
+          return;
+        }
+      } else {
+        this.drop(file, err);
+        return;
+      }
+    }
+    this.stats.acted++;
+    if (this.stopped || this.cases.get(file.id) !== file) return;
+    file.version = incident.version;
+    file.incident = incident;
+    const r = step.request;
+    if (r.action === 'return' && r.departmentId) file.memory.returnedBy.add(r.departmentId);
+    if (r.action === 'extend') file.memory.extended = true;
+    if (r.action === 'reopen') file.memory.reopened = true;
+    if (FINISHED.includes(incident.state) || (incident.state === 'closed' && !file.plan.evaluate)) {
+      this.cases.delete(file.id);
+      return;
+    }
+    if (incident.state !== file.plannedFor) {
+      file.plannedFor = incident.state;
+      file.generation++;
+      this.schedule(file, nextSteps(incident, file, this.context()));
+    }
+  }
+
+  private act(file: CaseFile, step: Step): Promise<Incident> {
+    const request = { ...step.request, version: file.version } as ActionRequest;
+    return this.deps.workflow.act(file.id, request, step.actor);
+  }
+
+  /** Leaves the incident to people; says so only when the failure was not a plain conflict. */
+  private drop(file: CaseFile, err: unknown): void {
+    this.cases.delete(file.id);
+    this.stats.dropped++;
+    const status = (err as { status?: number }).status;
+    if (status === 409 || this.stopped) return;
+    this.stats.failed++;
+    this.deps.log(
+      `simulator: left ${file.id} to the desk after ${status ?? 'an error'}: ${(err as Error).message ?? String(err)}`,
+    );
+  }
+}

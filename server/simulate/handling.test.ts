@@ -1,0 +1,256 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  applyAction,
+  CATEGORIES,
+  defaultLimits,
+  type ActionRequest,
+  type Actor,
+  type Category,
+  type Incident,
+  type Severity,
+} from '../../shared/index.js';
+import { demoCity } from '../../tests/support/server.js';
+import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
+import { Agenda } from './agenda.js';
+import { drawCategory } from './arrivals.js';
+import { SimDesk, type Workflow } from './desk.js';
+import { DepartmentDirectory, SIM_DUTY } from './handling.js';
+import { drawSeverity } from './titles.js';
+import { seededRandom, type Random } from './random.js';
+
+const START = Date.parse('2026-11-22T00:00:00.000Z');
+const HUMAN: Actor = { id: 'duty', name: '值班员 李明', role: 'duty' };
+
+/**
+ * The workflow as the server runs it, in memory: the shared state machine, 409 on a stale
+ * version or an illegal step, and the overdue clock's flag, which bumps the version.
+ */
+class MemoryWorkflow implements Workflow {
+  readonly incidents = new Map<string, Incident>();
+  private next = 0;
+
+  constructor(private readonly now: () => Date) {}
+
+  open(category: Category, severity: Severity, streetId: string): Incident {
+    const at = this.now().toISOString();
+    const incident: Incident = {
+      id: `INC-${++this.next}`,
+      version: 1,
+      title: 't',
+      description: '',
+      category,
+      severity,
+      groupRisk: false,
+      source: 'hotline',
+      location: [113, 23],
+      gridId: 'g',
+      communityId: 'c',
+      streetId,
+      districtId: 'd',
+      cameraId: null,
+      state: 'reported',
+      assignments: [],
+      gridWorkerId: null,
+      deadline: {
+        step: 'accept',
+        dueAt: new Date(Date.parse(at) + defaultLimits(category, 'accept')).toISOString(),
+        extensions: 0,
+        flagged: false,
+      },
+      reportedAt: at,
+      updatedAt: at,
+      closedAt: null,
+      rating: null,
+      reportCount: 1,
+      wasOverdue: false,
+      timeline: [],
+    };
+    this.incidents.set(incident.id, incident);
+    return incident;
+  }
+
+  async act(id: string, request: ActionRequest, actor: Actor): Promise<Incident> {
+    await Promise.resolve();
+    const incident = this.incidents.get(id);
+    if (!incident) throw new HttpError(404, `no incident ${id}`);
+    const result = applyAction(incident, request, actor, this.now());
+    if (!result.ok) throw new HttpError(ACTION_ERROR_STATUS[result.code], result.message);
+    this.incidents.set(id, result.incident);
+    return result.incident;
+  }
+
+  flagOverdue(): void {
+    const now = this.now().getTime();
+    for (const [id, i] of this.incidents) {
+      if (!i.deadline || i.deadline.flagged || Date.parse(i.deadline.dueAt) > now) continue;
+      this.incidents.set(id, {
+        ...i,
+        version: i.version + 1,
+        wasOverdue: true,
+        deadline: { ...i.deadline, flagged: true },
+      });
+    }
+  }
+}
+
+function setup(seed: number, timeScale = 1) {
+  const city = demoCity();
+  let now = START;
+  const clock = () => new Date(now);
+  const workflow = new MemoryWorkflow(clock);
+  const agenda = new Agenda();
+  const log = vi.fn();
+  const rng: Random = seededRandom(seed);
+  const directory = new DepartmentDirectory(city.departments);
+  const desk = new SimDesk({ workflow, agenda, clock, rng, timeScale, directory, log });
+  const streets = [...new Set(city.departments.flatMap((d) => (d.streetId ? [d.streetId] : [])))];
+  const advance = async (toMs: number, stepMs: number) => {
+    while (now < toMs) {
+      now = Math.min(toMs, now + stepMs);
+      workflow.flagOverdue();
+      agenda.runDue(now);
+      for (let i = 0; i < 6; i++) await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { city, workflow, desk, agenda, log, rng, directory, streets, advance, clock };
+}
+
+describe('simulated departments', () => {
+  it('sends each category to the department that handles it, street offices only on their own street', () => {
+    const { city, directory, streets } = setup(1);
+    const kinds = new Map(city.departments.map((d) => [d.id, d]));
+    const rng = seededRandom(11);
+    const seen = new Map<Category, string[]>();
+    for (let i = 0; i < 3_000; i++) {
+      const category = CATEGORIES[i % CATEGORIES.length]!;
+      const streetId = streets[i % streets.length]!;
+      const ids = directory.choose(rng, { category, streetId }, undefined, false);
+      expect(ids).toHaveLength(1);
+      const d = kinds.get(ids[0]!)!;
+      if (d.kind === 'street-office') expect(d.streetId).toBe(streetId);
+      seen.set(category, [...(seen.get(category) ?? []), d.kind]);
+    }
+    const share = (c: Category, ...k: string[]) =>
+      seen.get(c)!.filter((x) => k.includes(x)).length / seen.get(c)!.length;
+    expect(share('dispute', 'mediation', 'street-office')).toBeGreaterThan(0.95);
+    expect(share('public-order', 'public-security')).toBeGreaterThan(0.6);
+    expect(share('video-alarm', 'public-security')).toBeGreaterThan(0.6);
+    expect(share('emergency', 'emergency-management')).toBeGreaterThan(0.6);
+    expect(share('city-management', 'city-management')).toBeGreaterThan(0.6);
+    expect(share('safety-hazard', 'emergency-management', 'fire', 'housing')).toBeGreaterThan(0.8);
+    const whistle = directory.choose(
+      rng,
+      { category: 'dispute', streetId: streets[0]! },
+      undefined,
+      true,
+    );
+    expect(whistle.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(whistle).size).toBe(whistle.length);
+  });
+});
+
+describe('the simulated desk working a day', () => {
+  it('accepts, dispatches, handles, closes and evaluates most incidents, leaving some for people', async () => {
+    const { workflow, desk, advance, rng, streets, log, clock } = setup(2);
+    const day = 86_400_000;
+    const opened: Incident[] = [];
+    // 400 incidents through the first day, then a day and a half to let them finish.
+    for (let i = 0; i < 400; i++) {
+      await advance(START + (i * day) / 400, 60_000);
+      const category = drawCategory(rng);
+      const severity = drawSeverity(rng, category);
+      const incident = workflow.open(category, severity, streets[i % streets.length]!);
+      opened.push(incident);
+      desk.take(incident.id, { category, severity, groupRisk: false });
+    }
+    await advance(clock().getTime() + 1.5 * day, 60_000);
+    const final = opened.map((i) => workflow.incidents.get(i.id)!);
+    const states = (s: string) => final.filter((i) => i.state === s).length;
+    const timelines = final.map((i) => i.timeline);
+    const actions = (a: string) => timelines.filter((t) => t.some((e) => e.action === a)).length;
+
+    expect(states('closed') + states('evaluated')).toBeGreaterThan(final.length * 0.85);
+    expect(states('rejected')).toBeGreaterThan(0);
+    expect(states('rejected')).toBeLessThan(final.length * 0.06);
+    expect(states('evaluated')).toBeGreaterThan(final.length * 0.6);
+    const ratings = final.flatMap((i) => (i.rating ? [i.rating] : []));
+    expect(ratings.filter((r) => r >= 4).length / ratings.length).toBeGreaterThan(0.75);
+    expect(actions('whistle')).toBeGreaterThan(0);
+    expect(actions('return')).toBeGreaterThan(0);
+    expect(actions('extend')).toBeGreaterThan(0);
+
+    // Every action went through as the simulated duty officer or a simulated department.
+    for (const entry of timelines.flat()) {
+      if (entry.actor.role === 'duty') expect(entry.actor).toEqual(SIM_DUTY);
+      else expect(entry.actor.id).toMatch(/^dept:/);
+    }
+    // About a quarter wait in the queue a good while (for the human desk); the rest go quickly.
+    const acceptWait = final
+      .filter((i) => i.state !== 'rejected')
+      .map((i) => Date.parse(i.timeline[0]!.at) - Date.parse(i.reportedAt));
+    const slow = acceptWait.filter((ms) => ms > 5 * 60_000).length / acceptWait.length;
+    expect(slow).toBeGreaterThan(0.15);
+    expect(slow).toBeLessThan(0.4);
+    // Roughly one in ten misses a deadline, on purpose, and is flagged; none go stale.
+    const overdue = final.filter((i) => i.wasOverdue).length / final.length;
+    expect(overdue).toBeGreaterThan(0.04);
+    expect(overdue).toBeLessThan(0.18);
+    expect(log).not.toHaveBeenCalled();
+    expect(desk.caseCount).toBe(0);
+  });
+
+  it('leaves an incident to a person who acted first, without a word in the log', async () => {
+    const { workflow, desk, advance, streets, log, clock, directory } = setup(3);
+    const taken = workflow.open('dispute', 'medium', streets[0]!);
+    const noted = workflow.open('dispute', 'medium', streets[0]!);
+    desk.take(taken.id, { category: 'dispute', severity: 'medium', groupRisk: false });
+    desk.take(noted.id, { category: 'dispute', severity: 'medium', groupRisk: false });
+    const [dept] = directory.choose(seededRandom(1), taken, undefined, false);
+    // The human desk accepts and dispatches one before the simulator gets to it...
+    await workflow.act(taken.id, { action: 'accept', version: 1 }, HUMAN);
+    await workflow.act(taken.id, { action: 'dispatch', version: 2, departmentId: dept! }, HUMAN);
+    // ...and only adds a note to the other, which the simulator then carries on with.
+    await workflow.act(
+      noted.id,
+      { action: 'note', version: 1, comment: '已电话联系当事人' },
+      HUMAN,
+    );
+    await advance(clock().getTime() + 3 * 86_400_000, 60_000);
+    const mine = workflow.incidents.get(taken.id)!;
+    expect(mine.state).toBe('dispatched');
+    expect(mine.timeline.every((e) => e.actor.id === HUMAN.id)).toBe(true);
+    const theirs = workflow.incidents.get(noted.id)!;
+    expect(theirs.timeline.map((e) => e.action).slice(0, 2)).toEqual(['note', 'accept']);
+    expect(['closed', 'evaluated']).toContain(theirs.state);
+    expect(desk.stats.dropped).toBe(1);
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('logs one line and carries on when the workflow fails for another reason', async () => {
+    const { workflow, desk, advance, streets, log, clock } = setup(4);
+    const a = workflow.open('citizen-request', 'low', streets[0]!);
+    const b = workflow.open('citizen-request', 'low', streets[0]!);
+    workflow.incidents.delete(a.id);
+    desk.take(a.id, { category: 'citizen-request', severity: 'low', groupRisk: false });
+    desk.take(b.id, { category: 'citizen-request', severity: 'low', groupRisk: false });
+    await advance(clock().getTime() + 3 * 86_400_000, 60_000);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0]![0]).toMatch(/INC-1/);
+    expect(['closed', 'evaluated', 'rejected']).toContain(workflow.incidents.get(b.id)!.state);
+  });
+
+  it('at a high time scale works an incident through in minutes, not hours', async () => {
+    const { workflow, desk, advance, streets, clock } = setup(5, 60);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const incident = workflow.open('public-order', 'medium', streets[i % streets.length]!);
+      ids.push(incident.id);
+      desk.take(incident.id, { category: 'public-order', severity: 'medium', groupRisk: false });
+    }
+    await advance(clock().getTime() + 20 * 60_000, 1_000);
+    const done = ids.filter((id) =>
+      ['closed', 'evaluated'].includes(workflow.incidents.get(id)!.state),
+    );
+    expect(done.length).toBeGreaterThan(30);
+  });
+});
