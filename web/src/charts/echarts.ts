@@ -20,7 +20,7 @@ export const THEMES: Record<
     text: '#d7e3ff',
     axis: '#4a5d85',
     split: '#1c2a47',
-    font: 22,
+    font: 34,
     palette: ['#3aa0ff', '#46d39a', '#f5c542', '#ff8a3d', '#ff6b6b', '#b388ff', '#4dd0e1'],
   },
   desk: {

@@ -14,7 +14,7 @@ function axis(theme: ChartTheme) {
 
 const grid = (theme: ChartTheme) =>
   theme === 'wall'
-    ? { left: 150, right: 30, top: 20, bottom: 50 }
+    ? { left: 190, right: 60, top: 20, bottom: 60 }
     : { left: 70, right: 12, top: 10, bottom: 24 };
 
 /** Today's intake by category, largest first. */
@@ -41,7 +41,7 @@ export function categoryOption(
 /** Intake per local hour today. */
 export function trendOption(kpis: Kpis | undefined, theme: ChartTheme): EChartsCoreOption {
   return {
-    grid: { ...grid(theme), left: theme === 'wall' ? 80 : 36 },
+    grid: { ...grid(theme), left: theme === 'wall' ? 90 : 36 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => `${h}`), ...axis(theme) },
     yAxis: { type: 'value', minInterval: 1, ...axis(theme) },
@@ -109,7 +109,7 @@ export function closeTimeOption(
     `>${CLOSE_BUCKETS_H.at(-1)}${hours}`,
   ];
   return {
-    grid: { ...grid(theme), left: theme === 'wall' ? 80 : 36 },
+    grid: { ...grid(theme), left: theme === 'wall' ? 90 : 36 },
     tooltip: {},
     xAxis: { type: 'category', data: labels, ...axis(theme) },
     yAxis: { type: 'value', minInterval: 1, ...axis(theme) },

@@ -1,0 +1,8 @@
+import { setWorkerUrl } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+
+// MapLibre looks for its worker next to its own module; once bundled it is not there, so point
+// at the copy the build emits (served by our own server, like everything else).
+setWorkerUrl(workerUrl);
+
+export { Map as MapLibreMap, type GeoJSONSource } from 'maplibre-gl';
