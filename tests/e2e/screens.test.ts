@@ -24,7 +24,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('the three screens in real Chromium', () => {
+describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
   it('opens the screen each role may use, and the map holds all 842 grids', async () => {
     for (const [user, screen] of [
       ['duty', '/desk'],
@@ -58,10 +58,11 @@ describe('the three screens in real Chromium', () => {
           ?.split(' ')
           .includes(id),
       res.body.incidentId,
-      { timeout: 1_000 },
+      { timeout: 5_000, polling: 20 },
     );
-    await page.getByText(title).first().waitFor({ timeout: 1_000 });
-    expect(Date.now() - posted).toBeLessThan(1_500);
+    await page.getByText(title).first().waitFor({ timeout: 5_000 });
+    const elapsed = Date.now() - posted;
+    expect(elapsed).toBeLessThan(1_000);
     expect([...hosts]).toEqual([new URL(server.url).host]);
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { shallowRef, triggerRef } from 'vue';
+import { shallowRef } from 'vue';
 import type { Camera, CameraStatus } from '../../../shared/index.js';
 import { apiFetch } from '../api/http.js';
 
@@ -17,8 +17,8 @@ export const useCamerasStore = defineStore('cameras', () => {
   }
 
   function setStatus(id: string, next: CameraStatus): void {
-    status.value.set(id, next);
-    triggerRef(status);
+    // A new map, so watchers of `status` see a change (the wall redraws cones from it).
+    status.value = new Map(status.value).set(id, next);
   }
 
   return { list, status, load, resetStatus, setStatus };

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { shallowRef, triggerRef } from 'vue';
+import { ref, shallowRef, triggerRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/index.js';
 
 /**
@@ -8,15 +8,19 @@ import type { IncidentSummary } from '../../../shared/index.js';
  */
 export const useIncidentsStore = defineStore('incidents', () => {
   const byId = shallowRef(new Map<string, IncidentSummary>());
+  /** Bumped on every change, for watchers: the map itself stays the same object. */
+  const revision = ref(0);
 
   function reset(incidents: IncidentSummary[]): void {
     byId.value = new Map(incidents.map((i) => [i.id, i]));
+    revision.value += 1;
   }
 
   function upsert(incidents: IncidentSummary[]): void {
     for (const i of incidents) byId.value.set(i.id, i);
     triggerRef(byId);
+    revision.value += 1;
   }
 
-  return { byId, reset, upsert };
+  return { byId, revision, reset, upsert };
 });

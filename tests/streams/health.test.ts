@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamsConfigSchema } from '../../server/streams/config.js';
+import { waitFor } from '../support/server.js';
+import { cityCameras, startHarness, type Harness } from './harness.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+const DEMO_ORIGIN_AUTH = `Basic ${Buffer.from('nvr:citybrain-nvr-demo').toString('base64')}`;
+
+function admin(h: Harness, cameraId: string, state: string, auth = DEMO_ORIGIN_AUTH) {
+  return fetch(`${h.streams.origin!.url}/admin/cameras/${cameraId}/${state}`, {
+    method: 'POST',
+    headers: auth ? { authorization: auth } : {},
+  });
+}
+
+const statusesOf = (h: Harness, id: string) =>
+  h.reported.filter((r) => r.cameraId === id).map((r) => r.status);
+
+describe('camera health', () => {
+  it('shows a camera taken offline at the origin as offline within seconds, and its recovery', async () => {
+    harness = await startHarness({ cameras: cityCameras().slice(0, 6) });
+    const h = harness;
+    const id = cityCameras()[3]!.id;
+    const url = await h.streamUrl(id);
+    expect((await fetch(url)).status).toBe(200);
+
+    expect((await admin(h, id, 'offline', '')).status).toBe(401);
+    expect((await admin(h, id, 'offline')).status).toBe(204);
+    const down = Date.now();
+    await waitFor(() => statusesOf(h, id).includes('offline'), 8_000, 'offline');
+    expect(Date.now() - down).toBeLessThan(5_000);
+    const res = await fetch(url);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ error: 'camera upstream answered 503' });
+
+    expect((await admin(h, id, 'online')).status).toBe(204);
+    await waitFor(() => statusesOf(h, id).at(-1) === 'online', 8_000, 'online again');
+    expect((await fetch(url)).status).toBe(200);
+
+    // Frozen: the origin still answers, but its media sequence no longer rises.
+    expect((await admin(h, id, 'stale')).status).toBe(204);
+    await waitFor(() => statusesOf(h, id).at(-1) === 'stale', 12_000, 'stale');
+    expect((await admin(h, id, 'online')).status).toBe(204);
+    await waitFor(() => statusesOf(h, id).at(-1) === 'online', 8_000, 'moving again');
+    expect(statusesOf(h, id)).toEqual(['offline', 'online', 'stale', 'online']);
+    // The other cameras never changed.
+    expect(h.reported.every((r) => r.cameraId === id)).toBe(true);
+  }, 40_000);
+
+  it('watches all 648 cameras within one interval, starting from their known status', async () => {
+    const cameras = cityCameras().map((c, i) => ({
+      ...c,
+      status: i === 7 ? ('offline' as const) : ('online' as const),
+    }));
+    const [, , down, , , , , backUp] = cameras.map((c) => c.id) as string[];
+    harness = await startHarness({
+      cameras,
+      config: {
+        health: { intervalSeconds: 10, concurrency: 8, timeoutMs: 3_000 },
+        demoOrigin: { ...StreamsConfigSchema.parse({}).demoOrigin, port: 0, offline: [down!] },
+      },
+    });
+    const h = harness;
+    const probes = () =>
+      Number(
+        /citybrain_stream_upstream_requests_total\{kind="playlist"\} (\d+)/.exec(
+          h.metrics.render(),
+        )?.[1] ?? 0,
+      );
+    await waitFor(() => probes() >= 648, 12_000, 'a probe of every camera');
+    await waitFor(() => h.reported.length >= 2, 3_000, 'two changes');
+    expect(h.reported).toEqual(
+      expect.arrayContaining([
+        { cameraId: down, status: 'offline' },
+        { cameraId: backUp, status: 'online' },
+      ]),
+    );
+    expect(h.reported).toHaveLength(2);
+  }, 30_000);
+});

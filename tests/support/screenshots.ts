@@ -1,0 +1,35 @@
+// Takes screenshots of every screen at its target size, for people to look at:
+// `npm run screenshots` (against a running demo at BASE_URL, default http://127.0.0.1:8080).
+import { mkdirSync } from 'node:fs';
+import { launchBrowser, loginAs } from './browser.js';
+
+const base = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const out = process.env.OUT_DIR ?? '.screenshots';
+const settle = Number(process.env.SETTLE_MS ?? 6000);
+mkdirSync(out, { recursive: true });
+
+const browser = await launchBrowser();
+const shots: [string, string, number, number, string?][] = [
+  ['login', '/login', 1366, 768],
+  ['desk-1366', '/desk', 1366, 768, 'duty'],
+  ['desk-2560', '/desk', 2560, 1440, 'duty'],
+  ['brief-1280', '/brief', 1280, 800, 'leader'],
+  ['wall-1920', '/wall?device=demo-wall-device-token&rotate=0', 1920, 1080],
+  ['wall-3840', '/wall?device=demo-wall-device-token&rotate=0', 3840, 2160],
+];
+for (const [name, path, width, height, user] of shots) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
+  if (user) await loginAs(page, base, user);
+  await page.goto(`${base}${path}`);
+  await page.waitForTimeout(settle);
+  if (name.startsWith('desk')) {
+    const first = page.locator('.queue li').first();
+    if (await first.count()) await first.click();
+    await page.waitForTimeout(1000);
+  }
+  await page.screenshot({ path: `${out}/${name}.png` });
+  console.log(`${out}/${name}.png`);
+  await page.close();
+}
+await browser.close();
