@@ -22,6 +22,17 @@ export function ingestRoutes(auth: Auth, ingest: IngestService, metrics: Metrics
       });
     }
   };
+  // Refused reports count too: a rising "rejected" is an integration to call.
+  router.use('/reports', (_req, res, next) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400) {
+        metrics.count('citybrain_intake_reports_total', 'reports taken in, by result', 1, {
+          result: `rejected-${res.statusCode}`,
+        });
+      }
+    });
+    next();
+  });
   router.post(
     '/reports',
     handle(async (req, res) => {

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_INGEST_KEY, DEMO_PASSWORD, withDemoCredentials } from './auth/demo-credentials.js';
+import { hashPassword, verifyPassword } from './auth/passwords.js';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('reads defaults, then the file, then the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, utcOffsetMinutes: 420 }));
+    const config = loadConfig({ CONFIG_FILE: file, PORT: '9100' });
+    expect(config.port).toBe(9100);
+    expect(config.utcOffsetMinutes).toBe(420);
+    expect(config.demo).toBe(true);
+  });
+
+  it('stops with a message naming each bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DEMO: 'maybe' })).toThrow(
+      /DEMO: expected true or false, got "maybe"/,
+    );
+    const err = (() => {
+      try {
+        loadConfig({ PORT: '70000', SESSION_TTL_HOURS: '-1' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toMatch(/port/);
+    expect(err?.message).toMatch(/sessionTtlHours/);
+    expect(() => loadConfig({ CONFIG_FILE: '/nonexistent/config.json' })).toThrow(/does not exist/);
+  });
+
+  it('fills in the published demo accounts and keys in demo mode', () => {
+    const config = withDemoCredentials(loadConfig({ DEMO: 'true' }));
+    expect(config.users.map((u) => [u.username, u.role])).toEqual([
+      ['duty', 'duty'],
+      ['operator', 'operator'],
+      ['leader', 'leader'],
+    ]);
+    expect(verifyPassword(DEMO_PASSWORD, config.users[0]!.passwordHash)).toBe(true);
+    expect(config.ingestKeys[0]!.key).toBe(DEMO_INGEST_KEY);
+  });
+
+  it('refuses to start outside demo mode while a demo password or key is configured', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [
+          {
+            username: 'duty',
+            name: '值班员',
+            role: 'duty',
+            passwordHash: hashPassword(DEMO_PASSWORD, 1024),
+          },
+        ],
+      }),
+    );
+    expect(() => withDemoCredentials(loadConfig({ CONFIG_FILE: file, DEMO: 'false' }))).toThrow(
+      /user duty has the demo password/,
+    );
+    expect(() =>
+      withDemoCredentials(loadConfig({ DEMO: 'false', INGEST_KEY: DEMO_INGEST_KEY })),
+    ).toThrow(/ingest key env is the demo key/);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [
+          {
+            username: 'duty',
+            name: '值班员',
+            role: 'duty',
+            passwordHash: hashPassword('a-real-secret', 1024),
+          },
+        ],
+      }),
+    );
+    const real = withDemoCredentials(
+      loadConfig({ CONFIG_FILE: file, DEMO: 'false', INGEST_KEY: 'a-real-ingest-key' }),
+    );
+    expect(real.users).toHaveLength(1);
+    expect(real.deviceTokens).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+import type { Metrics } from '../metrics.js';
+import { PlaylistError, rewritePlaylist, type PlaylistInfo, type UriRole } from './playlist.js';
+import type { RefSealer } from './refs.js';
+import { ByteLru, SegmentCache, SingleFlight, type Source } from './segment-cache.js';
+import { asUpstreamError, UpstreamError, type Upstream } from './upstream.js';
+
+/** A rewritten playlist, split where each viewer's own token goes. */
+export interface ForwardedPlaylist {
+  pieces: string[];
+  info: PlaylistInfo;
+  /** Upstream URLs of a master's variant streams, in order (health follows the first). */
+  variants: string[];
+  expiresAt: number;
+  bytes: number;
+}
+
+export interface ForwardedMedia {
+  body: Buffer;
+  contentType: string;
+  bytes: number;
+}
+
+export interface ForwarderOptions {
+  timeoutMs: number;
+  blockingTimeoutMs: number;
+  segmentCacheBytes: number;
+  /** Share of the (part) target duration a playlist is reused for. */
+  playlistCacheFraction: number;
+}
+
+/** Where the token goes in a cached playlist; never in upstream text, which is checked for it. */
+const TOKEN_SLOT = '\u0000';
+const MAX_PLAYLIST_BYTES = 1 << 20;
+const MAX_MEDIA_BYTES = 64 << 20;
+/** Masters change when a camera is reconfigured, not every segment. */
+const MASTER_TTL_MS = 5_000;
+const PLAYLIST_CACHE_BYTES = 32 << 20;
+
+export const MEDIA_TYPES: Record<string, string> = {
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
+  mp3: 'audio/mpeg',
+  ac3: 'audio/ac3',
+  ec3: 'audio/eac3',
+  vtt: 'text/vtt',
+  webvtt: 'text/vtt',
+  key: 'application/octet-stream',
+  bin: 'application/octet-stream',
+};
+
+/**
+ * The forwarding core, below HTTP: playlists from upstream rewritten to point back at us and
+ * briefly cached, segments cached in memory, and one upstream fetch for any number of viewers
+ * asking for the same thing at once.
+ */
+export class Forwarder {
+  private readonly playlists = new ByteLru<ForwardedPlaylist>(PLAYLIST_CACHE_BYTES);
+  private readonly playlistFlights = new SingleFlight<ForwardedPlaylist>();
+  private readonly media: SegmentCache<ForwardedMedia>;
+
+  constructor(
+    private readonly refs: RefSealer,
+    private readonly metrics: Metrics,
+    private readonly options: ForwarderOptions,
+  ) {
+    this.media = new SegmentCache(options.segmentCacheBytes);
+  }
+
+  /**
+   * A playlist for one camera, by upstream URL, with any LL-HLS blocking-reload parameters
+   * (`blocking`: upstream holds the request until the asked-for part exists).
+   */
+  async playlist(
+    cameraId: string,
+    upstream: Upstream,
+    url: string,
+    blocking = false,
+    timeoutMs = blocking ? this.options.blockingTimeoutMs : this.options.timeoutMs,
+  ): Promise<ForwardedPlaylist> {
+    const key = `${cameraId}\n${url}`;
+    const cached = this.playlists.get(key);
+    if (cached && cached.expiresAt > Date.now()) {
+      this.count('playlist', 'hit');
+      return cached;
+    }
+    const { value, shared } = this.playlistFlights.run(key, async () => {
+      const fetched = await this.fetch(upstream, url, 'playlist', MAX_PLAYLIST_BYTES, timeoutMs);
+      const playlist = this.rewrite(cameraId, upstream, fetched.body, fetched.url);
+      this.playlists.set(key, playlist);
+      return playlist;
+    });
+    this.count('playlist', shared ? 'shared' : 'miss');
+    return value;
+  }
+
+  /** A segment already in memory, if it is. */
+  cachedSegment(url: string): ForwardedMedia | undefined {
+    const media = this.media.cached(url);
+    if (media) this.count('segment', 'hit');
+    return media;
+  }
+
+  /** A segment, init section, part or key, by upstream URL. */
+  async segment(
+    upstream: Upstream,
+    url: string,
+    blocking: boolean,
+    extension: string,
+  ): Promise<ForwardedMedia> {
+    const timeoutMs = blocking ? this.options.blockingTimeoutMs : this.options.timeoutMs;
+    const { value, source } = await this.media.get(url, async () => {
+      const fetched = await this.fetch(upstream, url, 'segment', MAX_MEDIA_BYTES, timeoutMs);
+      const contentType = MEDIA_TYPES[extension] ?? 'application/octet-stream';
+      return { body: fetched.body, contentType, bytes: fetched.body.length };
+    });
+    this.count('segment', source);
+    if (source === 'miss') {
+      this.metrics.gauge(
+        'citybrain_stream_cache_bytes',
+        'bytes of camera segments held in memory',
+        this.media.bytes,
+      );
+    }
+    return value;
+  }
+
+  private async fetch(
+    upstream: Upstream,
+    url: string,
+    kind: 'playlist' | 'segment',
+    maxBytes: number,
+    timeoutMs: number,
+  ) {
+    this.metrics.count(
+      'citybrain_stream_upstream_requests_total',
+      'requests the stream forwarder sent to camera upstreams',
+      1,
+      { kind },
+    );
+    const started = process.hrtime.bigint();
+    try {
+      return await upstream.fetch(url, { timeoutMs, maxBytes });
+    } catch (err) {
+      const failure = asUpstreamError(err, timeoutMs);
+      this.metrics.count(
+        'citybrain_stream_upstream_errors_total',
+        'camera upstream requests that failed, by the status answered to viewers',
+        1,
+        { kind, status: String(failure.status) },
+      );
+      throw failure;
+    } finally {
+      this.metrics.observe(
+        'citybrain_stream_upstream_seconds',
+        'time camera upstreams took to answer the stream forwarder',
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+  }
+
+  private rewrite(
+    cameraId: string,
+    upstream: Upstream,
+    body: Buffer,
+    baseUrl: string,
+  ): ForwardedPlaylist {
+    const text = body.toString('utf8');
+    if (text.includes(TOKEN_SLOT)) throw new UpstreamError(502, 'upstream playlist is malformed');
+    const variants: string[] = [];
+    const map = (url: string, role: UriRole): string => {
+      if (!upstream.contains(url)) {
+        throw new PlaylistError('upstream playlist names a file on another host');
+      }
+      if (role.variant) variants.push(url);
+      const name = this.refs.seal(cameraId, { url, kind: role.kind, blocking: role.blocking });
+      return `${name}.${role.kind === 'playlist' ? 'm3u8' : extensionOf(url)}?token=${TOKEN_SLOT}`;
+    };
+    let rewritten: ReturnType<typeof rewritePlaylist>;
+    try {
+      rewritten = rewritePlaylist(text, baseUrl, map);
+    } catch (err) {
+      if (err instanceof PlaylistError) throw new UpstreamError(502, err.message);
+      throw err;
+    }
+    const { info } = rewritten;
+    const ttlMs = info.master
+      ? MASTER_TTL_MS
+      : (info.partTarget ?? info.targetDuration ?? 0) * 1000 * this.options.playlistCacheFraction;
+    return {
+      pieces: rewritten.text.split(TOKEN_SLOT),
+      info,
+      variants,
+      expiresAt: Date.now() + ttlMs,
+      bytes: rewritten.text.length * 2,
+    };
+  }
+
+  private count(kind: 'playlist' | 'segment', source: Source): void {
+    if (source === 'miss') {
+      this.metrics.count(
+        'citybrain_stream_cache_misses_total',
+        'stream requests that needed an upstream fetch of their own',
+        1,
+        { kind },
+      );
+      return;
+    }
+    this.metrics.count(
+      'citybrain_stream_cache_hits_total',
+      'stream requests answered from memory, or by joining an upstream fetch under way (shared)',
+      1,
+      { kind, via: source === 'hit' ? 'memory' : 'shared' },
+    );
+  }
+}
+
+/** The extension a forwarded media name gets, which tells its content type. */
+export function extensionOf(url: string): string {
+  const ext = /\.([A-Za-z0-9]{2,6})$/.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return ext && ext in MEDIA_TYPES ? ext : 'bin';
+}

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Router } from 'express';
+import type { Camera, CameraStatus } from '../../shared/index.js';
+import type { Auth } from '../auth/auth.js';
+import { HttpError } from '../http-error.js';
+import type { Metrics } from '../metrics.js';
+import type { StreamsConfig } from './config.js';
+import { DemoOrigin, type OriginState } from './demo-origin.js';
+import { Forwarder } from './forwarder.js';
+import { HealthWatcher, type Probe } from './health.js';
+import { RefSealer } from './refs.js';
+import { buildRegistry, loadRegistryFile, type Registry } from './registry.js';
+import { streamRoutes } from './routes.js';
+import { findFfmpeg, rtspAnswers, RtspSessions } from './rtsp.js';
+import { StreamTokens } from './tokens.js';
+import { HttpUpstream, type Upstream } from './upstream.js';
+
+export type { StreamsConfig } from './config.js';
+export { StreamsConfigSchema } from './config.js';
+
+export interface StreamsDeps {
+  config: StreamsConfig;
+  /** Demo mode: without a registry file, every camera streams from the demo origin. */
+  demo: boolean;
+  /**
+   * The city's cameras, each with the status the dashboard shows now (the board's, not the
+   * fixture's), so that only real changes are reported.
+   */
+  cameras: readonly Camera[];
+  auth: Auth;
+  metrics: Metrics;
+  /** Called once per camera status change the health watch sees. */
+  reportStatus(cameraId: string, status: CameraStatus): Promise<void>;
+}
+
+export interface Streams {
+  /** Mount at the app's root: it answers /api/v1/cameras/:id/stream and /streams/*. */
+  router: Router;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The demo origin, while it runs (demo mode without a registry file). */
+  readonly origin: DemoOrigin | undefined;
+}
+
+const GAUGE_EVERY_MS = 2_000;
+
+/**
+ * Camera video for the dashboard: forwards each camera's upstream HLS (or RTSP, transmuxed on
+ * demand) to browsers holding a short-lived per-camera token, and watches every camera's health.
+ */
+export function createStreams(deps: StreamsDeps): Streams {
+  const { config, metrics } = deps;
+  const secret = config.tokenSecret ? Buffer.from(config.tokenSecret) : randomBytes(32);
+  const tokens = new StreamTokens(
+    secret,
+    config.tokenTtlSeconds * 1000,
+    config.viewerIdleSeconds * 1000,
+  );
+  const refs = new RefSealer(secret);
+  const forwarder = new Forwarder(refs, metrics, {
+    timeoutMs: config.upstreamTimeoutMs,
+    blockingTimeoutMs: config.blockingTimeoutMs,
+    segmentCacheBytes: config.segmentCacheMb * 1024 * 1024,
+    playlistCacheFraction: config.playlistCacheFraction,
+  });
+  const workDir = join(tmpdir(), `citybrain-rtsp-${process.pid}`);
+  const rtsp = new RtspSessions({
+    ffmpeg: findFfmpeg(config.ffmpegPath),
+    workDir,
+    idleMs: config.rtspIdleSeconds * 1000,
+    transport: config.rtspTransport,
+    onChange: (running) =>
+      metrics.gauge('citybrain_stream_rtsp_sessions', 'RTSP transmuxes running', running),
+  });
+  const cameraIds = deps.cameras.map((c) => c.id);
+  const known = new Set(cameraIds);
+  /** Cameras that ever had a viewer: only they get a viewers series, not all 648. */
+  const watched = new Set<string>();
+  const upstreams = new Map<string, Upstream>();
+  let registry: Registry | undefined;
+  let origin: DemoOrigin | undefined;
+  let health: HealthWatcher | undefined;
+  let gauges: NodeJS.Timeout | undefined;
+
+  const upstreamOf = (cameraId: string): Upstream => {
+    if (!registry) throw new HttpError(503, 'camera streams are starting');
+    const upstream = upstreams.get(cameraId);
+    if (upstream) {
+      if (registry.get(cameraId)?.kind === 'rtsp' && !rtsp.available) {
+        throw new HttpError(503, 'RTSP camera needs ffmpeg, which this server does not have');
+      }
+      return upstream;
+    }
+    if (!known.has(cameraId)) throw new HttpError(404, 'no such camera');
+    throw new HttpError(503, 'no video source is configured for this camera');
+  };
+
+  const probe = async (cameraId: string): Promise<Probe> => {
+    const source = registry?.get(cameraId);
+    const upstream = upstreams.get(cameraId);
+    const timeoutMs = config.health.timeoutMs;
+    if (!source || !upstream) return { ok: false };
+    if (source.kind === 'rtsp') {
+      return { ok: rtsp.available && (await rtspAnswers(source.url, timeoutMs)) };
+    }
+    let playlist = await forwarder.playlist(cameraId, upstream, upstream.entry, false, timeoutMs);
+    const variant = playlist.info.master ? playlist.variants[0] : undefined;
+    if (variant) playlist = await forwarder.playlist(cameraId, upstream, variant, false, timeoutMs);
+    const { nextMsn, targetDuration, endList } = playlist.info;
+    return { ok: true, nextMsn, targetDuration, endList };
+  };
+
+  const updateGauges = (): void => {
+    const viewers = tokens.viewers();
+    for (const id of cameraIds) {
+      const n = viewers.get(id) ?? 0;
+      if (n > 0 || watched.has(id)) {
+        watched.add(id);
+        metrics.gauge('citybrain_stream_viewers', 'active stream viewers', n, { camera: id });
+      }
+    }
+    for (const [status, n] of Object.entries(health?.counts() ?? {})) {
+      metrics.gauge('citybrain_cameras', 'cameras by health status', n, { status });
+    }
+  };
+
+  return {
+    router: streamRoutes({ auth: deps.auth, tokens, refs, forwarder, metrics, upstreamOf }),
+    get origin() {
+      return origin;
+    },
+
+    async start() {
+      let loaded: ReturnType<typeof buildRegistry>;
+      if (config.registryFile) {
+        loaded = loadRegistryFile(config.registryFile, cameraIds);
+      } else if (deps.demo) {
+        origin = await startDemoOrigin(config, cameraIds);
+        const { username, password } = config.demoOrigin;
+        const hls = `${origin.url}/cam/{id}/index.m3u8`;
+        loaded = buildRegistry({ template: { hls, username, password } }, cameraIds);
+      } else {
+        loaded = buildRegistry({}, cameraIds);
+        console.warn('streams: no camera registry configured (streams.registryFile): no video');
+      }
+      if (loaded.unknownIds.length) {
+        console.warn(
+          `streams: registry names ${loaded.unknownIds.length} cameras the city does not have, ` +
+            `e.g. ${loaded.unknownIds.slice(0, 3).join(', ')}`,
+        );
+      }
+      let rtspCount = 0;
+      for (const [id, source] of loaded.registry) {
+        if (source.kind === 'hls') upstreams.set(id, new HttpUpstream(source.url, source.headers));
+        else {
+          rtspCount++;
+          upstreams.set(id, rtsp.upstream(id, source.url));
+        }
+      }
+      if (rtspCount && !rtsp.available) {
+        console.warn(
+          `streams: ${rtspCount} RTSP cameras cannot play: ffmpeg not found ` +
+            '(install it or set streams.ffmpegPath)',
+        );
+      }
+      registry = loaded.registry;
+      rtsp.start();
+      health = new HealthWatcher(deps.cameras, probe, deps.reportStatus, {
+        intervalMs: config.health.intervalSeconds * 1000,
+        concurrency: config.health.concurrency,
+      });
+      health.start();
+      gauges = setInterval(updateGauges, GAUGE_EVERY_MS);
+      gauges.unref();
+    },
+
+    async stop() {
+      clearInterval(gauges);
+      await health?.stop();
+      await rtsp.stop();
+      rmSync(workDir, { recursive: true, force: true });
+      await origin?.stop();
+      origin = undefined;
+    },
+  };
+}
+
+async function startDemoOrigin(config: StreamsConfig, cameraIds: readonly string[]) {
+  const { host, port, username, password, offline, stale } = config.demoOrigin;
+  const initial = new Map<string, OriginState>();
+  for (const id of stale) initial.set(id, 'stale');
+  for (const id of offline) initial.set(id, 'offline');
+  const origin = new DemoOrigin(cameraIds, { host, port, username, password, initial });
+  await origin.start();
+  return origin;
+}
