@@ -23,10 +23,15 @@ for (const [name, path, width, height, user] of shots) {
   if (user) await loginAs(page, base, user);
   await page.goto(`${base}${path}`);
   await page.waitForTimeout(settle);
-  if (name.startsWith('desk')) {
+  if (name === 'desk-1366') {
     const first = page.locator('.queue li').first();
     if (await first.count()) await first.click();
     await page.waitForTimeout(1000);
+  }
+  if (name === 'desk-2560') {
+    // Shaded by open incidents per 1,000 households, to show the choropleth.
+    await page.selectOption('.overlay select', 'perHouseholds');
+    await page.waitForTimeout(1500);
   }
   await page.screenshot({ path: `${out}/${name}.png` });
   console.log(`${out}/${name}.png`);

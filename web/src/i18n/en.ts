@@ -98,5 +98,16 @@ export default {
     confirm: 'Confirm',
   },
   detail: { id: 'Number', place: 'Place', reports: 'reports', timeline: 'Timeline' },
-  map: { loading: 'Loading map…', grids: 'Grids' },
+  map: {
+    breadcrumb: 'Region path',
+    choropleth: 'Choropleth',
+    metric: {
+      none: 'Shading: none',
+      open: 'Open incidents',
+      overdue: 'Overdue incidents',
+      perHouseholds: 'Per 1,000 households',
+    },
+    loading: 'Loading map…',
+    grids: 'Grids',
+  },
 } satisfies typeof zhCN;

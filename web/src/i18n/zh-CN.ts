@@ -96,5 +96,16 @@ export default {
     confirm: '确认',
   },
   detail: { id: '编号', place: '位置', reports: '条上报', timeline: '办理过程' },
-  map: { loading: '地图加载中…', grids: '网格' },
+  map: {
+    breadcrumb: '区域层级',
+    choropleth: '专题图',
+    metric: {
+      none: '专题图：无',
+      open: '在办事件数',
+      overdue: '超期事件数',
+      perHouseholds: '每千户事件数',
+    },
+    loading: '地图加载中…',
+    grids: '网格',
+  },
 };

@@ -10,7 +10,51 @@ const LINE: Record<string, { color: string; width: number; minzoom: number }> = 
   district: { color: '#b8d4ff', width: 2.8, minzoom: 0 },
 };
 
+/**
+ * The level a click or a choropleth works at, by zoom: districts and streets zoomed out,
+ * communities and grids zoomed in.
+ */
+export const FILL_BANDS = [
+  { level: 'district', minzoom: 0, maxzoom: 11 },
+  { level: 'street', minzoom: 11, maxzoom: 12.5 },
+  { level: 'community', minzoom: 12.5, maxzoom: 14 },
+  { level: 'grid', minzoom: 14, maxzoom: 24 },
+] as const;
+
+export const regionFillLayerId = (level: string) => `region-${level}-fill`;
+
 export function regionLayers(): LayerSpecification[] {
+  // Fills carry hover and the choropleth: a feature-state `share` 0-1 shades the region, and
+  // `hover` lightens it. Transparent otherwise, but still clickable.
+  const fills = FILL_BANDS.map((b): LayerSpecification => ({
+    id: regionFillLayerId(b.level),
+    type: 'fill',
+    source: REGION_SOURCE,
+    minzoom: b.minzoom,
+    maxzoom: b.maxzoom,
+    filter: ['==', ['get', 'level'], b.level],
+    paint: {
+      'fill-color': [
+        'interpolate',
+        ['linear'],
+        ['coalesce', ['feature-state', 'share'], 0],
+        0,
+        '#1d3b6e',
+        0.5,
+        '#f5c542',
+        1,
+        '#ff3b3b',
+      ],
+      'fill-opacity': [
+        'case',
+        ['boolean', ['feature-state', 'hover'], false],
+        0.45,
+        ['!=', ['feature-state', 'share'], null],
+        0.5,
+        0,
+      ],
+    },
+  }));
   const lines = Object.entries(LINE).map(([level, s]): LayerSpecification => ({
     id: `region-${level}-line`,
     type: 'line',
@@ -25,7 +69,7 @@ export function regionLayers(): LayerSpecification[] {
     label('community', 12.5, 14.5, 13),
     label('grid', 14.5, 24, 12),
   ];
-  return [...lines, ...labels];
+  return [...fills, ...lines, ...labels];
 }
 
 function label(level: string, minzoom: number, maxzoom: number, size: number): LayerSpecification {
