@@ -16,3 +16,4 @@ export * from './geo/area-index.js';
 export * from './geo/camera-view.js';
 export * from './realtime/events.js';
 export * from './realtime/sequence.js';
+export * from './realtime/wall.js';

@@ -10,6 +10,9 @@ import {
   type PatrolPosition,
   type ServerToClientEvents,
   type Snapshot,
+  type WallPush,
+  WALL_PUSH_ROLES,
+  WallPushRequestSchema,
 } from '../../shared/index.js';
 import type { Auth, Principal } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
@@ -100,6 +103,7 @@ export class RealtimeHub {
         ),
       );
       socket.on('incident:act', (id, request, ack) => void this.act(socket, id, request, ack));
+      socket.on('wall:push', (request, ack) => this.pushToWall(socket, request, ack));
       this.welcome(socket).catch((err: unknown) => {
         console.error('could not bring a client up to date', err);
         socket.disconnect(true);
@@ -188,6 +192,27 @@ export class RealtimeHub {
       patrols: this.patrols,
       kpis: this.deps.kpis.current(now),
     };
+  }
+
+  /** Relays a desk's push to every wall; each wall keeps the pushes addressed to it. */
+  private pushToWall(socket: IoSocket, request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (r: CommandResult<WallPush>) => void;
+    const { role, name } = socket.data.principal;
+    if (!(WALL_PUSH_ROLES as readonly string[]).includes(role)) {
+      return reply({ ok: false, status: 403, error: `role ${role} may not push to the wall` });
+    }
+    const parsed = WallPushRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return reply({ ok: false, status: 400, error: why });
+    }
+    const push: WallPush = { ...parsed.data, by: name, at: this.deps.clock().toISOString() };
+    this.io.to(LIVE).emit('wall', push);
+    this.deps.metrics.count('citybrain_wall_pushes_total', 'pushes to the wall', 1, {
+      kind: push.command.kind,
+    });
+    reply({ ok: true, value: push });
   }
 
   private async act(

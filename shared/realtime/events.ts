@@ -16,6 +16,8 @@ export interface ServerToClientEvents {
   kpis: (kpis: Kpis) => void;
   /** Live patrol positions; ephemeral, so not part of the sequence either. */
   patrols: (patrols: PatrolPosition[]) => void;
+  /** Something a desk pushed to the walls; momentary, so not part of the sequence. */
+  wall: (push: WallPush) => void;
 }
 
 export interface ClientToServerEvents {
@@ -24,6 +26,28 @@ export interface ClientToServerEvents {
     request: ActionRequest,
     ack: (result: CommandResult<IncidentSummary>) => void,
   ) => void;
+  'wall:push': (request: WallPushRequest, ack: (result: CommandResult<WallPush>) => void) => void;
+}
+
+export const WALL_LAYOUTS = [1, 4, 6, 9, 16] as const;
+export type WallLayout = (typeof WALL_LAYOUTS)[number];
+
+/** What a desk can put on a wall. */
+export type WallCommand =
+  | { kind: 'incident'; incidentId: string }
+  | { kind: 'region'; regionId: string }
+  | { kind: 'cameras'; cameraIds: string[] }
+  | { kind: 'layout'; layout: WallLayout };
+
+export interface WallPushRequest {
+  /** A wall's device name, or 'all'. */
+  target: string;
+  command: WallCommand;
+}
+
+export interface WallPush extends WallPushRequest {
+  by: string;
+  at: string;
 }
 
 export interface HandshakeAuth {

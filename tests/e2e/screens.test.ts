@@ -125,6 +125,21 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     await page.close();
   });
 
+  it('puts an incident pushed from the desk on the wall, saying who pushed it', async () => {
+    await postReport(server.url, report({ category: 'public-order', title: '推送上墙-端到端' }));
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
+    await wall.locator('.link:not(.down)').waitFor();
+    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(desk, server.url, 'duty');
+    await desk.getByText('推送上墙-端到端').first().click();
+    await desk.click('button.push');
+    await wall.locator('.pushed', { hasText: '推送上墙-端到端' }).waitFor({ timeout: 5_000 });
+    expect(await wall.locator('.pushed').textContent()).toContain('值班员 李明');
+    await desk.close();
+    await wall.close();
+  });
+
   it('scales the wall canvas to fit at 1920x1080 and 3840x2160, never with CSS zoom', async () => {
     for (const [width, height] of [
       [1920, 1080],

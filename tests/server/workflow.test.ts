@@ -145,6 +145,37 @@ describe('roles, on REST and on the socket', () => {
     Object.values(clients).forEach((c) => c.close());
   });
 
+  it('relays a push to the wall from duty and operator, never from the leader', async () => {
+    const wall = new LiveClient(server.url, 'demo-wall-device-token');
+    const pushes: unknown[] = [];
+    wall.socket.on('wall', (p) => pushes.push(p));
+    const desks = Object.fromEntries(
+      ['leader', 'duty'].map((u) => [u, new LiveClient(server.url, tokens[u]!)]),
+    );
+    await Promise.all([wall, ...Object.values(desks)].map((c) => c.ready()));
+    const push = (user: string, command: unknown) =>
+      desks[user]!.socket.timeout(5000).emitWithAck('wall:push', {
+        target: 'all',
+        command,
+      } as never);
+    expect(await push('leader', { kind: 'layout', layout: 4 })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await push('duty', { kind: 'layout', layout: 5 })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await push('duty', { kind: 'region', regionId: 'd01' })).toMatchObject({ ok: true });
+    await waitFor(() => pushes.length === 1);
+    expect(pushes[0]).toMatchObject({
+      target: 'all',
+      command: { kind: 'region', regionId: 'd01' },
+      by: '值班员 李明',
+    });
+    [wall, ...Object.values(desks)].forEach((c) => c.close());
+  });
+
   it('refuses a socket without a valid token', async () => {
     const client = new LiveClient(server.url, 'forged-token');
     await waitFor(() => client.errors.length > 0);

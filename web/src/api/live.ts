@@ -8,6 +8,8 @@ import {
   type PatrolPosition,
   type ServerToClientEvents,
   type Snapshot,
+  type WallPush,
+  type WallPushRequest,
 } from '../../../shared/index.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,7 +19,18 @@ export interface LiveHandlers {
   deltas(d: Delta[]): void;
   kpis(k: Kpis): void;
   patrols(p: PatrolPosition[]): void;
+  wall(push: WallPush): void;
   status(connected: boolean, error?: string): void;
+}
+
+let current: LiveSocket | undefined;
+
+/** Sends a push to the walls over the live connection; resolves with the server's answer. */
+export async function pushToWall(request: WallPushRequest): Promise<WallPush> {
+  if (!current?.connected) throw new Error('not connected');
+  const result = await current.timeout(5_000).emitWithAck('wall:push', request);
+  if (!result.ok) throw new Error(result.error);
+  return result.value;
 }
 
 /**
@@ -52,5 +65,7 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
   });
   socket.on('kpis', handlers.kpis);
   socket.on('patrols', handlers.patrols);
+  socket.on('wall', handlers.wall);
+  current = socket;
   return socket;
 }

@@ -59,6 +59,9 @@ export function useLiveFeed(): void {
     patrols(p) {
       live.patrols = p;
     },
+    wall(push) {
+      live.wallPush = push;
+    },
     status(connected, error) {
       live.connected = connected;
       live.error = error;

@@ -52,7 +52,15 @@ export default {
     stale: 'Stale',
     hours: 'h',
   },
-  wall: { wholeCity: 'Whole city', overdueBoard: 'Overdue board', latest: 'Latest incidents' },
+  wall: {
+    pushed: 'pushed',
+    layout: 'Layout',
+    cameras: 'cameras',
+    pushToWall: 'Push to wall',
+    wholeCity: 'Whole city',
+    overdueBoard: 'Overdue board',
+    latest: 'Latest incidents',
+  },
   filter: {
     category: 'Category',
     severity: 'Severity',

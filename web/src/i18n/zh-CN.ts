@@ -50,7 +50,15 @@ export default {
     stale: '数据已过时',
     hours: '小时',
   },
-  wall: { wholeCity: '全市总览', overdueBoard: '超期督办', latest: '最新事件' },
+  wall: {
+    pushed: '推送',
+    layout: '画面布局',
+    cameras: '路视频',
+    pushToWall: '推送到大屏',
+    wholeCity: '全市总览',
+    overdueBoard: '超期督办',
+    latest: '最新事件',
+  },
   filter: {
     category: '类型',
     severity: '等级',

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { Kpis, PatrolPosition } from '../../../shared/index.js';
+import type { Kpis, PatrolPosition, WallPush } from '../../../shared/index.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
 export const useLiveStore = defineStore('live', () => {
@@ -10,10 +10,12 @@ export const useLiveStore = defineStore('live', () => {
   const lastUpdate = ref<number>();
   const kpis = shallowRef<Kpis>();
   const patrols = shallowRef<PatrolPosition[]>([]);
+  /** The latest push to the walls, for the walls to obey. */
+  const wallPush = shallowRef<WallPush>();
 
   function touch(): void {
     lastUpdate.value = Date.now();
   }
 
-  return { connected, error, lastUpdate, kpis, patrols, touch };
+  return { connected, error, lastUpdate, kpis, patrols, wallPush, touch };
 });

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { IdSchema } from '../domain/common.js';
+
+/** Validates a push to the wall (see `WallPushRequest` in events.ts). */
+export const WallPushRequestSchema = z.object({
+  target: z.string().min(1).max(64),
+  command: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('incident'), incidentId: IdSchema }),
+    z.object({ kind: z.literal('region'), regionId: IdSchema }),
+    z.object({ kind: z.literal('cameras'), cameraIds: z.array(IdSchema).min(1).max(16) }),
+    z.object({
+      kind: z.literal('layout'),
+      layout: z.union([z.literal(1), z.literal(4), z.literal(6), z.literal(9), z.literal(16)]),
+    }),
+  ]),
+});
+
+/** Who may push to the walls: the people who run them and the officers on duty. */
+export const WALL_PUSH_ROLES = ['duty', 'operator'] as const;
