@@ -38,7 +38,14 @@ export function createApp(deps: AppDeps): Express {
   const { config, city } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use(compression());
+  // API answers are small and per request; hashing them for an ETag only costs time.
+  app.set('etag', false);
+  // Intake answers are a few bytes at up to thousands a second: not worth compressing.
+  app.use(
+    compression({
+      filter: (req, res) => !req.path.startsWith('/api/v1/reports') && compression.filter(req, res),
+    }),
+  );
   app.use('/api', express.json({ limit: BODY_LIMIT }));
 
   app.get('/api/health', (_req, res) => {

@@ -22,6 +22,13 @@ import { NearbyIncidents } from './nearby.js';
 
 export type IntakeResult = 'created' | 'attached' | 'duplicate';
 
+interface Submission {
+  reports: ReportInputParsed[];
+  integration: string;
+  resolve(outcomes: IntakeOutcome[]): void;
+  reject(err: unknown): void;
+}
+
 export interface IntakeOutcome {
   result: IntakeResult;
   reportId: string;
@@ -36,6 +43,7 @@ export class IngestService {
   private readonly grids: AreaIndex<RegionFeature>;
   private readonly regions: Map<string, Region>;
   private readonly cameras: Set<string>;
+  private readonly waiting: Submission[] = [];
 
   constructor(
     private readonly store: Store,
@@ -71,25 +79,51 @@ export class IngestService {
 
   submit(reports: ReportInputParsed[], integration: string): Promise<IntakeOutcome[]> {
     this.validate(reports);
-    return this.queue.run(async () => {
-      const now = this.clock();
-      const change: Required<Pick<Change, 'incidents' | 'reports'>> & { deltas: DeltaDraft[] } = {
-        incidents: [],
-        reports: [],
-        deltas: [],
-      };
-      // Incidents this batch already touched, newest version, so later reports see them.
-      const touched = new Map<string, Incident>();
-      const inBatch = new NearbyIncidents([]);
-      const seenKeys = new Map<string, IntakeOutcome>();
-      const outcomes: IntakeOutcome[] = [];
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ reports, integration, resolve, reject });
+      // Let the requests that arrive in this turn of the event loop join the same commit.
+      if (this.waiting.length === 1) setImmediate(() => void this.queue.run(() => this.drain()));
+    });
+  }
+
+  /**
+   * Group commit: every submission waiting lands in one transaction and one publish. Should the
+   * group fail, each submission is tried alone, so one cannot take down another.
+   */
+  private async drain(): Promise<void> {
+    const group = this.waiting.splice(0);
+    if (!group.length) return;
+    try {
+      const outcomes = await this.write(group);
+      group.forEach((g, n) => g.resolve(outcomes[n]!));
+    } catch (err) {
+      if (group.length === 1) return group[0]!.reject(err);
+      for (const g of group) {
+        await this.write([g]).then(([o]) => g.resolve(o!), g.reject);
+      }
+    }
+  }
+
+  private async write(group: Submission[]): Promise<IntakeOutcome[][]> {
+    const now = this.clock();
+    const change: Required<Pick<Change, 'incidents' | 'reports'>> & { deltas: DeltaDraft[] } = {
+      incidents: [],
+      reports: [],
+      deltas: [],
+    };
+    // Incidents this batch already touched, newest version, so later reports see them.
+    const touched = new Map<string, Incident>();
+    const inBatch = new NearbyIncidents([]);
+    const seenKeys = new Map<string, IntakeOutcome>();
+    const outcomes: IntakeOutcome[][] = group.map(() => []);
+    for (const [n, { reports, integration }] of group.entries())
       for (const input of reports) {
         const key = `${input.source}\u0000${input.externalId}`;
         const prior =
           seenKeys.get(key) ?? (await this.store.findReport(input.source, input.externalId));
         if (prior) {
           const reportId = 'reportId' in prior ? prior.reportId : prior.id;
-          outcomes.push({ result: 'duplicate', reportId, incidentId: prior.incidentId });
+          outcomes[n]!.push({ result: 'duplicate', reportId, incidentId: prior.incidentId });
           continue;
         }
         const reportId = `RPT-${this.day.label(now).replaceAll('-', '')}-${pad(await this.store.nextId('report'))}`;
@@ -132,16 +166,15 @@ export class IngestService {
           incidentId: incident.id,
         };
         seenKeys.set(key, outcome);
-        outcomes.push(outcome);
+        outcomes[n]!.push(outcome);
       }
-      // One delta per incident, carrying its final state after the whole batch.
-      change.deltas = [...touched.values()].map((i) => ({
-        type: 'incident',
-        incident: summarize(i),
-      }));
-      if (change.reports.length) this.bus.publish(await this.store.commit(change, now));
-      return outcomes;
-    });
+    // One delta per incident, carrying its final state after the whole batch.
+    change.deltas = [...touched.values()].map((i) => ({
+      type: 'incident',
+      incident: summarize(i),
+    }));
+    if (change.reports.length) this.bus.publish(await this.store.commit(change, now));
+    return outcomes;
   }
 
   private async open(

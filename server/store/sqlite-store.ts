@@ -44,8 +44,9 @@ export function openSqliteStore(dataDir: string): Store {
     ),
     report: db.prepare('SELECT doc FROM reports WHERE source = ? AND external_id = ?'),
     reportsOf: db.prepare('SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id'),
-    nextId: db.prepare(
-      'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value',
+    counters: db.prepare('SELECT name, value FROM counters'),
+    saveCounter: db.prepare(
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     ),
     cameras: db.prepare('SELECT camera_id AS cameraId, status FROM camera_status'),
     putSession: db.prepare(
@@ -59,6 +60,12 @@ export function openSqliteStore(dataDir: string): Store {
   };
 
   let lastSeq = (stmt.lastSeq.get() as { seq: number }).seq;
+  // Id counters live in memory and are saved with the next commit: handing out an id costs no
+  // write of its own, and an id whose commit failed is simply never used.
+  const counters = new Map(
+    (stmt.counters.all() as { name: string; value: number }[]).map((r) => [r.name, r.value]),
+  );
+  const dirtyCounters = new Set<string>();
 
   const commit = db.transaction((change: Change, at: string): Delta[] => {
     for (const incident of change.incidents ?? []) {
@@ -82,6 +89,7 @@ export function openSqliteStore(dataDir: string): Store {
       );
     }
     for (const c of change.cameraStatuses ?? []) stmt.upsertCamera.run(c.cameraId, c.status);
+    for (const name of dirtyCounters) stmt.saveCounter.run(name, counters.get(name));
     let seq = lastSeq;
     const deltas = change.deltas.map((draft) => {
       seq += 1;
@@ -98,6 +106,7 @@ export function openSqliteStore(dataDir: string): Store {
     lastSeq: () => lastSeq,
     async commit(change, at) {
       const deltas = commit(change, at.toISOString());
+      dirtyCounters.clear();
       // Only a transaction that committed moves the sequence on, so a failed one leaves no gap.
       lastSeq = deltas.at(-1)?.seq ?? lastSeq;
       return deltas;
@@ -136,7 +145,10 @@ export function openSqliteStore(dataDir: string): Store {
       return docs<Report>(stmt.reportsOf.all(incidentId));
     },
     async nextId(counter) {
-      return (stmt.nextId.get(counter) as { value: number }).value;
+      const value = (counters.get(counter) ?? 0) + 1;
+      counters.set(counter, value);
+      dirtyCounters.add(counter);
+      return value;
     },
     async cameraStatuses() {
       const rows = stmt.cameras.all() as { cameraId: string; status: CameraStatus }[];

@@ -58,7 +58,7 @@ export interface Store {
   liveIncidents(since: string): Promise<Incident[]>;
   findReport(source: string, externalId: string): Promise<Report | undefined>;
   reportsOf(incidentId: string): Promise<Report[]>;
-  /** Next value of a named counter, for human-readable ids. */
+  /** Next value of a named counter, for human-readable ids; saved with the next commit. */
   nextId(counter: string): Promise<number>;
   cameraStatuses(): Promise<Map<string, CameraStatus>>;
   putSession(tokenHash: string, session: Session): Promise<void>;

@@ -1,0 +1,185 @@
+/**
+ * A group of benchmark clients in one process: real socket.io-client connections, each checking
+ * that its delta sequence is contiguous and timing every measured incident from its POST.
+ * Started by bench/realtime.ts with `fork`; talks to it over IPC (./protocol.ts).
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import type { Delta, Snapshot } from '../../shared/index.js';
+import { Histogram } from './histogram.js';
+import type { ClientGroupResult, FromClients, ToClients } from './protocol.js';
+import { markerOf, RawDeltas, scanDeltas, scanParser, type Marker } from './scan-parser.js';
+
+const CONNECT_BATCH = 50;
+const CONNECT_TIMEOUT_MS = 60_000;
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (m: FromClients) => process.send!(m);
+
+const latencyScan = new Histogram();
+const latencyFull = new Histogram();
+const perSecond: Record<string, [number, number, number]> = {};
+const LOOP_RESOLUTION_MS = 10;
+/** Wire size of the deltas the group's first client received (UTF-8 bytes of the JSON array). */
+const wire = { bytes: 0, deltas: 0 };
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+
+class BenchClient {
+  readonly socket: Socket;
+  startSeq: number | undefined;
+  lastSeq: number | undefined;
+  received = 0;
+  lost = 0;
+  outOfOrder = 0;
+  reconnects = 0;
+  disconnects = 0;
+  error: string | undefined;
+  private readonly latency: Histogram;
+
+  constructor(url: string, token: string, full: boolean, measureWire: boolean) {
+    this.latency = full ? latencyFull : latencyScan;
+    this.socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 2_000,
+      timeout: CONNECT_TIMEOUT_MS,
+      ...(full ? {} : { parser: scanParser }),
+      // Like the real web client: resume from the last applied seq after a reconnect.
+      auth: (cb) => cb({ token, ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }) }),
+    });
+    this.socket.on('snapshot', (s: Snapshot) => {
+      if (this.startSeq === undefined) this.startSeq = s.seq;
+      else if (this.lastSeq !== undefined && s.seq > this.lastSeq)
+        this.lost += s.seq - this.lastSeq;
+      this.lastSeq = s.seq;
+    });
+    this.socket.on('deltas', (batch: RawDeltas | Delta[]) => {
+      const at = now();
+      if (measureWire) {
+        wire.bytes += Buffer.byteLength(
+          batch instanceof RawDeltas ? batch.json : JSON.stringify(batch),
+        );
+        wire.deltas += batch instanceof RawDeltas ? 0 : batch.length;
+      }
+      if (batch instanceof RawDeltas) {
+        scanDeltas(batch.json, (seq, marker, action) => {
+          if (measureWire) wire.deltas += 1;
+          this.take(seq, marker, action, at);
+        });
+      } else {
+        for (const d of batch) {
+          const incident = d.type === 'incident' ? d.incident : undefined;
+          this.take(
+            d.seq,
+            incident ? markerOf(incident.description) : undefined,
+            incident?.lastAction?.action,
+            at,
+          );
+        }
+      }
+    });
+    this.socket.on('connect_error', (err) => (this.error = err.message));
+    this.socket.on('disconnect', () => (this.disconnects += 1));
+    this.socket.io.on('reconnect', () => (this.reconnects += 1));
+  }
+
+  private take(seq: number, marker: Marker | undefined, action: string | undefined, at: number) {
+    if (this.lastSeq === undefined) this.lastSeq = this.startSeq = seq - 1;
+    if (seq <= this.lastSeq) {
+      this.outOfOrder += 1;
+      return;
+    }
+    if (seq > this.lastSeq + 1) this.lost += seq - this.lastSeq - 1;
+    this.lastSeq = seq;
+    this.received += 1;
+    // Only an incident's creation carries its own report's send time (an attach keeps the
+    // description of the report that opened it).
+    if (marker?.measured && action === 'created') {
+      const ms = at - marker.sentAt;
+      this.latency.record(ms);
+      const key = String(Math.floor(at / 1000));
+      const s = (perSecond[key] ??= [0, 0, 0]);
+      s[0] += 1;
+      s[1] += ms;
+      if (ms > s[2]) s[2] = ms;
+    }
+  }
+}
+
+let clients: BenchClient[] = [];
+
+async function start(m: Extract<ToClients, { type: 'start' }>): Promise<void> {
+  const errors: string[] = [];
+  for (let i = 0; i < m.clients; i += CONNECT_BATCH) {
+    const batch: BenchClient[] = [];
+    for (let k = i; k < Math.min(m.clients, i + CONNECT_BATCH); k++) {
+      const full = m.fullEvery > 0 && (m.firstIndex + k) % m.fullEvery === 0;
+      batch.push(new BenchClient(m.url, m.token, full, k === 0));
+    }
+    clients.push(...batch);
+    const until = Date.now() + CONNECT_TIMEOUT_MS;
+    while (batch.some((c) => c.startSeq === undefined && !c.error) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  for (const c of clients) if (c.startSeq === undefined && c.error) errors.push(c.error);
+  send({
+    type: 'ready',
+    connected: clients.filter((c) => c.startSeq !== undefined).length,
+    errors: [...new Set(errors)],
+  });
+}
+
+async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> {
+  loopDelay.disable();
+  const until = Date.now() + m.timeoutMs;
+  const behind = () => clients.some((c) => (c.lastSeq ?? -1) < m.finalSeq);
+  while (behind() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const result: ClientGroupResult = {
+    clients: clients.length,
+    connected: clients.filter((c) => c.startSeq !== undefined).length,
+    connectErrors: [
+      ...new Set(clients.flatMap((c) => (c.startSeq === undefined && c.error ? [c.error] : []))),
+    ],
+    expected: 0,
+    received: 0,
+    lost: 0,
+    outOfOrder: 0,
+    missingAtEnd: 0,
+    reconnects: 0,
+    disconnects: 0,
+    latencyScan: latencyScan.toData(),
+    latencyFull: latencyFull.toData(),
+    perSecond,
+    // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
+    loopDelayP99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
+    wireBytes: wire.bytes,
+    wireDeltas: wire.deltas,
+    loopDelayMax: Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS),
+  };
+  for (const c of clients) {
+    if (c.startSeq === undefined) continue;
+    result.expected += m.finalSeq - c.startSeq;
+    result.received += c.received;
+    result.lost += c.lost;
+    result.outOfOrder += c.outOfOrder;
+    result.missingAtEnd += Math.max(0, m.finalSeq - (c.lastSeq ?? c.startSeq));
+    result.reconnects += c.reconnects;
+    result.disconnects += c.disconnects;
+  }
+  for (const c of clients) c.socket.close();
+  clients = [];
+  send({ type: 'result', result });
+}
+
+process.on('message', (m: ToClients) => {
+  const run =
+    m.type === 'start'
+      ? start(m)
+      : m.type === 'finish'
+        ? finish(m)
+        : Promise.resolve(loopDelay.enable());
+  run.catch((err: unknown) => send({ type: 'error', message: String(err) }));
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,50 @@
+import type { HistogramData } from './histogram.js';
+
+/** Messages between the orchestrator (bench/realtime.ts) and a client-group process. */
+export type ToClients =
+  | {
+      type: 'start';
+      url: string;
+      token: string;
+      clients: number;
+      /** Every n-th client decodes with the stock socket.io parser (0: none); others scan. */
+      fullEvery: number;
+      /** Offset of this group's first client in the whole run, for `fullEvery`. */
+      firstIndex: number;
+    }
+  /** Starts counting the measured window's event-loop delay (after warm-up). */
+  | { type: 'measure' }
+  | { type: 'finish'; finalSeq: number; timeoutMs: number };
+
+export interface ClientGroupResult {
+  clients: number;
+  connected: number;
+  connectErrors: string[];
+  /** Deltas each client should have got: from its snapshot's seq to the final seq. */
+  expected: number;
+  received: number;
+  /** Sequence numbers skipped over (a gap), summed over clients. */
+  lost: number;
+  /** Deltas whose seq was not above the last one applied (backwards or repeated). */
+  outOfOrder: number;
+  /** Deltas still not received when the wait after the run ran out, summed over clients. */
+  missingAtEnd: number;
+  reconnects: number;
+  disconnects: number;
+  /** Measured (non warm-up) created-incident deltas, by the parser the client used. */
+  latencyScan: HistogramData;
+  latencyFull: HistogramData;
+  /** Per second of receipt (epoch s): [count, sum ms, max ms], to see drift over the run. */
+  perSecond: Record<string, [number, number, number]>;
+  /** Bytes and deltas one client of the group received: the wire size of a delta. */
+  wireBytes: number;
+  wireDeltas: number;
+  /** This process's event-loop delay during the measured window, ms. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+export type FromClients =
+  | { type: 'ready'; connected: number; errors: string[] }
+  | { type: 'result'; result: ClientGroupResult }
+  | { type: 'error'; message: string };
