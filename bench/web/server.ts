@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { demoCity } from '../../tests/support/server.js';
+
+export interface BenchServer extends RunningServer {
+  /** Moves the server's clock: negative to open incidents in the past while seeding. */
+  setClockOffset(ms: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server, in this process, over a fresh SQLite file, as tests/support/server.ts starts
+ * it, with two differences: it serves the web build made for this run (not `dist/web`, which other
+ * jobs rebuild), and its clock can be set back while the incidents are seeded.
+ */
+export async function startBenchServer(webDir: string): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-web-'));
+  let offset = 0;
+  const config = withDemoCredentials(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO: 'true',
+      SIMULATE: 'false',
+      WEB_DIR: webDir,
+    }),
+  );
+  const server = await startServer(config, demoCity(), () => new Date(Date.now() + offset));
+  return {
+    ...server,
+    setClockOffset(ms: number) {
+      offset = ms;
+    },
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
