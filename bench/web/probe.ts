@@ -131,7 +131,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
     document.querySelector('#app').__vue_app__.config.globalProperties.$pinia._s.get(name);
   b.incidentCount = () => {
     try {
-      return store('incidents')?.byId.size ?? -1;
+      return store('incidents') ? [...store('incidents').snapshot()].length : -1;
     } catch {
       return -1;
     }
@@ -144,7 +144,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
   b.holds = (pairs) => {
     const s = store('incidents');
     let ok = 0;
-    for (const [id, v] of pairs) if ((s.byId.get(id)?.version ?? 0) >= v) ok += 1;
+    for (const [id, v] of pairs) if ((s.get(id)?.version ?? 0) >= v) ok += 1;
     return ok;
   };
 })();`;
