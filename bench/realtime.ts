@@ -219,6 +219,7 @@ async function startTarget(name: string): Promise<Target> {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DEMO: 'true',
+      DEMO_ORIGIN_PORT: '0',
       // The demo simulator would add its own reports and workflow traffic to the stream.
       SIMULATE: 'false',
       BASELINE_FLUSH_MS: String(opts.baselineFlushMs),

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { RoleSchema } from '../shared/index.js';
+import { StreamsConfigSchema } from './streams/config.js';
 
 /**
  * Server configuration: an optional JSON file (CONFIG_FILE) overlaid by environment variables,
@@ -51,6 +52,8 @@ export const ConfigSchema = z.object({
       }),
     )
     .default([]),
+  /** Camera streams: registry, tokens, forwarder, health, RTSP, demo origin (server/streams/config.ts). */
+  streams: StreamsConfigSchema.prefault({}),
   /** Keys for integrations posting reports (Authorization: Bearer <key>). */
   ingestKeys: z.array(z.object({ name: z.string().min(1), key: z.string().min(12) })).default([]),
 });
@@ -95,6 +98,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? Number(value)
         : value;
   }
+  const fileStreams = (fromFile.streams ?? {}) as Record<string, unknown>;
+  const streamsEnv: Record<string, unknown> = {};
+  if (env.CAMERA_REGISTRY) streamsEnv.registryFile = env.CAMERA_REGISTRY;
+  if (env.STREAM_TOKEN_SECRET) streamsEnv.tokenSecret = env.STREAM_TOKEN_SECRET;
+  if (env.FFMPEG_PATH) streamsEnv.ffmpegPath = env.FFMPEG_PATH;
+  if (env.DEMO_ORIGIN_PORT) {
+    streamsEnv.demoOrigin = {
+      ...(fileStreams.demoOrigin as object),
+      port: Number(env.DEMO_ORIGIN_PORT),
+    };
+  }
+  if (Object.keys(streamsEnv).length) fromEnv.streams = { ...fileStreams, ...streamsEnv };
   const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);

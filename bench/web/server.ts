@@ -27,6 +27,7 @@ export async function startBenchServer(webDir: string): Promise<BenchServer> {
       DATA_DIR: dataDir,
       DEMO: 'true',
       SIMULATE: 'false',
+      DEMO_ORIGIN_PORT: '0',
       WEB_DIR: webDir,
     }),
   );

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import compression from 'compression';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { DemoCity } from '../../fixtures/index.js';
 import type { Auth } from '../auth/auth.js';
 import type { Config } from '../config.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   workflow: WorkflowService;
   metrics: Metrics;
   clock: Clock;
+  /** Camera streams: the stream-URL API, and the stream GETs when the server's fast path is not used. */
+  streams: Router;
 }
 
 /** Assembles the HTTP side: the API, the metrics, the basemap and the built web app. */
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', ingestRoutes(deps.auth, deps.ingest, deps.metrics));
   app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
+  app.use(deps.streams);
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
   });
@@ -73,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   if (existsSync(config.webDir)) {
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
     // The web app routes on the client (/wall, /desk, /brief, /login): other GETs get the shell.
-    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics).*/, (_req, res) => {
+    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics|streams\/).*/, (_req, res) => {
       res.sendFile(join(config.webDir, 'index.html'), { maxAge: 0 });
     });
   }

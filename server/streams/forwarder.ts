@@ -94,7 +94,8 @@ export class Forwarder {
       return playlist;
     });
     this.count('playlist', shared ? 'shared' : 'miss');
-    return value;
+    // A viewer joining a health probe's fetch (or the reverse) waits no longer than its own limit.
+    return shared ? within(value, timeoutMs) : value;
   }
 
   /** A segment already in memory, if it is. */
@@ -216,6 +217,17 @@ export class Forwarder {
       { kind, via: source === 'hit' ? 'memory' : 'shared' },
     );
   }
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new UpstreamError(504, `camera upstream did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** The extension a forwarded media name gets, which tells its content type. */

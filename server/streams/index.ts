@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Router } from 'express';
@@ -39,6 +40,8 @@ export interface StreamsDeps {
 export interface Streams {
   /** Mount at the app's root: it answers /api/v1/cameras/:id/stream and /streams/*. */
   router: Router;
+  /** The /streams/ GETs without Express, for the HTTP server to try first (see routes.ts). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The demo origin, while it runs (demo mode without a registry file). */
@@ -127,8 +130,10 @@ export function createStreams(deps: StreamsDeps): Streams {
     }
   };
 
+  const routes = streamRoutes({ auth: deps.auth, tokens, refs, forwarder, metrics, upstreamOf });
   return {
-    router: streamRoutes({ auth: deps.auth, tokens, refs, forwarder, metrics, upstreamOf }),
+    router: routes.router,
+    handle: routes.handle,
     get origin() {
       return origin;
     },

@@ -1,4 +1,5 @@
-import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Router, type ErrorRequestHandler } from 'express';
 import type { Auth } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
 import { requireUser } from '../http/middleware.js';
@@ -33,12 +34,22 @@ const QUERY_RULES: Record<string, RegExp> = {
   _HLS_skip: /^(YES|v2)$/,
 };
 
+export interface StreamRoutes {
+  router: Router;
+  /**
+   * The stream GETs alone, for the HTTP server to try before Express: segments are nearly all
+   * the traffic, and through Express's routing and middleware they go at a third of the rate.
+   * Answers and returns true for every GET under /streams/, returns false for anything else.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
 /**
  * `POST /api/v1/cameras/:id/stream` hands a signed-in user a stream URL for one camera;
  * `GET /streams/:cameraId/:file` serves that camera's rewritten playlists and its segments to
  * whoever holds the URL's token. The client names a camera and our own file names, never a URL.
  */
-export function streamRoutes(deps: StreamRoutesDeps): Router {
+export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
   const { tokens, refs, forwarder, metrics } = deps;
   const router = Router();
 
@@ -57,8 +68,8 @@ export function streamRoutes(deps: StreamRoutesDeps): Router {
 
   // Synchronous up to the cache, so that a segment already in memory (the common case: one
   // viewer fetched it, the others follow) is answered without a trip through the event loop.
-  router.get('/streams/:cameraId/:file', (req, res, next) => {
-    const [path, query = ''] = req.originalUrl.split('?', 2) as [string, string?];
+  const serve = (req: IncomingMessage, res: ServerResponse, next: (err: unknown) => void) => {
+    const [path, query = ''] = (req.url ?? '').split('?', 2) as [string, string?];
     const match = STREAM_PATH.exec(path);
     if (!match || match[1]!.includes('..')) throw new HttpError(400, 'malformed stream path');
     const [, cameraId, name, extension] = match as unknown as [string, string, string, string];
@@ -109,13 +120,37 @@ export function streamRoutes(deps: StreamRoutesDeps): Router {
         served(metrics, body.length, 'playlist');
       })
       .catch(next);
-  });
+  };
+  router.get('/streams/:cameraId/:file', (req, res, next) => serve(req, res, next));
 
   router.use('/streams', () => {
     throw new HttpError(400, 'malformed stream path');
   });
   router.use(streamErrors);
-  return router;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!req.url?.startsWith('/streams/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      return false;
+    }
+    const fail = (err: unknown) => {
+      const known = err instanceof HttpError;
+      if (!known) console.error(err);
+      const body = JSON.stringify({ error: known ? err.message : 'internal error' });
+      res
+        .writeHead(known ? err.status : 500, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        })
+        .end(body);
+    };
+    try {
+      serve(req, res, fail);
+    } catch (err) {
+      fail(err);
+    }
+    return true;
+  };
+  return { router, handle };
 }
 
 function streamQuery(query: string): URLSearchParams {
@@ -135,7 +170,7 @@ function streamQuery(query: string): URLSearchParams {
  * returns the bytes sent. The length is always set: a body without one goes chunked, and its
  * separate last chunk meets delayed ACKs (tens of milliseconds per segment).
  */
-function sendMedia(req: Request, res: Response, media: ForwardedMedia): number {
+function sendMedia(req: IncomingMessage, res: ServerResponse, media: ForwardedMedia): number {
   const headers = {
     'content-type': media.contentType,
     'cache-control': 'private, max-age=60',

@@ -217,21 +217,20 @@ export function rtspAnswers(inputUrl: string, timeoutMs: number): Promise<boolea
   const port = Number(url.port || (secure ? 322 : 554));
   url.username = '';
   url.password = '';
+  const request = `OPTIONS ${url.href} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: city-brain\r\n\r\n`;
   return new Promise((resolve) => {
-    let socket: Socket;
+    // Only reachability is asked, and nothing secret is sent, so a self-signed camera passes.
+    const socket: Socket = secure
+      ? tlsConnect({ host: url.hostname, port, rejectUnauthorized: false }, () =>
+          socket.write(request),
+        )
+      : tcpConnect({ host: url.hostname, port }, () => socket.write(request));
     const done = (ok: boolean) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(ok);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    const request = `OPTIONS ${url.href} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: city-brain\r\n\r\n`;
-    // Only reachability is asked, and nothing secret is sent, so a self-signed camera passes.
-    socket = secure
-      ? tlsConnect({ host: url.hostname, port, rejectUnauthorized: false }, () =>
-          socket.write(request),
-        )
-      : tcpConnect({ host: url.hostname, port }, () => socket.write(request));
     let answer = '';
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');

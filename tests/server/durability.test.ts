@@ -22,6 +22,7 @@ async function launch(port: number): Promise<ChildProcess> {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DEMO: 'true',
+      DEMO_ORIGIN_PORT: '0',
       SIMULATE: 'false',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -51,6 +51,8 @@ export async function startHarness(
     cameras?: Camera[];
     registry?: RegistryFile;
     config?: Partial<StreamsConfig>;
+    /** Leave the stream GETs to the Express router instead of the server's fast path. */
+    expressOnly?: boolean;
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'citybrain-streams-'));
@@ -85,7 +87,10 @@ export async function startHarness(
   app.get('/metrics', (_req, res) => void res.type('text/plain').send(metrics.render()));
   app.use(streams.router);
   app.use(errorHandler);
-  const http = createServer(app);
+  // As the server wires it: stream GETs first, everything else through Express.
+  const http = createServer((req, res) =>
+    options.expressOnly ? app(req, res) : streams.handle(req, res) || app(req, res),
+  );
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   await streams.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

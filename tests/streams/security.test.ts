@@ -6,38 +6,19 @@ const [A, B] = cityCameras()
   .slice(0, 2)
   .map((c) => c.id) as [string, string];
 const DEMO_ORIGIN_PASSWORD = 'citybrain-nvr-demo';
-let harness: Harness;
-
-beforeAll(async () => {
-  // Demo mode: the streams module starts its own origin and maps every camera to it.
-  harness = await startHarness({
-    cameras: cityCameras().slice(0, 2),
-    config: { tokenTtlSeconds: 1, viewerIdleSeconds: 1 },
-  });
-});
-afterAll(() => harness.stop());
-
-/** Sends the path exactly as written: fetch() would normalise away the tricks under test. */
-function raw(
-  path: string,
-  init: { method?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string }> {
-  const { port } = new URL(harness.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ...init }, (res) => {
-      let body = '';
-      res.setEncoding('latin1');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Demo mode throughout: the streams module starts its own origin and maps every camera to it.
 describe('stream tokens', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      cameras: cityCameras().slice(0, 2),
+      config: { tokenTtlSeconds: 1, viewerIdleSeconds: 1 },
+    });
+  });
+  afterAll(() => harness.stop());
+
   it('expire when not used in time', async () => {
     const url = await harness.streamUrl(A);
     await sleep(2_200);
@@ -73,7 +54,31 @@ describe('stream tokens', () => {
   });
 });
 
-describe('hostile requests', () => {
+describe.each([
+  ['the fast path', false],
+  ['the Express router', true],
+])('hostile requests through %s', (_name, expressOnly) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ cameras: cityCameras().slice(0, 2), expressOnly });
+  });
+  afterAll(() => harness.stop());
+
+  /** Sends the path exactly as written: fetch() would normalise away the tricks under test. */
+  function raw(path: string): Promise<{ status: number; body: string }> {
+    const { port } = new URL(harness.url);
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path }, (res) => {
+        let body = '';
+        res.setEncoding('latin1');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   it('are refused, reach nothing upstream that a playlist did not name, and leak nothing', async () => {
     const urlA = new URL(await harness.streamUrl(A));
     const urlB = new URL(await harness.streamUrl(B));

@@ -36,7 +36,13 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'citybrain-test-'));
   const config = withDemoCredentials(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: 'true' }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO: 'true',
+      DEMO_ORIGIN_PORT: '0',
+    }),
   );
   const server = await startServer(config, demoCity(), options.clock);
   return {
