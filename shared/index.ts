@@ -17,3 +17,4 @@ export * from './geo/camera-view.js';
 export * from './realtime/events.js';
 export * from './realtime/sequence.js';
 export * from './realtime/wall.js';
+export * from './random.js';

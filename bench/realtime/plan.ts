@@ -6,6 +6,7 @@ import {
   type ReportInput,
 } from '../../shared/index.js';
 import { marker } from './scan-parser.js';
+import { seededRandom } from '../../shared/random.js';
 
 /**
  * The benchmark's reports. Each one must open its own incident, so every POST yields exactly one
@@ -88,7 +89,7 @@ export function planReports(
       }
   }
   const cosLat = Math.cos((((south + north) / 2) * Math.PI) / 180);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pools = Object.entries(SPACING_M).map(([category, spacing], k) => {
     const dLat = spacing / METRES_PER_DEG_LAT;
     const dLng = spacing / (METRES_PER_DEG_LAT * cosLat);
@@ -145,17 +146,6 @@ export function reportBody(
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

@@ -9,6 +9,7 @@ import {
 } from '../../shared/index.js';
 import { api, demoCity, INGEST_KEY } from '../../tests/support/server.js';
 import type { BenchServer } from './server.js';
+import { seededRandom } from '../../shared/random.js';
 
 const TITLES: Record<Category, string[]> = {
   dispute: ['邻里噪音纠纷', '物业费用纠纷', '停车位争执'],
@@ -29,17 +30,8 @@ const SOURCES: Record<Category, Source> = {
   emergency: 'hotline',
 };
 
-/** A small seeded PRNG (mulberry32): the same run places the same points. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same run places the same points. */
+export const rng = seededRandom;
 
 const GRIDS = () => demoCity().regions.features.filter((f) => f.properties.level === 'grid');
 

@@ -2,19 +2,9 @@
  * A seedable pseudo-random source and the few distributions the simulator draws from. Every
  * function takes the generator explicitly, so a test with a fixed seed sees the same city day.
  */
-export type Random = () => number;
+import type { Random } from '../../shared/random.js';
 
-/** mulberry32: small, fast and good enough for a demo; same seed, same sequence. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from '../../shared/random.js';
 
 export function chance(rng: Random, p: number): boolean {
   return rng() < p;
