@@ -103,6 +103,14 @@ export async function startServer(
     metrics.count('citybrain_events_total', 'deltas committed to the event log', deltas.length);
   });
   overdue.start();
+  // Yesterday's finished incidents leave the live picture once the day turns, so a server that
+  // runs for weeks holds one day of history, not all of it.
+  const dayTurn = setInterval(() => {
+    const now = clock();
+    board.prune(day.start(now));
+    kpis.rebuild(now);
+  }, 3_600_000);
+  dayTurn.unref();
 
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
   const { port } = http.address() as AddressInfo;
@@ -114,6 +122,7 @@ export async function startServer(
     workflow,
     async close() {
       overdue.stop();
+      clearInterval(dayTurn);
       await hub.close();
       await streams.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));

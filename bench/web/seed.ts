@@ -134,16 +134,8 @@ export async function seedIncidents(server: BenchServer, target: number): Promis
     waves += 1;
     for (let i = 0; i < plan.length; i += 500) {
       const batch = plan.slice(i, i + 500);
-      const res = await api(server.url, '/api/v1/reports/batch', {
-        token: INGEST_KEY,
-        body: { reports: batch },
-      });
-      if (res.status !== 200)
-        throw new Error(`batch: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       reports += batch.length;
-      created += (res.body.results as { result: string }[]).filter(
-        (r) => r.result === 'created',
-      ).length;
+      created += await postBatch(server, batch);
     }
   }
   server.setClockOffset(0);
@@ -179,16 +171,8 @@ export async function seedCalm(server: BenchServer, target: number): Promise<See
           random,
         ),
       );
-      const res = await api(server.url, '/api/v1/reports/batch', {
-        token: INGEST_KEY,
-        body: { reports: batch },
-      });
-      if (res.status !== 200)
-        throw new Error(`batch: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       reports += batch.length;
-      created += (res.body.results as { result: string }[]).filter(
-        (r) => r.result === 'created',
-      ).length;
+      created += await postBatch(server, batch);
     }
   } finally {
     server.setClockOffset(0);
@@ -228,4 +212,16 @@ export async function currentVersions(url: string, token: string): Promise<Map<s
       versions.set(i.id, i.version);
     if (offset + 500 >= body.total) return versions;
   }
+}
+
+/** Posts one batch through the intake API; answers how many opened a new incident. */
+async function postBatch(server: BenchServer, batch: unknown[]): Promise<number> {
+  const res = await api(server.url, '/api/v1/reports/batch', {
+    token: INGEST_KEY,
+    body: { reports: batch },
+  });
+  if (res.status !== 200) {
+    throw new Error(`batch: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  }
+  return (res.body.results as { result: string }[]).filter((r) => r.result === 'created').length;
 }

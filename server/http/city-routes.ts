@@ -4,11 +4,10 @@ import type { Auth } from '../auth/auth.js';
 import type { Board } from '../live/board.js';
 import { requireUser } from './middleware.js';
 
-/** The city's reference data: regions, cameras (with live status), departments, grid workers. */
+/** The city's reference data behind a login: cameras (with live status), departments, grid workers, patrols. Regions are public (http/app.ts). */
 export function cityRoutes(auth: Auth, city: DemoCity, board: Board): Router {
   const router = Router();
   router.use(requireUser(auth));
-  router.get('/regions', (_req, res) => void res.json(city.regions));
   router.get(
     '/cameras',
     (_req, res) =>
