@@ -58,7 +58,13 @@ export function createApp(deps: AppDeps): Express {
   });
   // Public: what the login page and the map need before anyone signs in.
   app.get('/api/v1/client-config', (_req, res) => {
-    res.json({ mapStyleUrl: config.mapStyleUrl, city: city.city, demo: config.demo });
+    res.json({
+      mapStyleUrl: config.mapStyleUrl,
+      city: city.city,
+      demo: config.demo,
+      // Names only, for the desks' push-to-wall target list; the tokens stay here.
+      walls: config.deviceTokens.map((d) => d.name),
+    });
   });
   app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));
 

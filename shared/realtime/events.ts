@@ -30,6 +30,8 @@ export interface ClientToServerEvents {
 }
 
 export const WALL_LAYOUTS = [1, 4, 6, 9, 16] as const;
+/** Who may push to the walls: the people who run them and the officers on duty. */
+export const WALL_PUSH_ROLES = ['duty', 'operator'] as const;
 export type WallLayout = (typeof WALL_LAYOUTS)[number];
 
 /** What a desk can put on a wall. */

@@ -14,6 +14,3 @@ export const WallPushRequestSchema = z.object({
     }),
   ]),
 });
-
-/** Who may push to the walls: the people who run them and the officers on duty. */
-export const WALL_PUSH_ROLES = ['duty', 'operator'] as const;

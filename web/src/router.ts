@@ -6,6 +6,7 @@ const SCREEN_VIEWS = {
   wall: () => import('./views/WallView.vue'),
   desk: DeskView,
   brief: DeskView,
+  video: () => import('./views/VideoView.vue'),
 };
 
 export const router = createRouter({
@@ -13,10 +14,10 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: () => `/${useSessionStore().screens[0] ?? 'login'}` },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-    ...(['wall', 'desk', 'brief'] as const).map((screen) => ({
+    ...(['wall', 'desk', 'brief', 'video'] as const).map((screen) => ({
       path: `/${screen}`,
       component: SCREEN_VIEWS[screen],
-      props: screen === 'wall' ? {} : { screen },
+      props: screen === 'desk' || screen === 'brief' ? { screen } : {},
       meta: { screen },
     })),
   ],

@@ -28,7 +28,11 @@ export function useLiveFeed(): void {
       if (d.type === 'incident') changed.push(d.incident);
       else cameras.setStatus(d.cameraId, d.status);
     }
-    if (changed.length) incidents.upsert(changed);
+    if (changed.length) {
+      const fresh = changed.filter((i) => !incidents.get(i.id));
+      incidents.upsert(changed);
+      if (fresh.length) live.arrivals = fresh;
+    }
     live.touch();
   };
   const schedule = () => {

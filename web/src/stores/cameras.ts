@@ -1,15 +1,25 @@
 import { defineStore } from 'pinia';
-import { shallowRef } from 'vue';
-import type { Camera, CameraStatus } from '../../../shared/index.js';
+import { computed, shallowRef } from 'vue';
+import type { Camera, CameraStatus } from '../../../shared/domain/cameras.js';
 import { apiFetch } from '../api/http.js';
 
 /** Camera points (from the API) and their live health (from the socket). */
 export const useCamerasStore = defineStore('cameras', () => {
   const list = shallowRef<Camera[]>([]);
+  const byId = computed(() => new Map(list.value.map((c) => [c.id, c])));
   const status = shallowRef(new Map<string, CameraStatus>());
+  let loading: Promise<void> | undefined;
 
-  async function load(): Promise<void> {
-    list.value = await apiFetch<Camera[]>('/api/v1/cameras');
+  /** Loads once per page; every screen part that needs the cameras may ask. */
+  function load(): Promise<void> {
+    loading ??= apiFetch<Camera[]>('/api/v1/cameras').then(
+      (cameras) => void (list.value = cameras),
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    );
+    return loading;
   }
 
   function resetStatus(entries: { id: string; status: CameraStatus }[]): void {
@@ -21,5 +31,10 @@ export const useCamerasStore = defineStore('cameras', () => {
     status.value = new Map(status.value).set(id, next);
   }
 
-  return { list, status, load, resetStatus, setStatus };
+  /** A camera with its live health, as the shared geometry wants it. */
+  function live(camera: Camera): Camera {
+    return { ...camera, status: status.value.get(camera.id) ?? camera.status };
+  }
+
+  return { list, byId, status, load, resetStatus, setStatus, live };
 });

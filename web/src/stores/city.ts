@@ -1,12 +1,15 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
-import type { Department, Patrol, Region, RegionCollection } from '../../../shared/index.js';
+import type { Department, Patrol } from '../../../shared/domain/organisation.js';
+import type { Region, RegionCollection, RegionLevel } from '../../../shared/domain/regions.js';
 import { apiFetch } from '../api/http.js';
 
 export interface ClientConfig {
   mapStyleUrl: string;
   city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
   demo: boolean;
+  /** Wall displays' device names, to push to one of them. */
+  walls: string[];
 }
 
 /** The city's reference data: loaded once per session, it changes only with a new deployment. */
@@ -38,5 +41,13 @@ export const useCityStore = defineStore('city', () => {
     return loading;
   }
 
-  return { config, regions, regionById, departments, patrols, load };
+  /** The region itself or its ancestor at `level` (a camera's grid → its district). */
+  function ancestor(regionId: string, level: RegionLevel): Region | undefined {
+    let region = regionById.value.get(regionId);
+    while (region && region.level !== level)
+      region = region.parentId ? regionById.value.get(region.parentId) : undefined;
+    return region;
+  }
+
+  return { config, regions, regionById, departments, patrols, load, ancestor };
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { Kpis, PatrolPosition, WallPush } from '../../../shared/index.js';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { Kpis, PatrolPosition, WallPush } from '../../../shared/realtime/events.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
 export const useLiveStore = defineStore('live', () => {
@@ -12,10 +13,12 @@ export const useLiveStore = defineStore('live', () => {
   const patrols = shallowRef<PatrolPosition[]>([]);
   /** The latest push to the walls, for the walls to obey. */
   const wallPush = shallowRef<WallPush>();
+  /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
+  const arrivals = shallowRef<IncidentSummary[]>([]);
 
   function touch(): void {
     lastUpdate.value = Date.now();
   }
 
-  return { connected, error, lastUpdate, kpis, patrols, wallPush, touch };
+  return { connected, error, lastUpdate, kpis, patrols, wallPush, arrivals, touch };
 });

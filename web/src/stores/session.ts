@@ -5,13 +5,13 @@ import { apiFetch, setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
-export type Screen = 'wall' | 'desk' | 'brief';
+export type Screen = 'wall' | 'desk' | 'brief' | 'video';
 
 /** Which screens each role may open; the server enforces what each may do on them. */
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
-  duty: ['desk', 'wall', 'brief'],
-  operator: ['wall', 'desk'],
-  leader: ['brief', 'wall'],
+  duty: ['desk', 'video', 'wall', 'brief'],
+  operator: ['wall', 'video', 'desk'],
+  leader: ['brief', 'video', 'wall'],
   department: [],
 };
 

@@ -1,0 +1,190 @@
+import type Hls from 'hls.js';
+import type { ErrorData, HlsConfig } from 'hls.js';
+import { ApiError } from '../api/http.js';
+import { requestStream } from '../api/streams.js';
+
+export type TileState = 'connecting' | 'playing' | 'reconnecting' | 'offline';
+
+export interface PlayerStats {
+  state: TileState;
+  /** From start (or a retry) to the first decoded frame, in ms; the last one measured. */
+  firstFrameMs?: number;
+  /** Seconds behind the camera's clock (program date time), or behind the live edge. */
+  latency?: number;
+  /** Times playback stopped for want of data after it had started. */
+  stalls: number;
+  /** Attempts since the last good picture; drives the backoff. */
+  retries: number;
+}
+
+/**
+ * Tuned for a wall that runs for weeks: start at the newest segments, keep a few seconds ahead and
+ * behind (memory stays flat), catch up gently when drifting, and never hold a connection open for
+ * long — sixteen tiles share the browser's six HTTP/1.1 connections to our server, so LL-HLS
+ * blocking playlist reloads (one parked request per tile) are off.
+ */
+const LIVE_CONFIG: Partial<HlsConfig> = {
+  lowLatencyMode: false,
+  liveSyncDurationCount: 2,
+  liveMaxLatencyDurationCount: 5,
+  maxLiveSyncPlaybackRate: 1.1,
+  maxBufferLength: 6,
+  maxMaxBufferLength: 10,
+  maxBufferSize: 8 * 1000 * 1000,
+  backBufferLength: 4,
+  startFragPrefetch: true,
+  enableWorker: true,
+  // Our own backoff decides when to try again; hls.js gives up quickly and says so.
+  manifestLoadPolicy: {
+    default: {
+      maxTimeToFirstByteMs: 5_000,
+      maxLoadTimeMs: 8_000,
+      timeoutRetry: null,
+      errorRetry: null,
+    },
+  },
+};
+
+/** Retry delays: quick at first, then every half minute for as long as the camera is away. */
+const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+/** A picture that has not moved for this long is treated as lost. */
+const FROZEN_MS = 10_000;
+
+let hlsModule: Promise<typeof Hls> | undefined;
+/** hls.js is loaded the first time a tile plays, not with the page. */
+const loadHls = () => (hlsModule ??= import('hls.js').then((m) => m.default));
+
+/**
+ * One camera in one video element: asks the server for a stream URL, plays it with hls.js,
+ * reports its state, retries with backoff, and on `destroy` releases everything it held.
+ */
+export class LivePlayer {
+  private hls: Hls | undefined;
+  private stats: PlayerStats = { state: 'connecting', stalls: 0, retries: 0 };
+  private startedAt = 0;
+  private retryTimer: number | undefined;
+  private watchTimer: number | undefined;
+  private lastTime = -1;
+  private lastProgressAt = 0;
+  private playing = false;
+  private destroyed = false;
+
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly cameraId: string,
+    private readonly onStats: (stats: PlayerStats) => void,
+  ) {
+    video.muted = true;
+    video.playsInline = true;
+    video.addEventListener('playing', this.onPlaying);
+    video.addEventListener('waiting', this.onWaiting);
+    this.watchTimer = window.setInterval(this.watch, 1_000);
+    void this.start();
+  }
+
+  /** The camera is said to be back: try now instead of waiting out the backoff. */
+  retryNow(): void {
+    if (this.destroyed || this.stats.state === 'playing') return;
+    window.clearTimeout(this.retryTimer);
+    void this.start();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    window.clearTimeout(this.retryTimer);
+    window.clearInterval(this.watchTimer);
+    this.video.removeEventListener('playing', this.onPlaying);
+    this.video.removeEventListener('waiting', this.onWaiting);
+    this.release();
+  }
+
+  private async start(): Promise<void> {
+    this.release();
+    this.startedAt = performance.now();
+    this.playing = false;
+    this.update({ state: this.stats.retries ? this.stats.state : 'connecting' });
+    try {
+      const [HlsClass, grant] = await Promise.all([loadHls(), requestStream(this.cameraId)]);
+      if (this.destroyed) return;
+      const hls = new HlsClass(LIVE_CONFIG);
+      this.hls = hls;
+      hls.on(HlsClass.Events.ERROR, (_event, data) => this.onError(data));
+      hls.loadSource(grant.url);
+      hls.attachMedia(this.video);
+      this.video.play().catch(() => undefined);
+    } catch (err) {
+      // No stream URL: the server says the camera is unknown or unreachable right now.
+      this.fail(err instanceof ApiError && err.status >= 500);
+    }
+  }
+
+  private onError(data: ErrorData): void {
+    if (!data.fatal) return;
+    const code = data.response?.code ?? 0;
+    // 502/503/504 from our forwarder mean the camera itself is not answering.
+    this.fail(code >= 502 && code <= 504);
+  }
+
+  private fail(cameraDown: boolean): void {
+    if (this.destroyed) return;
+    this.release();
+    const retries = this.stats.retries + 1;
+    this.update({ state: cameraDown ? 'offline' : 'reconnecting', retries, latency: undefined });
+    const base = BACKOFF_MS[Math.min(retries - 1, BACKOFF_MS.length - 1)]!;
+    // A little jitter, so a wall of tiles that lost the same NVR does not retry in lockstep.
+    this.retryTimer = window.setTimeout(
+      () => void this.start(),
+      base * (0.85 + Math.random() * 0.3),
+    );
+  }
+
+  private readonly onPlaying = () => {
+    if (this.playing) return;
+    this.playing = true;
+    this.lastProgressAt = performance.now();
+    this.update({
+      state: 'playing',
+      retries: 0,
+      firstFrameMs: Math.round(performance.now() - this.startedAt),
+    });
+  };
+
+  private readonly onWaiting = () => {
+    if (this.playing) this.update({ stalls: this.stats.stalls + 1 });
+  };
+
+  /** Once a second: the latency readout, and a watchdog for a picture that froze. */
+  private readonly watch = () => {
+    const hls = this.hls;
+    if (!hls || !this.playing) return;
+    const now = performance.now();
+    if (this.video.currentTime !== this.lastTime) {
+      this.lastTime = this.video.currentTime;
+      this.lastProgressAt = now;
+    } else if (now - this.lastProgressAt > FROZEN_MS) {
+      this.fail(false);
+      return;
+    }
+    const date = hls.playingDate;
+    const latency = date ? (Date.now() - date.getTime()) / 1000 : hls.latency;
+    if (Number.isFinite(latency)) this.update({ latency: Math.max(0, latency) });
+  };
+
+  /** Detaches and destroys hls.js and empties the element, so its decoder and buffers go. */
+  private release(): void {
+    const hls = this.hls;
+    this.hls = undefined;
+    this.playing = false;
+    if (hls) {
+      hls.detachMedia();
+      hls.destroy();
+    }
+    this.video.removeAttribute('src');
+    this.video.load();
+  }
+
+  private update(patch: Partial<PlayerStats>): void {
+    this.stats = { ...this.stats, ...patch };
+    this.onStats(this.stats);
+  }
+}
