@@ -1,45 +1,17 @@
 import { z } from 'zod';
 import { IdSchema, LngLatSchema, RoleSchema, TimestampSchema } from './common.js';
+import { CATEGORIES, INCIDENT_STATES, SEVERITIES, SOURCES } from './vocabulary.js';
 
-/** The taxonomy of DOMAIN.md; dispute is the largest category. */
-export const CATEGORIES = [
-  'dispute',
-  'public-order',
-  'safety-hazard',
-  'city-management',
-  'citizen-request',
-  'video-alarm',
-  'emergency',
-] as const;
+export { CATEGORIES, INCIDENT_STATES, SEVERITIES, SOURCES };
 export const CategorySchema = z.enum(CATEGORIES);
 export type Category = z.infer<typeof CategorySchema>;
 
-/** Four levels, least to most severe (一般, 较大, 重大, 特别重大). */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
 
-export const SOURCES = [
-  'grid-worker',
-  'hotline',
-  'video-analytics',
-  'patrol',
-  'online-petition',
-] as const;
 export const SourceSchema = z.enum(SOURCES);
 export type Source = z.infer<typeof SourceSchema>;
 
-/** 上报 受理 派遣 处置 核查 结案 回访, plus 不予受理. */
-export const INCIDENT_STATES = [
-  'reported',
-  'accepted',
-  'dispatched',
-  'handling',
-  'verifying',
-  'closed',
-  'evaluated',
-  'rejected',
-] as const;
 export const IncidentStateSchema = z.enum(INCIDENT_STATES);
 export type IncidentState = z.infer<typeof IncidentStateSchema>;
 

@@ -1,16 +1,15 @@
 import { io, type Socket } from 'socket.io-client';
-import {
-  SequenceCursor,
-  SequenceGapError,
-  type ClientToServerEvents,
-  type Delta,
-  type Kpis,
-  type PatrolPosition,
-  type ServerToClientEvents,
-  type Snapshot,
-  type WallPush,
-  type WallPushRequest,
-} from '../../../shared/index.js';
+import type {
+  ClientToServerEvents,
+  Delta,
+  Kpis,
+  PatrolPosition,
+  ServerToClientEvents,
+  Snapshot,
+  WallPush,
+  WallPushRequest,
+} from '../../../shared/realtime/events.js';
+import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

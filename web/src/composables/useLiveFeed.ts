@@ -1,5 +1,6 @@
 import { onBeforeUnmount } from 'vue';
-import type { Delta, IncidentSummary } from '../../../shared/index.js';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { Delta } from '../../../shared/realtime/events.js';
 import { connectLive } from '../api/live.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { useIncidentsStore } from '../stores/incidents.js';

@@ -1,4 +1,6 @@
-import { isOpenState, SEVERITIES, type IncidentSummary } from '../../../shared/index.js';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { SEVERITIES } from '../../../shared/domain/vocabulary.js';
+import { isOpenState } from '../../../shared/workflow/rules.js';
 
 export type QueueSort = 'reported' | 'severity' | 'deadline';
 

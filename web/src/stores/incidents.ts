@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { IncidentSummary } from '../../../shared/index.js';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
 
 /**
  * Live incidents by id. The map itself is not reactive: with 20,000 incidents and 200 updates a

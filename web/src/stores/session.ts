@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Role } from '../../../shared/index.js';
+import type { Role } from '../../../shared/domain/common.js';
 import { apiFetch, setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';

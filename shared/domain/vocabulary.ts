@@ -1,0 +1,36 @@
+// The incident vocabulary as plain lists, without zod: what browser code iterates (filters,
+// charts) imports these from here, so the schemas stay out of its bundle.
+
+/** The taxonomy of DOMAIN.md; dispute is the largest category. */
+export const CATEGORIES = [
+  'dispute',
+  'public-order',
+  'safety-hazard',
+  'city-management',
+  'citizen-request',
+  'video-alarm',
+  'emergency',
+] as const;
+
+/** Four levels, least to most severe (一般, 较大, 重大, 特别重大). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export const SOURCES = [
+  'grid-worker',
+  'hotline',
+  'video-analytics',
+  'patrol',
+  'online-petition',
+] as const;
+
+/** 上报 受理 派遣 处置 核查 结案 回访, plus 不予受理. */
+export const INCIDENT_STATES = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'handling',
+  'verifying',
+  'closed',
+  'evaluated',
+  'rejected',
+] as const;
