@@ -1,33 +1,10 @@
-// ECharts, imported piece by piece so the wall loads only the charts it draws.
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
+// ECharts, imported piece by piece so the wall loads only the charts it draws, and only on
+// demand (useChart imports this module when a chart mounts): screens render before it arrives.
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
-import { init, use, type EChartsCoreOption } from 'echarts/core';
+import { init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, CanvasRenderer]);
+use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export { init };
-export type { EChartsCoreOption };
-
-export type ChartTheme = 'wall' | 'desk';
-
-/** The two looks: dark and large for the wall, light and compact for the desk. */
-export const THEMES: Record<
-  ChartTheme,
-  { text: string; axis: string; split: string; font: number; palette: string[] }
-> = {
-  wall: {
-    text: '#d7e3ff',
-    axis: '#4a5d85',
-    split: '#1c2a47',
-    font: 34,
-    palette: ['#3aa0ff', '#46d39a', '#f5c542', '#ff8a3d', '#ff6b6b', '#b388ff', '#4dd0e1'],
-  },
-  desk: {
-    text: '#2b3a55',
-    axis: '#9aa8c0',
-    split: '#e6ebf3',
-    font: 12,
-    palette: ['#1f6fd1', '#1aa372', '#d49b00', '#e0661f', '#d93b3b', '#7d4fd6', '#0097a7'],
-  },
-};

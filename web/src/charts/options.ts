@@ -1,5 +1,8 @@
-import { CATEGORIES, type IncidentSummary, type Kpis } from '../../../shared/index.js';
-import { THEMES, type ChartTheme, type EChartsCoreOption } from './echarts.js';
+import type { Category } from '../../../shared/domain/incidents.js';
+import { CATEGORIES } from '../../../shared/domain/vocabulary.js';
+import type { Kpis } from '../../../shared/realtime/events.js';
+import { CLOSE_BUCKETS_H } from './figures.js';
+import { THEMES, type ChartTheme, type EChartsCoreOption } from './themes.js';
 
 type Translate = (key: never) => string;
 
@@ -17,15 +20,15 @@ const grid = (theme: ChartTheme) =>
     ? { left: 190, right: 60, top: 20, bottom: 60 }
     : { left: 70, right: 12, top: 10, bottom: 24 };
 
-/** Today's intake by category, largest first. */
+/** Incidents by category, largest first. */
 export function categoryOption(
-  kpis: Kpis | undefined,
+  counts: Partial<Record<Category, number>>,
   theme: ChartTheme,
   t: Translate,
 ): EChartsCoreOption {
   const rows = CATEGORIES.map((c) => ({
     name: t(`category.${c}` as never),
-    value: kpis?.byCategory[c] ?? 0,
+    value: counts[c] ?? 0,
   })).sort((a, b) => a.value - b.value);
   return {
     grid: grid(theme),
@@ -38,8 +41,8 @@ export function categoryOption(
   };
 }
 
-/** Intake per local hour today. */
-export function trendOption(kpis: Kpis | undefined, theme: ChartTheme): EChartsCoreOption {
+/** Incidents per local hour today. */
+export function trendOption(hourly: number[], theme: ChartTheme): EChartsCoreOption {
   return {
     grid: { ...grid(theme), left: theme === 'wall' ? 90 : 36 },
     tooltip: { trigger: 'axis' },
@@ -50,7 +53,7 @@ export function trendOption(kpis: Kpis | undefined, theme: ChartTheme): EChartsC
         type: 'line',
         smooth: true,
         areaStyle: { opacity: 0.25 },
-        data: kpis?.hourly ?? [],
+        data: hourly,
         symbol: 'none',
       },
     ],
@@ -89,21 +92,12 @@ export function rankingOption(
   };
 }
 
-const CLOSE_BUCKETS_H = [1, 4, 8, 24, 72] as const;
-
-/** How long today's closed incidents took, from report to close, in buckets of hours. */
+/** How long closed incidents took, from report to close, in buckets of hours (CLOSE_BUCKETS_H). */
 export function closeTimeOption(
-  incidents: Iterable<IncidentSummary>,
+  counts: number[],
   theme: ChartTheme,
   hours: string,
 ): EChartsCoreOption {
-  const counts = Array.from({ length: CLOSE_BUCKETS_H.length + 1 }, () => 0);
-  for (const i of incidents) {
-    if (!i.closedAt) continue;
-    const h = (Date.parse(i.closedAt) - Date.parse(i.reportedAt)) / 3_600_000;
-    const bucket = CLOSE_BUCKETS_H.findIndex((limit) => h <= limit);
-    counts[bucket === -1 ? CLOSE_BUCKETS_H.length : bucket]! += 1;
-  }
   const labels = [
     ...CLOSE_BUCKETS_H.map((h) => `≤${h}${hours}`),
     `>${CLOSE_BUCKETS_H.at(-1)}${hours}`,

@@ -1,9 +1,11 @@
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
-import { init, THEMES, type ChartTheme, type EChartsCoreOption } from '../charts/echarts.js';
+import type { init } from '../charts/echarts.js';
+import { THEMES, type ChartTheme, type EChartsCoreOption } from '../charts/themes.js';
 
 /**
  * Draws an ECharts option into an element and keeps it current: re-renders when the option's
  * inputs change, resizes with its box, and releases everything on unmount (the wall runs for weeks).
+ * ECharts itself loads with the first chart, so the screen renders without waiting for it.
  */
 export function useChart(
   el: Ref<HTMLElement | undefined>,
@@ -12,9 +14,12 @@ export function useChart(
 ): void {
   let chart: ReturnType<typeof init> | undefined;
   let resize: ResizeObserver | undefined;
-  onMounted(() => {
+  let unmounted = false;
+  onMounted(async () => {
+    const echarts = await import('../charts/echarts.js');
+    if (unmounted) return;
     const t = THEMES[theme];
-    chart = init(el.value!, undefined, { renderer: 'canvas' });
+    chart = echarts.init(el.value!, undefined, { renderer: 'canvas' });
     chart.setOption({
       color: t.palette,
       textStyle: { color: t.text, fontSize: t.font, fontFamily: 'Noto Sans CJK SC, sans-serif' },
@@ -26,6 +31,7 @@ export function useChart(
   });
   watch(option, (next) => chart?.setOption(next));
   onBeforeUnmount(() => {
+    unmounted = true;
     resize?.disconnect();
     chart?.dispose();
   });

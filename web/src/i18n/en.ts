@@ -51,6 +51,7 @@ export default {
     updated: 'Updated',
     stale: 'Stale',
     hours: 'h',
+    filtered: 'filtered',
   },
   wall: {
     pushed: 'pushed',

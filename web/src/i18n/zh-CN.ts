@@ -49,6 +49,7 @@ export default {
     updated: '更新于',
     stale: '数据已过时',
     hours: '小时',
+    filtered: '按筛选',
   },
   wall: {
     pushed: '推送',

@@ -6,7 +6,7 @@ import type {
   IncidentSummary,
   Severity,
   Source,
-} from '../../../shared/index.js';
+} from '../../../shared/domain/incidents.js';
 
 /** One set of filters for the map, the lists and the charts alike. */
 export interface IncidentFilter {
@@ -35,6 +35,14 @@ export function incidentPredicate(f: IncidentFilter, now: number): (i: IncidentS
     (!states || states.has(i.state)) &&
     (!sources || sources.has(i.source)) &&
     (!since || i.reportedAt >= since);
+}
+
+/** Whether the filter leaves anything out: views drawn from it then say so. */
+export function isFiltering(f: IncidentFilter): boolean {
+  return (
+    f.categories.length + f.severities.length + f.states.length + f.sources.length > 0 ||
+    f.withinHours > 0
+  );
 }
 
 export const useFiltersStore = defineStore('filters', () => {
