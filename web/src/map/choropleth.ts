@@ -1,9 +1,7 @@
-import {
-  isOpenState,
-  isOverdue,
-  type IncidentSummary,
-  type Region,
-} from '../../../shared/index.js';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { Region } from '../../../shared/domain/regions.js';
+import { isOverdue } from '../../../shared/workflow/apply.js';
+import { isOpenState } from '../../../shared/workflow/rules.js';
 
 export const CHOROPLETH_METRICS = ['none', 'open', 'overdue', 'perHouseholds'] as const;
 export type ChoroplethMetric = (typeof CHOROPLETH_METRICS)[number];

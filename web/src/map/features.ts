@@ -1,53 +1,26 @@
+// The data side of the map: store contents as GeoJSON for the sources (incidents: incident-diff.ts).
 import type { FeatureCollection, Point, Polygon } from 'geojson';
-import {
-  isOpenState,
-  isOverdue,
-  viewCone,
-  type Camera,
-  type CameraStatus,
-  type IncidentSummary,
-  type Patrol,
-  type PatrolPosition,
-  type RegionCollection,
-} from '../../../shared/index.js';
-
-/** How long an incident counts as new and pulses. */
-const NEW_FOR_MS = 5 * 60_000;
-
-/** The data side of the map: store contents as GeoJSON for the sources. */
-export function incidentFeatures(
-  incidents: Iterable<IncidentSummary>,
-  now: Date,
-): FeatureCollection<Point> {
-  const features = [];
-  for (const i of incidents) {
-    features.push({
-      type: 'Feature' as const,
-      id: i.id,
-      properties: {
-        id: i.id,
-        severity: i.severity,
-        state: i.state,
-        category: i.category,
-        open: isOpenState(i.state),
-        overdue: isOpenState(i.state) && isOverdue(i, now),
-        isNew: now.getTime() - Date.parse(i.reportedAt) < NEW_FOR_MS,
-      },
-      geometry: { type: 'Point' as const, coordinates: i.location },
-    });
-  }
-  return { type: 'FeatureCollection', features };
-}
+import type { Camera, CameraStatus } from '../../../shared/domain/cameras.js';
+import type { Patrol } from '../../../shared/domain/organisation.js';
+import type { RegionCollection } from '../../../shared/domain/regions.js';
+import { viewCone } from '../../../shared/geo/camera-view.js';
+import type { PatrolPosition } from '../../../shared/realtime/events.js';
 
 export function cameraFeatures(
   cameras: Camera[],
   status: Map<string, CameraStatus>,
+  highlighted: ReadonlySet<string>,
 ): FeatureCollection<Point> {
   return {
     type: 'FeatureCollection',
     features: cameras.map((c) => ({
       type: 'Feature',
-      properties: { id: c.id, name: c.name, status: status.get(c.id) ?? c.status },
+      properties: {
+        id: c.id,
+        name: c.name,
+        status: status.get(c.id) ?? c.status,
+        highlight: highlighted.has(c.id),
+      },
       geometry: { type: 'Point', coordinates: c.position },
     })),
   };

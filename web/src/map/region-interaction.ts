@@ -3,7 +3,7 @@ import { FILL_BANDS, REGION_SOURCE, regionFillLayerId } from './layers/regions.j
 
 /**
  * Hover highlight and click-to-drill on the region level shown at the current zoom. A click on
- * an incident is left to the incident layer.
+ * an incident or a camera is left to its own layer.
  */
 export function attachRegionInteraction(
   map: MapLibreMap,
@@ -24,8 +24,9 @@ export function attachRegionInteraction(
     map.on('mouseleave', layer, () => setHover(undefined));
     map.on('click', layer, (e) => {
       if (
-        map.queryRenderedFeatures(e.point, { layers: ['incident-points', 'incident-clusters'] })
-          .length
+        map.queryRenderedFeatures(e.point, {
+          layers: ['incident-points', 'incident-clusters', 'camera-points'],
+        }).length
       )
         return;
       const id = e.features?.[0]?.properties?.id;

@@ -1,6 +1,8 @@
 import type { LayerSpecification } from 'maplibre-gl';
 
 export const INCIDENT_SOURCE = 'incidents';
+/** One incident singled out by the screen around the map (`outlineIncident`), never clustered. */
+export const OUTLINE_SOURCE = 'incident-outline';
 
 export const SEVERITY_COLOR = {
   low: '#3aa0ff',
@@ -23,7 +25,7 @@ const severityColor: unknown = [
 
 /**
  * Incidents drawn on the GPU: clusters when zoomed out, then one circle each, coloured by
- * severity, outlined by state, with a pulsing ring for new and overdue ones.
+ * severity, outlined by state, with a ring for new and overdue ones (which pulse.ts animates).
  */
 export function incidentLayers(): LayerSpecification[] {
   return [
@@ -105,3 +107,19 @@ export const INCIDENT_CLUSTER_PROPERTIES = {
   overdue: ['+', ['case', ['get', 'overdue'], 1, 0]],
   worst: ['max', ['match', ['get', 'severity'], 'critical', 3, 'high', 2, 'medium', 1, 0]],
 } as const;
+
+/** A ring around the outlined incident, dark-haloed to read on any basemap; drawn above all. */
+export function outlineLayers(): LayerSpecification[] {
+  const ring = (id: string, color: string, width: number): LayerSpecification => ({
+    id,
+    type: 'circle',
+    source: OUTLINE_SOURCE,
+    paint: {
+      'circle-color': 'transparent',
+      'circle-radius': 20,
+      'circle-stroke-color': color,
+      'circle-stroke-width': width,
+    },
+  });
+  return [ring('incident-outline-halo', '#0b1220', 8), ring('incident-outline', '#ffd400', 4)];
+}

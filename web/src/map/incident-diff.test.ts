@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { IncidentFeatureCache, NEW_FOR_MS } from './incident-diff.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+
+function incident(id: string, over: Partial<IncidentSummary> = {}): IncidentSummary {
+  return {
+    id,
+    version: 1,
+    title: id,
+    description: '',
+    category: 'dispute',
+    severity: 'low',
+    groupRisk: false,
+    source: 'hotline',
+    location: [113, 23],
+    gridId: 'g',
+    communityId: 'c',
+    streetId: 's',
+    districtId: 'd',
+    cameraId: null,
+    state: 'reported',
+    assignments: [],
+    gridWorkerId: null,
+    deadline: {
+      step: 'accept',
+      dueAt: new Date(T0 + 15 * 60_000).toISOString(),
+      extensions: 0,
+      flagged: false,
+    },
+    reportedAt: new Date(T0).toISOString(),
+    updatedAt: new Date(T0).toISOString(),
+    closedAt: null,
+    rating: null,
+    reportCount: 1,
+    wasOverdue: false,
+    lastAction: null,
+    ...over,
+  };
+}
+
+const all = () => true;
+
+describe('IncidentFeatureCache', () => {
+  it('adds everything once, then sends nothing while nothing changes', () => {
+    const cache = new IncidentFeatureCache();
+    const store = [incident('a'), incident('b')];
+    const first = cache.sync(store, all, T0);
+    expect(first?.add?.map((f) => f.properties?.id)).toEqual(['a', 'b']);
+    expect(first?.add?.[0]?.properties).toMatchObject({ isNew: true, overdue: false, open: true });
+    expect(cache.sync(store, all, T0 + 1000)).toBeUndefined();
+  });
+
+  it('sends only the properties that changed, and a new geometry when it moved', () => {
+    const cache = new IncidentFeatureCache();
+    const a = incident('a');
+    cache.sync([a], all, T0);
+    const diff = cache.sync(
+      [{ ...a, version: 2, state: 'closed', deadline: null, location: [113.1, 23] }],
+      all,
+      T0,
+    );
+    expect(diff).toEqual({
+      update: [
+        {
+          id: 'a',
+          addOrUpdateProperties: [
+            { key: 'state', value: 'closed' },
+            { key: 'open', value: false },
+          ],
+          newGeometry: { type: 'Point', coordinates: [113.1, 23] },
+        },
+      ],
+    });
+    // A change that the map does not draw (a note) sends nothing.
+    expect(
+      cache.sync(
+        [{ ...a, version: 3, state: 'closed', deadline: null, location: [113.1, 23] }],
+        all,
+        T0,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('ages: stops being new and turns overdue with time alone', () => {
+    const cache = new IncidentFeatureCache();
+    const store = [incident('a')];
+    cache.sync(store, all, T0);
+    expect(cache.sync(store, all, T0 + NEW_FOR_MS)?.update).toEqual([
+      { id: 'a', addOrUpdateProperties: [{ key: 'isNew', value: false }] },
+    ]);
+    expect(cache.sync(store, all, T0 + 15 * 60_000)?.update).toEqual([
+      { id: 'a', addOrUpdateProperties: [{ key: 'overdue', value: true }] },
+    ]);
+  });
+
+  it('follows the filter, and drops what left the store', () => {
+    const cache = new IncidentFeatureCache();
+    const a = incident('a');
+    const b = incident('b', { severity: 'high' });
+    cache.sync([a, b], all, T0);
+    expect(cache.sync([a, b], (i) => i.severity === 'high', T0)).toEqual({ remove: ['a'] });
+    expect(cache.sync([a, b], all, T0)?.add?.map((f) => f.properties?.id)).toEqual(['a']);
+    expect(cache.sync([b], all, T0)).toEqual({ remove: ['a'] });
+    expect([...cache.ids()]).toEqual(['b']);
+  });
+});
