@@ -2,19 +2,29 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CameraStatus, Delta, Incident, Report } from '../../shared/index.js';
+import { startCheckpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
 
 /** The default store: one SQLite file in WAL mode under the data directory. */
 export function openSqliteStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'city-brain.sqlite'));
+  const file = join(dataDir, 'city-brain.sqlite');
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // WAL + NORMAL: a committed transaction survives the process being killed (it is in the OS's
   // hands once written); only a power cut could lose the last moments. FULL is a config away.
-  db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
+  const synchronous = process.env.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL';
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
+  // Checkpoints run on a worker thread; the writer only takes one should the WAL grow past this
+  // many pages (the worker stuck or gone), so the file stays bounded either way.
+  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  const checkpointer = startCheckpointer(file, synchronous, (err) => {
+    console.error('the checkpoint worker failed; checkpointing on the writer again', err);
+    db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+  });
 
   const stmt = {
     insertEvent: db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)'),
@@ -165,10 +175,15 @@ export function openSqliteStore(dataDir: string): Store {
       stmt.deleteSession.run(tokenHash);
     },
     async close() {
+      await checkpointer.stop();
       db.close();
     },
   };
 }
+
+/** About 40 MB of WAL: far past what the worker lets accumulate between its checkpoints. */
+const WRITER_CHECKPOINT_PAGES = 10_000;
+const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1_000;
 
 /** A write against a version that is no longer current: the caller answers 409. */
 export class StaleWriteError extends Error {}
