@@ -5,6 +5,8 @@ import type { DemoCity } from '../fixtures/index.js';
 import { Auth } from './auth/auth.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { IntakeEndpoint } from './http/ingest-routes.js';
+import { intakeFastPath } from './http/intake-fast-path.js';
 import { IngestService } from './ingest/service.js';
 import { NearbyIncidents } from './ingest/nearby.js';
 import { Board } from './live/board.js';
@@ -26,6 +28,8 @@ export interface RunningServer {
   hub: RealtimeHub;
   ingest: IngestService;
   workflow: WorkflowService;
+  /** The demo camera origin, when it runs: tests and benchmarks take cameras offline there. */
+  originUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -78,20 +82,25 @@ export async function startServer(
       }),
   });
   await streams.start();
+  const intake = new IntakeEndpoint(auth, ingest, metrics);
   const app = createApp({
     config,
     city,
     auth,
     store,
     board,
-    ingest,
+    intake,
     workflow,
     metrics,
     clock,
     streams: streams.router,
   });
-  // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput.
-  const http = createServer((req, res) => streams.handle(req, res) || app(req, res));
+  const intakeFast = intakeFastPath(intake);
+  // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput. So do
+  // report POSTs, for their rate.
+  const http = createServer(
+    (req, res) => streams.handle(req, res) || intakeFast(req, res) || app(req, res),
+  );
   const hub = new RealtimeHub(http, { auth, store, board, kpis, workflow, clock, metrics });
 
   bus.subscribe((deltas) => {
@@ -120,6 +129,7 @@ export async function startServer(
     hub,
     ingest,
     workflow,
+    originUrl: streams.origin?.url,
     async close() {
       overdue.stop();
       clearInterval(dayTurn);

@@ -5,7 +5,6 @@ import express, { type Express, type Router } from 'express';
 import type { DemoCity } from '../../fixtures/index.js';
 import type { Auth } from '../auth/auth.js';
 import type { Config } from '../config.js';
-import type { IngestService } from '../ingest/service.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { Metrics } from '../metrics.js';
@@ -14,12 +13,11 @@ import type { WorkflowService } from '../workflow/service.js';
 import { authRoutes } from './auth-routes.js';
 import { cityRoutes } from './city-routes.js';
 import { incidentRoutes } from './incident-routes.js';
-import { ingestRoutes } from './ingest-routes.js';
+import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
+import { BODY_LIMIT_BYTES } from './json-body.js';
 import { errorHandler } from './middleware.js';
 
 const BASEMAP_DIR = new URL('../../fixtures/basemap/', import.meta.url).pathname;
-/** Room for a batch of hundreds of ordinary reports; a larger batch is refused whole (413). */
-const BODY_LIMIT = '1mb';
 
 export interface AppDeps {
   config: Config;
@@ -27,7 +25,7 @@ export interface AppDeps {
   auth: Auth;
   store: Store;
   board: Board;
-  ingest: IngestService;
+  intake: IntakeEndpoint;
   workflow: WorkflowService;
   metrics: Metrics;
   clock: Clock;
@@ -48,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
       filter: (req, res) => !req.path.startsWith('/api/v1/reports') && compression.filter(req, res),
     }),
   );
-  app.use('/api', express.json({ limit: BODY_LIMIT }));
+  app.use('/api', express.json({ limit: BODY_LIMIT_BYTES }));
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', seq: deps.store.lastSeq(), demo: config.demo });
@@ -69,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));
 
   app.use('/api/v1/auth', authRoutes(deps.auth));
-  app.use('/api/v1', ingestRoutes(deps.auth, deps.ingest, deps.metrics));
+  app.use('/api/v1', ingestRoutes(deps.intake));
   app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
   app.use(deps.streams);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Actor, Role } from '../../shared/index.js';
 import { bearer, type Auth, type Principal } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
+import { BODY_NOT_JSON, BODY_TOO_LARGE } from './json-body.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -52,8 +53,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
   const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
   const status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
   let message = status >= 500 ? 'internal error' : (e.message ?? 'bad request');
-  if (e.type === 'entity.too.large') message = 'request body too large';
-  if (e.type === 'entity.parse.failed') message = 'request body is not valid JSON';
+  if (e.type === 'entity.too.large') message = BODY_TOO_LARGE;
+  if (e.type === 'entity.parse.failed') message = BODY_NOT_JSON;
   if (status >= 500) console.error(err);
   res.status(status).json({ error: message });
 };
