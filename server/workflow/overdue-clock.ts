@@ -1,12 +1,15 @@
 import type { Delta, IncidentSummary } from '../../shared/index.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
+import { DeadlineHeap } from './deadline-heap.js';
 
 /**
  * Wakes at the next deadline among open incidents and flags every one that has passed, so the
- * overdue event reaches screens the moment it happens, not on the next poll.
+ * overdue event reaches screens the moment it happens, not on the next poll. Deadlines wait in
+ * a heap kept current from the deltas: a wake-up looks at the ones due, not at the whole board.
  */
 export class OverdueClock {
+  private readonly deadlines = new DeadlineHeap();
   private timer: NodeJS.Timeout | undefined;
   private nextAt = Infinity;
   private stopped = false;
@@ -20,17 +23,14 @@ export class OverdueClock {
   ) {}
 
   start(): void {
+    for (const incident of this.board.incidents.values()) this.track(incident);
     this.tick();
   }
 
   /** A deadline may have moved earlier: wake sooner if so. */
   onDeltas(deltas: readonly Delta[]): void {
-    for (const d of deltas) {
-      if (d.type === 'incident' && pending(d.incident)) {
-        const due = Date.parse(d.incident.deadline!.dueAt);
-        if (due < this.nextAt) this.schedule(due);
-      }
-    }
+    for (const d of deltas) if (d.type === 'incident') this.track(d.incident);
+    if (this.deadlines.earliest < this.nextAt) this.schedule(this.deadlines.earliest);
   }
 
   stop(): void {
@@ -38,20 +38,26 @@ export class OverdueClock {
     clearTimeout(this.timer);
   }
 
+  private track(incident: IncidentSummary): void {
+    if (pending(incident)) this.deadlines.set(incident.id, Date.parse(incident.deadline!.dueAt));
+    else this.deadlines.delete(incident.id);
+  }
+
   private tick = (): void => {
     if (this.stopped) return;
     const now = this.clock().getTime();
-    let next = Infinity;
-    for (const incident of this.board.incidents.values()) {
-      if (!pending(incident)) continue;
-      const due = Date.parse(incident.deadline!.dueAt);
-      if (due <= now) {
-        this.flag(incident.id, incident.deadline!.dueAt).catch((err: unknown) => {
-          console.error(`could not flag incident ${incident.id} overdue`, err);
-        });
-      } else if (due < next) next = due;
+    for (let id = this.deadlines.popDue(now); id; id = this.deadlines.popDue(now)) {
+      // The board is the live picture: an incident pruned from it is no longer watched.
+      const incident = this.board.incidents.get(id);
+      if (!incident || !pending(incident)) continue;
+      this.flag(id, incident.deadline!.dueAt).catch((err: unknown) => {
+        console.error(`could not flag incident ${id} overdue`, err);
+        // Tried again on the next wake-up, unless a newer delta has moved the deadline.
+        const current = this.board.incidents.get(id);
+        if (current === incident) this.track(current);
+      });
     }
-    this.schedule(next);
+    this.schedule(this.deadlines.earliest);
   };
 
   private schedule(dueAt: number): void {
