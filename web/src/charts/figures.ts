@@ -23,9 +23,12 @@ export function filteredFigures(
   matches: (i: IncidentSummary) => boolean,
   now: Date,
 ): FilteredFigures {
-  const midnight = new Date(now);
-  midnight.setHours(0, 0, 0, 0);
-  const today = midnight.toISOString();
+  // Each local hour's start as an ISO string, so an incident's hour is found by comparing
+  // strings: parsing 20,000 dates a second would cost more than the rest of the pass.
+  const hourStarts = Array.from({ length: 24 }, (_, h) =>
+    new Date(now.getFullYear(), now.getMonth(), now.getDate(), h).toISOString(),
+  );
+  const today = hourStarts[0]!;
   const out: FilteredFigures = {
     byCategory: {},
     hourly: Array.from({ length: 24 }, () => 0),
@@ -37,7 +40,9 @@ export function filteredFigures(
     if ((!reportedToday && !closedToday) || !matches(i)) continue;
     if (reportedToday) {
       out.byCategory[i.category] = (out.byCategory[i.category] ?? 0) + 1;
-      out.hourly[new Date(i.reportedAt).getHours()]! += 1;
+      let h = 23;
+      while (i.reportedAt < hourStarts[h]!) h -= 1;
+      out.hourly[h]! += 1;
     }
     if (closedToday) {
       const h = (Date.parse(i.closedAt!) - Date.parse(i.reportedAt)) / 3_600_000;

@@ -105,4 +105,16 @@ describe('IncidentFeatureCache', () => {
     expect(cache.sync([b], all, T0)).toEqual({ remove: ['a'] });
     expect([...cache.ids()]).toEqual(['b']);
   });
+
+  it('looks at only the changed ids when told which changed', () => {
+    const cache = new IncidentFeatureCache();
+    const store = new Map([incident('a'), incident('b')].map((i) => [i.id, i]));
+    cache.sync(store.values(), all, T0);
+    store.set('b', { ...store.get('b')!, severity: 'critical' });
+    store.delete('a');
+    expect(cache.syncSome(['b', 'a'], (id) => store.get(id), all, T0)).toEqual({
+      update: [{ id: 'b', addOrUpdateProperties: [{ key: 'severity', value: 'critical' }] }],
+      remove: ['a'],
+    });
+  });
 });

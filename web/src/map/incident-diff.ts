@@ -26,10 +26,6 @@ interface Entry {
   seen: number;
 }
 
-function timeProps(open: boolean, reportedMs: number, dueMs: number, now: number) {
-  return { overdue: open && dueMs <= now, isNew: now - reportedMs < NEW_FOR_MS };
-}
-
 function entryFor(i: IncidentSummary, now: number, seen: number): Entry {
   const open = isOpenState(i.state);
   const reportedMs = Date.parse(i.reportedAt);
@@ -45,7 +41,8 @@ function entryFor(i: IncidentSummary, now: number, seen: number): Entry {
       state: i.state,
       category: i.category,
       open,
-      ...timeProps(open, reportedMs, dueMs, now),
+      overdue: open && dueMs <= now,
+      isNew: now - reportedMs < NEW_FOR_MS,
     },
   };
 }
@@ -63,88 +60,116 @@ function feature(e: Entry): Feature<Point, IncidentProps> {
  * (`GeoJSONSource.updateData`) instead of rebuilding and re-sending every feature: incidents that
  * changed, appeared, left the filter, or turned overdue or stopped being new with time.
  *
- * One pass over the store per redraw; an unchanged incident costs a reference compare and two
- * number compares. Features handed to MapLibre are kept by it, so nothing here is mutated.
+ * A redraw after store changes visits only the changed ids; a full pass (filters, ageing, a new
+ * snapshot) costs a reference compare and two number compares per unchanged incident. Features
+ * handed to MapLibre are kept by it, so nothing here is mutated.
  */
 export class IncidentFeatureCache {
   private readonly entries = new Map<string, Entry>();
   private pass = 0;
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   ids(): IterableIterator<string> {
     return this.entries.keys();
   }
 
-  location(id: string): [number, number] | undefined {
-    return this.entries.get(id)?.source.location;
-  }
-
-  /** Brings the cache in line with `incidents`; answers the diff, or undefined if none. */
+  /** Brings the cache in line with all of `incidents`; answers the diff, or undefined if none. */
   sync(
     incidents: Iterable<IncidentSummary>,
     matches: (i: IncidentSummary) => boolean,
     now: number,
   ): GeoJSONSourceDiff | undefined {
     const pass = ++this.pass;
-    const add: Feature[] = [];
-    const update: GeoJSONFeatureDiff[] = [];
-    const remove: string[] = [];
+    const out = new Diff();
     let kept = 0;
-    for (const i of incidents) {
-      const was = this.entries.get(i.id);
-      if (!matches(i)) {
-        if (was) {
-          this.entries.delete(i.id);
-          remove.push(i.id);
-        }
-        continue;
-      }
-      kept += 1;
-      if (!was) {
-        const e = entryFor(i, now, pass);
-        this.entries.set(i.id, e);
-        add.push(feature(e));
-        continue;
-      }
-      was.seen = pass;
-      const next = was.source === i ? this.aged(was, now) : entryFor(i, now, pass);
-      if (!next) continue;
-      const changed = changedProps(was.props, next.props);
-      const [lng, lat] = was.source.location;
-      const moved = next.source.location[0] !== lng || next.source.location[1] !== lat;
-      this.entries.set(i.id, next);
-      if (!changed.length && !moved) continue;
-      update.push({
-        id: i.id,
-        ...(changed.length ? { addOrUpdateProperties: changed } : {}),
-        ...(moved ? { newGeometry: { type: 'Point', coordinates: next.source.location } } : {}),
-      });
-    }
+    for (const i of incidents) if (this.visit(i, matches, now, pass, out)) kept += 1;
     // Gone from the store altogether (a new snapshot after a reconnect).
     if (kept < this.entries.size) {
       for (const [id, e] of this.entries)
         if (e.seen !== pass) {
           this.entries.delete(id);
-          remove.push(id);
+          out.remove.push(id);
         }
     }
-    if (!add.length && !update.length && !remove.length) return undefined;
-    return {
-      ...(add.length ? { add } : {}),
-      ...(update.length ? { update } : {}),
-      ...(remove.length ? { remove } : {}),
-    };
+    return out.result();
   }
 
-  /** The same incident a moment later: a new entry only if it turned overdue or stopped being new. */
-  private aged(e: Entry, now: number): Entry | undefined {
-    const t = timeProps(e.props.open, e.reportedMs, e.dueMs, now);
-    if (t.overdue === e.props.overdue && t.isNew === e.props.isNew) return undefined;
-    return { ...e, props: { ...e.props, ...t } };
+  /** The same for only these ids (what changed in the store): the cost of a redraw is the change. */
+  syncSome(
+    ids: Iterable<string>,
+    lookup: (id: string) => IncidentSummary | undefined,
+    matches: (i: IncidentSummary) => boolean,
+    now: number,
+  ): GeoJSONSourceDiff | undefined {
+    const pass = ++this.pass;
+    const out = new Diff();
+    for (const id of ids) {
+      const i = lookup(id);
+      if (i) this.visit(i, matches, now, pass, out);
+      else if (this.entries.delete(id)) out.remove.push(id);
+    }
+    return out.result();
   }
+
+  /** One incident against what the map holds; answers whether the map keeps showing it. */
+  private visit(
+    i: IncidentSummary,
+    matches: (i: IncidentSummary) => boolean,
+    now: number,
+    pass: number,
+    out: Diff,
+  ): boolean {
+    const was = this.entries.get(i.id);
+    if (!matches(i)) {
+      if (was) {
+        this.entries.delete(i.id);
+        out.remove.push(i.id);
+      }
+      return false;
+    }
+    if (!was) {
+      const e = entryFor(i, now, pass);
+      this.entries.set(i.id, e);
+      out.add.push(feature(e));
+      return true;
+    }
+    was.seen = pass;
+    const next = was.source === i ? aged(was, now) : entryFor(i, now, pass);
+    if (!next) return true;
+    const changed = changedProps(was.props, next.props);
+    const [lng, lat] = was.source.location;
+    const moved = next.source.location[0] !== lng || next.source.location[1] !== lat;
+    this.entries.set(i.id, next);
+    if (changed.length || moved)
+      out.update.push({
+        id: i.id,
+        ...(changed.length ? { addOrUpdateProperties: changed } : {}),
+        ...(moved ? { newGeometry: { type: 'Point', coordinates: next.source.location } } : {}),
+      });
+    return true;
+  }
+}
+
+class Diff {
+  readonly add: Feature[] = [];
+  readonly update: GeoJSONFeatureDiff[] = [];
+  readonly remove: string[] = [];
+
+  result(): GeoJSONSourceDiff | undefined {
+    if (!this.add.length && !this.update.length && !this.remove.length) return undefined;
+    return {
+      ...(this.add.length ? { add: this.add } : {}),
+      ...(this.update.length ? { update: this.update } : {}),
+      ...(this.remove.length ? { remove: this.remove } : {}),
+    };
+  }
+}
+
+/** The same incident a moment later: a new entry only if it turned overdue or stopped being new. */
+function aged(e: Entry, now: number): Entry | undefined {
+  const overdue = e.props.open && e.dueMs <= now;
+  const isNew = now - e.reportedMs < NEW_FOR_MS;
+  if (overdue === e.props.overdue && isNew === e.props.isNew) return undefined;
+  return { ...e, props: { ...e.props, overdue, isNew } };
 }
 
 function changedProps(was: IncidentProps, next: IncidentProps): { key: string; value: unknown }[] {

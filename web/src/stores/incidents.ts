@@ -11,16 +11,38 @@ export const useIncidentsStore = defineStore('incidents', () => {
   const byId = new Map<string, IncidentSummary>();
   /** Bumped on every change. */
   const revision = ref(0);
+  /** Per follower (see `changes`): the ids changed since it last took them; null after a reset. */
+  const pending = new Set<{ ids: Set<string> | null }>();
 
   function reset(incidents: IncidentSummary[]): void {
     byId.clear();
     for (const i of incidents) byId.set(i.id, i);
+    for (const p of pending) p.ids = null;
     revision.value += 1;
   }
 
   function upsert(incidents: IncidentSummary[]): void {
     for (const i of incidents) byId.set(i.id, i);
+    for (const p of pending) for (const i of incidents) p.ids?.add(i.id);
     revision.value += 1;
+  }
+
+  /**
+   * Follows which incidents change, for a view that redraws only those (the map): `take()`
+   * answers the ids changed since the last take, or null when everything may have (a new
+   * snapshot, or the first take). `stop()` when the view goes.
+   */
+  function changes(): { take(): Set<string> | null; stop(): void } {
+    const p: { ids: Set<string> | null } = { ids: null };
+    pending.add(p);
+    return {
+      take() {
+        const ids = p.ids;
+        p.ids = new Set();
+        return ids;
+      },
+      stop: () => void pending.delete(p),
+    };
   }
 
   /** Reads track `revision`, so a computed that calls these follows every change. */
@@ -37,5 +59,5 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return byId.values();
   }
 
-  return { revision, reset, upsert, get, all, snapshot };
+  return { revision, reset, upsert, changes, get, all, snapshot };
 });
