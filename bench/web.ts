@@ -13,7 +13,7 @@
  * --new-share F (of the updates, new reports; the rest are `note` actions; default 0.1),
  * --concurrency N (POSTs in flight, default 32), --unminified (build without minifying, for
  * readable attribution), --cpu-profile DIR (a Chromium CPU profile of each page's phase B, with
- * a summary by function), --calm (see below).
+ * a summary by function), --calm (see below), --wall-video (see below).
  *
  * By default the incidents are seeded hours in the past (so reports cannot deduplicate across
  * waves), which leaves every one of them overdue: the map's pulse animation then runs all the
@@ -22,6 +22,10 @@
  * at rest — and sends note actions only (unless --new-share), to separate the cost of the updates
  * from the cost of the pulse. A calm run must finish within 9 minutes of seeding.
  * The run also measures the wall on an empty city first, as a floor.
+ *
+ * The wall's video tiles are left dark (their stream requests refused) unless `--wall-video`:
+ * nine live HLS pictures decoded in software swamp this machine's two cores and the page's frames
+ * whatever the map does, and their cost is the streams benchmark's subject, not this one's.
  *
  * Everything is real and local: the web app is built (vite, into a temporary directory the run's
  * server serves), the server runs in this process over a fresh SQLite file, the incidents arrive
@@ -62,6 +66,7 @@ const { values: args } = parseArgs({
     unminified: { type: 'boolean', default: false },
     'cpu-profile': { type: 'string' },
     calm: { type: 'boolean', default: false },
+    'wall-video': { type: 'boolean', default: false },
   },
 });
 const num = (v: string | undefined, fallback: number, name: string) => {
@@ -87,6 +92,11 @@ if (args.calm && calmNeedsMs > CALM_FOR_MS)
     `--calm: this run needs ~${Math.round(calmNeedsMs / 1000)} s, longer than the ${CALM_FOR_MS / 1000} s ` +
       'before the seeded incidents turn overdue; shorten --seconds or use one page',
   );
+
+/** See the header: the wall's tiles ask this for each camera's stream URL. */
+async function darkenVideo(page: Page): Promise<void> {
+  if (!args['wall-video']) await page.route(/\/api\/v1\/cameras\/[^/]+\/stream$/, (r) => r.abort());
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -153,6 +163,7 @@ async function runEmptyWall(browser: Browser, server: BenchServer): Promise<Phas
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
   await page.addInitScript({ content: PROBE_SCRIPT });
+  await darkenVideo(page);
   await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
   await page.waitForSelector('.city-map[data-ready=true]', { state: 'attached', timeout: 60_000 });
   const perf = await context.newCDPSession(page);
@@ -181,8 +192,10 @@ async function runPage(
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript({ content: PROBE_SCRIPT });
   const opened = performance.now();
-  if (name === 'wall') await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
-  else await loginAs(page, server.url, 'duty');
+  if (name === 'wall') {
+    await darkenVideo(page);
+    await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
+  } else await loginAs(page, server.url, 'duty');
   await page.waitForFunction(
     `window.__bench.incidentCount() >= ${expected} &&
       document.querySelector('.city-map')?.dataset.ready === 'true' &&
@@ -309,7 +322,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log(
     `web bench: ${opts.incidents} ${args.calm ? 'calm ' : ''}incidents, ${opts.rate} updates/s (${Math.round(opts.newShare * 100)}% new reports, ` +
-      `the rest note actions), ${opts.seconds} s a phase after ${opts.warmup} s warm-up; pages ${opts.pages.join(', ')}; 1920x1080 headless Chromium`,
+      `the rest note actions), ${opts.seconds} s a phase after ${opts.warmup} s warm-up; pages ${opts.pages.join(', ')}; 1920x1080 headless Chromium; ` +
+      `wall video tiles ${args['wall-video'] ? 'playing' : 'dark'}`,
   );
   const webDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-web-build-'));
   let server: BenchServer | undefined;
