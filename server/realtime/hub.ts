@@ -22,6 +22,8 @@ import type { KpiTracker } from '../live/kpis.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
+import { DeltaRing } from './delta-ring.js';
+import { SharedPayloads } from './shared-payloads.js';
 
 /** Deltas are sent in small batches: one encode for every client instead of one per delta. */
 const FLUSH_MS = 20;
@@ -29,6 +31,11 @@ const FLUSH_MS = 20;
 const RING_SIZE = 20_000;
 /** A gap longer than this is cheaper to fill with a fresh snapshot. */
 const MAX_CATCH_UP = 50_000;
+/**
+ * How long one snapshot serves the clients that connect, each then caught up from the ring: a
+ * wall of screens reconnecting at once costs one snapshot, not one each.
+ */
+const SNAPSHOT_REUSE_MS = 1_000;
 const KPI_INTERVAL_MS = 1_000;
 const LIVE = 'live';
 
@@ -58,15 +65,26 @@ export interface HubDeps {
   metrics: Metrics;
 }
 
+/** A socket waiting for its first flush: where it stands, or undefined to start from a snapshot. */
+interface Arrival {
+  socket: IoSocket;
+  lastSeq: number | undefined;
+}
+
 /**
  * Real-time fan-out: a snapshot stamped with a sequence number on connect, then every delta in
  * order; a client that comes back with its last sequence number gets exactly what it missed.
+ * Sockets are brought up to date at a flush, together, so what they need is encoded and sent
+ * once for all of them.
  */
 export class RealtimeHub {
   readonly io: IoServer;
+  private readonly shared = new SharedPayloads();
   private pending: Delta[] = [];
-  private ring: Delta[] = [];
+  private readonly ring = new DeltaRing(RING_SIZE);
   private flushed: number;
+  private arrivals: Arrival[] = [];
+  private reusable: Snapshot | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly kpiTimer: NodeJS.Timeout;
   private kpisDirty = true;
@@ -77,7 +95,12 @@ export class RealtimeHub {
     private readonly deps: HubDeps,
   ) {
     this.flushed = deps.store.lastSeq();
-    this.io = new Server(http, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+    this.io = new Server(http, {
+      serveClient: false,
+      pingInterval: 10_000,
+      pingTimeout: 8_000,
+      parser: this.shared.parser,
+    });
     this.io.use((socket, next) => {
       const { token } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
       deps.auth
@@ -104,10 +127,12 @@ export class RealtimeHub {
       );
       socket.on('incident:act', (id, request, ack) => void this.act(socket, id, request, ack));
       socket.on('wall:push', (request, ack) => this.pushToWall(socket, request, ack));
-      this.welcome(socket).catch((err: unknown) => {
-        console.error('could not bring a client up to date', err);
-        socket.disconnect(true);
+      const { lastSeq } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+      this.arrivals.push({
+        socket,
+        lastSeq: typeof lastSeq === 'number' && lastSeq >= 0 ? lastSeq : undefined,
       });
+      this.scheduleFlush();
     });
     this.kpiTimer = setInterval(() => this.pushKpis(), KPI_INTERVAL_MS);
     this.kpiTimer.unref();
@@ -117,7 +142,7 @@ export class RealtimeHub {
   onDeltas(deltas: readonly Delta[]): void {
     this.pending.push(...deltas);
     this.kpisDirty = true;
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.scheduleFlush();
   }
 
   setPatrols(patrols: PatrolPosition[]): void {
@@ -131,20 +156,78 @@ export class RealtimeHub {
     return this.io.close();
   }
 
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
   private flush(): void {
     this.flushTimer = undefined;
     const batch = this.pending;
-    if (!batch.length) return;
-    this.pending = [];
-    this.io.to(LIVE).emit('deltas', batch);
-    this.ring.push(...batch);
-    if (this.ring.length > RING_SIZE * 1.5) this.ring = this.ring.slice(-RING_SIZE);
-    this.flushed = batch.at(-1)!.seq;
-    this.deps.metrics.count(
-      'citybrain_deltas_sent_total',
-      'deltas broadcast to clients',
-      batch.length,
-    );
+    if (batch.length) {
+      this.pending = [];
+      this.io.to(LIVE).emit('deltas', this.shared.share(batch));
+      this.ring.push(batch);
+      this.flushed = batch.at(-1)!.seq;
+      this.deps.metrics.count(
+        'citybrain_deltas_sent_total',
+        'deltas broadcast to clients',
+        batch.length,
+      );
+    }
+    if (this.arrivals.length) this.welcome(this.arrivals.splice(0));
+  }
+
+  /**
+   * Right after a flush, so that each socket, once caught up to `flushed`, joins the live room
+   * in time for the next one: snapshots first, then the ring, both shared between sockets.
+   */
+  private welcome(arrivals: Arrival[]): void {
+    const ringStart = this.ring.start(this.flushed + 1);
+    const fresh: IoSocket[] = [];
+    const resuming: { socket: IoSocket; lastSeq: number }[] = [];
+    for (const { socket, lastSeq } of arrivals) {
+      if (!socket.connected) continue;
+      // A client ahead of the log (a store restored from backup) can only start over.
+      if (lastSeq === undefined || lastSeq > this.deps.store.lastSeq()) fresh.push(socket);
+      else if (lastSeq + 1 >= ringStart) resuming.push({ socket, lastSeq });
+      else void this.catchUpFromStore(socket, lastSeq);
+    }
+    if (fresh.length) {
+      const snapshot = this.snapshot(ringStart);
+      this.io.to(fresh.map((s) => s.id)).emit('snapshot', snapshot);
+      for (const socket of fresh) resuming.push({ socket, lastSeq: snapshot.seq });
+    }
+    const recipients = new Map<Delta[], string[]>();
+    for (const { socket, lastSeq } of resuming) {
+      const { cut, whole } = this.ring.from(lastSeq + 1);
+      if (cut) socket.emit('deltas', cut);
+      for (const batch of whole) {
+        const ids = recipients.get(batch);
+        if (ids) ids.push(socket.id);
+        else recipients.set(batch, [socket.id]);
+      }
+    }
+    const batches = [...recipients].sort(([a], [b]) => a[0]!.seq - b[0]!.seq);
+    for (const [batch, ids] of batches) this.io.to(ids).emit('deltas', batch);
+    for (const { socket } of resuming) void socket.join(LIVE);
+  }
+
+  /** A gap older than the ring: from the log, then the rest from the ring at the next flush. */
+  private async catchUpFromStore(socket: IoSocket, lastSeq: number): Promise<void> {
+    try {
+      const stored = await this.deps.store.deltasSince(lastSeq, MAX_CATCH_UP + 1);
+      if (!socket.connected) return;
+      if (!stored || stored.length > MAX_CATCH_UP) {
+        this.arrivals.push({ socket, lastSeq: undefined });
+      } else {
+        if (stored.length) socket.emit('deltas', stored);
+        this.arrivals.push({ socket, lastSeq: stored.at(-1)?.seq ?? lastSeq });
+      }
+      this.scheduleFlush();
+    } catch (err) {
+      console.error('could not bring a client up to date', err);
+      socket.disconnect(true);
+    }
   }
 
   private pushKpis(): void {
@@ -153,45 +236,24 @@ export class RealtimeHub {
     this.io.to(LIVE).emit('kpis', this.deps.kpis.current(this.deps.clock()));
   }
 
-  private async welcome(socket: IoSocket): Promise<void> {
-    const { lastSeq } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
-    const gap = typeof lastSeq === 'number' && lastSeq >= 0 ? await this.gapSince(lastSeq) : null;
-    if (!socket.connected) return;
-    if (gap) {
-      if (gap.length) socket.emit('deltas', gap);
-    } else {
-      socket.emit('snapshot', this.snapshot());
-    }
-    // Joining after the catch-up, in the same tick, so the next flush continues exactly where it ended.
-    void socket.join(LIVE);
-  }
-
-  /** The flushed deltas after `seq`, or null when a snapshot is the better answer. */
-  private async gapSince(seq: number): Promise<Delta[] | null> {
-    if (seq > this.flushed) return seq > this.deps.store.lastSeq() ? null : [];
-    const ringStart = this.ring[0]?.seq ?? this.flushed + 1;
-    if (seq + 1 >= ringStart) return this.ring.slice(seq + 1 - ringStart);
-    const stored = await this.deps.store.deltasSince(seq, MAX_CATCH_UP + 1);
-    if (!stored || stored.length > MAX_CATCH_UP) return null;
-    // While the store answered, more may have been flushed: continue from the ring.
-    const last = stored.at(-1)?.seq ?? seq;
-    const upTo = stored.filter((d) => d.seq <= this.flushed);
-    const start = this.ring[0]?.seq ?? this.flushed + 1;
-    if (last < this.flushed && last + 1 < start) return null;
-    return [...upTo, ...this.ring.filter((d) => d.seq > last && d.seq <= this.flushed)];
-  }
-
-  private snapshot(): Snapshot {
+  /** The board at `flushed`, or a snapshot of the last second the ring still continues. */
+  private snapshot(ringStart: number): Snapshot {
+    const reusable = this.reusable;
+    if (reusable && reusable.seq + 1 >= ringStart) return reusable;
     const now = this.deps.clock();
-    return {
-      // The board already reflects every published delta, flushed or not.
-      seq: Math.max(this.flushed, this.pending.at(-1)?.seq ?? 0),
+    const snapshot = this.shared.share({
+      seq: this.flushed,
       at: now.toISOString(),
       incidents: [...this.deps.board.incidents.values()],
       cameras: [...this.deps.board.cameras].map(([id, status]) => ({ id, status })),
       patrols: this.patrols,
       kpis: this.deps.kpis.current(now),
-    };
+    });
+    this.reusable = snapshot;
+    setTimeout(() => {
+      if (this.reusable === snapshot) this.reusable = undefined;
+    }, SNAPSHOT_REUSE_MS).unref();
+    return snapshot;
   }
 
   /** Relays a desk's push to every wall; each wall keeps the pushes addressed to it. */

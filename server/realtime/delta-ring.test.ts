@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Delta } from '../../shared/index.js';
+import { DeltaRing } from './delta-ring.js';
+
+const deltas = (from: number, to: number): Delta[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({
+    seq: from + i,
+    at: '2026-11-22T00:00:00.000Z',
+    type: 'camera',
+    cameraId: 'cam-0001',
+    status: 'online',
+  }));
+const seqs = (batches: Delta[][]) => batches.flat().map((d) => d.seq);
+
+describe('the delta ring', () => {
+  it('hands a gap back in the batches it was flushed in, cutting only the first', () => {
+    const ring = new DeltaRing(100);
+    const batches = [deltas(1, 3), deltas(4, 4), deltas(5, 9)];
+    for (const b of batches) ring.push(b);
+    expect(ring.start(10)).toBe(1);
+
+    const mid = ring.from(2);
+    expect(mid.cut?.map((d) => d.seq)).toEqual([2, 3]);
+    expect(mid.whole[0]).toBe(batches[1]);
+    expect(seqs(mid.whole)).toEqual([4, 5, 6, 7, 8, 9]);
+
+    const edge = ring.from(4);
+    expect(edge.cut).toBeUndefined();
+    expect(edge.whole).toEqual([batches[1], batches[2]]);
+    expect(ring.from(10)).toEqual({ cut: undefined, whole: [] });
+  });
+
+  it('keeps at least its size, dropping whole batches from the front', () => {
+    const ring = new DeltaRing(5);
+    ring.push(deltas(1, 3));
+    ring.push(deltas(4, 6));
+    expect(ring.start(7)).toBe(1);
+    ring.push(deltas(7, 8));
+    expect(ring.start(9)).toBe(4);
+    expect(new DeltaRing(5).start(42)).toBe(42);
+  });
+});
