@@ -49,6 +49,8 @@ const LIVE_CONFIG: Partial<HlsConfig> = {
 const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 /** A picture that has not moved for this long is treated as lost. */
 const FROZEN_MS = 10_000;
+/** A start that has shown nothing by then is given up and retried. */
+const START_TIMEOUT_MS = 20_000;
 
 let hlsModule: Promise<typeof Hls> | undefined;
 /** hls.js is loaded the first time a tile plays, not with the page. */
@@ -78,6 +80,7 @@ export class LivePlayer {
     video.playsInline = true;
     video.addEventListener('playing', this.onPlaying);
     video.addEventListener('waiting', this.onWaiting);
+    video.addEventListener('canplay', this.onCanPlay);
     this.watchTimer = window.setInterval(this.watch, 1_000);
     void this.start();
   }
@@ -95,6 +98,7 @@ export class LivePlayer {
     window.clearInterval(this.watchTimer);
     this.video.removeEventListener('playing', this.onPlaying);
     this.video.removeEventListener('waiting', this.onWaiting);
+    this.video.removeEventListener('canplay', this.onCanPlay);
     this.release();
   }
 
@@ -111,7 +115,6 @@ export class LivePlayer {
       hls.on(HlsClass.Events.ERROR, (_event, data) => this.onError(data));
       hls.loadSource(grant.url);
       hls.attachMedia(this.video);
-      this.video.play().catch(() => undefined);
     } catch (err) {
       // No stream URL: the server says the camera is unknown or unreachable right now.
       this.fail(err instanceof ApiError && err.status >= 500);
@@ -149,6 +152,14 @@ export class LivePlayer {
     });
   };
 
+  /**
+   * Starts playback once there is something to play: a `play()` issued before hls.js attaches its
+   * media source is cancelled by that attach.
+   */
+  private readonly onCanPlay = () => {
+    if (this.video.paused) this.video.play().catch(() => undefined);
+  };
+
   private readonly onWaiting = () => {
     if (this.playing) this.update({ stalls: this.stats.stalls + 1 });
   };
@@ -156,8 +167,13 @@ export class LivePlayer {
   /** Once a second: the latency readout, and a watchdog for a picture that froze. */
   private readonly watch = () => {
     const hls = this.hls;
-    if (!hls || !this.playing) return;
+    if (!hls) return;
     const now = performance.now();
+    if (!this.playing) {
+      // Neither a picture nor an error: a start that hangs is a failure too.
+      if (now - this.startedAt > START_TIMEOUT_MS) this.fail(false);
+      return;
+    }
     if (this.video.currentTime !== this.lastTime) {
       this.lastTime = this.video.currentTime;
       this.lastProgressAt = now;
