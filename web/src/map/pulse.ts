@@ -3,8 +3,14 @@ import type { MapLibreMap } from './maplibre.js';
 
 /** At most this many rings move at once; the map's own static ring marks every one. */
 const LIMIT = 40;
-const PERIOD_MS = 1500;
 const RADIUS_PX = 22;
+/** The ring grows in these steps, one every BEAT_MS: a blip, not a smooth animation. */
+const STEPS = [
+  { scale: 0.4, opacity: 0.95 },
+  { scale: 0.7, opacity: 0.6 },
+  { scale: 1, opacity: 0.25 },
+] as const;
+const BEAT_MS = 500;
 
 interface Ring {
   el: HTMLElement;
@@ -12,11 +18,12 @@ interface Ring {
 }
 
 /**
- * Breathing rings over the new and overdue incidents in view, so they catch the eye. The map
+ * Pulsing rings over the new and overdue incidents in view, so they catch the eye. The map
  * itself stays still: repainting it five times a second (a paint property per beat) cost a
- * software-rendered wall most of its frames. Instead a few DOM rings sit over the map's canvas,
- * animated in transform and opacity only, which the compositor runs without the main thread or
- * the map; they are placed again when the map moves and chosen again when it settles.
+ * software-rendered wall most of its frames. Instead a few DOM rings sit over the map's canvas
+ * and step outwards twice a second, one style change for all of them, which repaints only the
+ * rings (a smooth animation would have the compositor draw the screen sixty times a second).
+ * They are placed again when the map moves and chosen again when it settles.
  * Answers a function that removes them.
  */
 export function attachPulse(map: MapLibreMap, layer: string): () => void {
@@ -24,6 +31,13 @@ export function attachPulse(map: MapLibreMap, layer: string): () => void {
   overlay.style.cssText = 'position:absolute;inset:0;overflow:hidden;pointer-events:none';
   map.getCanvasContainer().appendChild(overlay);
   let rings: Ring[] = [];
+  let step = 0;
+  const beat = window.setInterval(() => {
+    if (!rings.length) return;
+    step = (step + 1) % STEPS.length;
+    overlay.style.setProperty('--pulse-scale', String(STEPS[step]!.scale));
+    overlay.style.setProperty('--pulse-opacity', String(STEPS[step]!.opacity));
+  }, BEAT_MS);
 
   const place = () => {
     for (const r of rings) {
@@ -53,6 +67,7 @@ export function attachPulse(map: MapLibreMap, layer: string): () => void {
   map.on('move', place);
   map.on('idle', choose);
   return () => {
+    window.clearInterval(beat);
     map.off('move', place);
     map.off('idle', choose);
     overlay.remove();
@@ -66,17 +81,10 @@ function ring(parent: HTMLElement): HTMLElement {
   const size = RADIUS_PX * 2;
   circle.style.cssText =
     `position:absolute;left:${-RADIUS_PX}px;top:${-RADIUS_PX}px;width:${size}px;height:${size}px;` +
-    'box-sizing:border-box;border:3px solid var(--ring);border-radius:50%';
+    'box-sizing:border-box;border:3px solid var(--ring);border-radius:50%;' +
+    `transform:scale(var(--pulse-scale, ${STEPS[0].scale}));` +
+    `opacity:var(--pulse-opacity, ${STEPS[0].opacity})`;
   el.appendChild(circle);
   parent.appendChild(el);
-  const beat = circle.animate(
-    [
-      { transform: `scale(${8 / RADIUS_PX})`, opacity: 0.9 },
-      { transform: 'scale(1)', opacity: 0 },
-    ],
-    { duration: PERIOD_MS, iterations: Infinity, easing: 'ease-out' },
-  );
-  // Every ring on the same beat, however late it joined.
-  beat.startTime = 0;
   return el;
 }
