@@ -23,7 +23,7 @@ describe('filteredFigures', () => {
       (i) => i.severity !== 'low',
       new Date(2026, 10, 22, 23, 30),
     );
-    expect(figures.byCategory).toEqual({ dispute: 2, emergency: 1 });
+    expect(figures.byCategory).toMatchObject({ dispute: 2, emergency: 1, 'public-order': 0 });
     expect(figures.hourly[0]).toBe(1);
     expect(figures.hourly[9]).toBe(1);
     expect(figures.hourly[23]).toBe(1);

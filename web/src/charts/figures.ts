@@ -1,11 +1,12 @@
 import type { Category, IncidentSummary } from '../../../shared/domain/incidents.js';
+import { CATEGORIES } from '../../../shared/domain/vocabulary.js';
 
 /** Upper bounds (hours) of the time-to-close buckets; one more bucket holds the rest. */
 export const CLOSE_BUCKETS_H = [1, 4, 8, 24, 72] as const;
 
 /** What the filtered charts draw: today's incidents that pass the screen's filters. */
 export interface FilteredFigures {
-  byCategory: Partial<Record<Category, number>>;
+  byCategory: Record<Category, number>;
   /** Reported per local hour today. */
   hourly: number[];
   /** Closed today, by how long they took (CLOSE_BUCKETS_H). */
@@ -30,7 +31,7 @@ export function filteredFigures(
   );
   const today = hourStarts[0]!;
   const out: FilteredFigures = {
-    byCategory: {},
+    byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>,
     hourly: Array.from({ length: 24 }, () => 0),
     closeTime: Array.from({ length: CLOSE_BUCKETS_H.length + 1 }, () => 0),
   };
@@ -39,7 +40,7 @@ export function filteredFigures(
     const closedToday = i.closedAt !== null && i.closedAt >= today;
     if ((!reportedToday && !closedToday) || !matches(i)) continue;
     if (reportedToday) {
-      out.byCategory[i.category] = (out.byCategory[i.category] ?? 0) + 1;
+      out.byCategory[i.category] += 1;
       let h = 23;
       while (i.reportedAt < hourStarts[h]!) h -= 1;
       out.hourly[h]! += 1;
