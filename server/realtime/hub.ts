@@ -36,6 +36,11 @@ const MAX_CATCH_UP = 50_000;
  * wall of screens reconnecting at once costs one snapshot, not one each.
  */
 const SNAPSHOT_REUSE_MS = 1_000;
+/**
+ * Sockets are welcomed at most this often: every welcome encodes and frames afresh what it
+ * sends, and a storm of reconnecting clients too slow to read it would hold a copy per welcome.
+ */
+const WELCOME_MS = 500;
 const KPI_INTERVAL_MS = 1_000;
 const LIVE = 'live';
 
@@ -86,6 +91,8 @@ export class RealtimeHub {
   private arrivals: Arrival[] = [];
   private reusable: Snapshot | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastWelcome = -Infinity;
+  private welcomeTimer: NodeJS.Timeout | undefined;
   private readonly kpiTimer: NodeJS.Timeout;
   private kpisDirty = true;
   private patrols: PatrolPosition[] = [];
@@ -153,6 +160,7 @@ export class RealtimeHub {
   close(): Promise<void> {
     clearInterval(this.kpiTimer);
     clearTimeout(this.flushTimer);
+    clearTimeout(this.welcomeTimer);
     return this.io.close();
   }
 
@@ -161,6 +169,7 @@ export class RealtimeHub {
   }
 
   private flush(): void {
+    clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const batch = this.pending;
     if (batch.length) {
@@ -174,7 +183,17 @@ export class RealtimeHub {
         batch.length,
       );
     }
-    if (this.arrivals.length) this.welcome(this.arrivals.splice(0));
+    if (!this.arrivals.length) return;
+    const wait = this.lastWelcome + WELCOME_MS - performance.now();
+    if (wait <= 0) {
+      this.lastWelcome = performance.now();
+      this.welcome(this.arrivals.splice(0));
+    } else {
+      this.welcomeTimer ??= setTimeout(() => {
+        this.welcomeTimer = undefined;
+        this.flush();
+      }, wait);
+    }
   }
 
   /**
