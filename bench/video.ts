@@ -630,6 +630,12 @@ async function main(): Promise<void> {
 }
 
 let finished = false;
+// Stopped from outside (another job's cleanup, Ctrl-C): say so, then stop at the next step.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    log(`received ${signal}`);
+    gone ??= `stopped by ${signal}`;
+  });
 // A promise that can no longer settle (a browser gone mid-call) would let Node exit quietly with 0.
 process.on('beforeExit', () => {
   if (finished) return;
