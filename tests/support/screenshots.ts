@@ -14,6 +14,8 @@ const shots: [string, string, number, number, string?][] = [
   ['desk-1366', '/desk', 1366, 768, 'duty'],
   ['desk-2560', '/desk', 2560, 1440, 'duty'],
   ['brief-1280', '/brief', 1280, 800, 'leader'],
+  ['video-1366', '/video', 1366, 768, 'duty'],
+  ['video-2560', '/video', 2560, 1440, 'operator'],
   ['wall-1920', '/wall?device=demo-wall-device-token&rotate=0', 1920, 1080],
   ['wall-3840', '/wall?device=demo-wall-device-token&rotate=0', 3840, 2160],
 ];
