@@ -50,7 +50,7 @@ const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 /** A picture that has not moved for this long is treated as lost. */
 const FROZEN_MS = 10_000;
 /** A start that has shown nothing by then is given up and retried. */
-const START_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 30_000;
 
 let hlsModule: Promise<typeof Hls> | undefined;
 /** hls.js is loaded the first time a tile plays, not with the page. */
