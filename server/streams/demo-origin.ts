@@ -76,6 +76,11 @@ export class DemoOrigin {
 
   async start(): Promise<string> {
     const clips = await loadClips(this.options.clipsDir ?? DEFAULT_CLIPS_DIR);
+    // Sequences count from the hour the origin started, not from 1970: hls.js keeps a sparse array
+    // indexed by discontinuity sequence, and at the tens of millions that 1970 gives, copying it
+    // held a page's main thread for seconds per player. Origins started within the same hour
+    // still answer the same playlist at the same moment.
+    const epochMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
     for (const id of this.cameraIds) {
       const digest = createHash('sha256').update(id).digest();
       const clip = clips[digest.readUInt32BE(0) % clips.length]!;
@@ -84,7 +89,7 @@ export class DemoOrigin {
       const state = this.options.initial?.get(id) ?? 'online';
       this.cameras.set(id, {
         clip,
-        timeline: new LoopTimeline(clip.durations, offset),
+        timeline: new LoopTimeline(clip.durations, offset, epochMs),
         state,
         frozenAt: Date.now(),
       });

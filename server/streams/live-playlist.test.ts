@@ -89,4 +89,16 @@ describe('the live sliding window over a looping clip', () => {
       renderLivePlaylist(clip.window(now, 6), (s) => `${s.msn}.ts`),
     );
   });
+
+  it('counts from its epoch: small sequence numbers, wall-clock dates unchanged', () => {
+    const epochMs = Date.UTC(2026, 10, 30, 8);
+    const recent = new LoopTimeline([2, 2, 2, 2, 2], 0, epochMs);
+    const now = epochMs + 3_600_000;
+    const window = recent.window(now, 6);
+    // An hour of 2 s segments: 1,800 of them, 180 loops of five.
+    expect(window.mediaSequence).toBe(1_794);
+    expect(window.discontinuitySequence).toBe(358);
+    expect(window.segments.at(-1)!.startsAt).toBe(now - 2_000);
+    expect(clip.window(now, 6).segments.at(-1)!.startsAt).toBe(now - 2_000);
+  });
 });

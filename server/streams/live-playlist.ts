@@ -20,7 +20,7 @@ export interface LiveWindow {
 /**
  * A clip looped forever along wall-clock time, shifted by `offsetSeconds`. Everything follows
  * from the clock, so any process, restarted or not, answers the same playlist at the same moment:
- * the media sequence counts segments since the epoch and every loop restart is a discontinuity.
+ * the media sequence counts segments since the epoch (1970 unless given) and every loop restart is a discontinuity.
  */
 export class LoopTimeline {
   private readonly starts: number[];
@@ -29,6 +29,8 @@ export class LoopTimeline {
   constructor(
     private readonly durations: readonly number[],
     private readonly offsetSeconds: number,
+    /** Where the count of segments starts, epoch milliseconds. */
+    private readonly epochMs = 0,
   ) {
     if (durations.length === 0 || durations.some((d) => !(d > 0))) {
       throw new Error('a looping clip needs segments of positive duration');
@@ -40,7 +42,7 @@ export class LoopTimeline {
 
   /** The sequence number of the segment being "recorded" at this moment (not yet complete). */
   current(nowMs: number): number {
-    const v = nowMs / 1000 + this.offsetSeconds;
+    const v = (nowMs - this.epochMs) / 1000 + this.offsetSeconds;
     const loop = Math.floor(v / this.loopSeconds);
     const position = v - loop * this.loopSeconds;
     let index = 0;
@@ -58,7 +60,7 @@ export class LoopTimeline {
       clipIndex,
       duration: this.durations[clipIndex]!,
       discontinuity: clipIndex === 0 && msn > 0,
-      startsAt: Math.round(start * 1000),
+      startsAt: Math.round(start * 1000) + this.epochMs,
     };
   }
 
