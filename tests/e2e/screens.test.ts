@@ -1,28 +1,9 @@
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, recordHosts } from '../support/browser.js';
-import {
-  api,
-  login,
-  postReport,
-  report,
-  startTestServer,
-  type TestServer,
-} from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { loginAs, recordHosts } from '../support/browser.js';
+import { e2eEnvironment } from '../support/e2e.js';
+import { api, login, postReport, report } from '../support/server.js';
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  if (!existsSync('dist/web/index.html'))
-    throw new Error('build the web app first (npm test runs vite build)');
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = e2eEnvironment();
 
 describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
   it('opens the screen each role may use, and the map holds all 842 grids', async () => {
@@ -31,8 +12,8 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
       ['operator', '/wall'],
       ['leader', '/brief'],
     ] as const) {
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      await loginAs(page, server.url, user);
+      const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await loginAs(page, env.server.url, user);
       expect(new URL(page.url()).pathname).toBe(screen);
       if (user === 'duty') {
         await page.waitForSelector('.city-map[data-ready=true]', { timeout: 30_000 });
@@ -43,13 +24,13 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
   });
 
   it('shows a report posted to the intake API on the map and in the queue within a second', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
     const hosts = recordHosts(page);
-    await loginAs(page, server.url, 'duty');
+    await loginAs(page, env.server.url, 'duty');
     await page.waitForSelector('.city-map[data-ready=true]', { timeout: 30_000 });
     const title = `烟雾报警-${Date.now()}`;
     const posted = Date.now();
-    const res = await postReport(server.url, report({ category: 'safety-hazard', title }));
+    const res = await postReport(env.server.url, report({ category: 'safety-hazard', title }));
     await page.waitForFunction(
       (id) =>
         document
@@ -63,18 +44,18 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     await page.getByText(title).first().waitFor({ timeout: 5_000 });
     const elapsed = Date.now() - posted;
     expect(elapsed).toBeLessThan(1_000);
-    expect([...hosts]).toEqual([new URL(server.url).host]);
+    expect([...hosts]).toEqual([new URL(env.server.url).host]);
     await page.close();
   });
 
   it('lets a duty officer work one incident from accepted to closed', async () => {
     const res = await postReport(
-      server.url,
+      env.server.url,
       report({ category: 'city-management', title: '占道经营-端到端' }),
     );
     const id = res.body.incidentId as string;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await loginAs(page, server.url, 'duty');
+    const page = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(page, env.server.url, 'duty');
     await page.getByText('占道经营-端到端').first().click();
     const step = async (action: string, fill?: () => Promise<void>) => {
       await page.click(`button[data-action=${action}]`);
@@ -90,8 +71,8 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     await step('respond');
     await step('report', () => page.fill('textarea[name=comment]', '已清理'));
     await step('close');
-    const token = await login(server.url, 'leader');
-    const { body } = await api(server.url, `/api/v1/incidents/${id}`, { token });
+    const token = await login(env.server.url, 'leader');
+    const { body } = await api(env.server.url, `/api/v1/incidents/${id}`, { token });
     expect(body.incident.state).toBe('closed');
     expect(body.incident.timeline.map((e: { action: string }) => e.action)).toEqual([
       'created',
@@ -105,9 +86,9 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
   });
 
   it('gives the leader no action controls, and the server refuses a forged write', async () => {
-    const res = await postReport(server.url, report({ title: '领导查看-端到端' }));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await loginAs(page, server.url, 'leader');
+    const res = await postReport(env.server.url, report({ title: '领导查看-端到端' }));
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await loginAs(page, env.server.url, 'leader');
     await page.getByText('领导查看-端到端').first().click();
     await page.waitForSelector('.detail .timeline');
     expect(await page.locator('button[data-action]').count()).toBe(0);
@@ -126,12 +107,15 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
   });
 
   it('puts an incident pushed from the desk on the wall, saying who pushed it', async () => {
-    await postReport(server.url, report({ category: 'public-order', title: '推送上墙-端到端' }));
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await wall.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
+    await postReport(
+      env.server.url,
+      report({ category: 'public-order', title: '推送上墙-端到端' }),
+    );
+    const wall = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${env.server.url}/wall?device=demo-wall-device-token&rotate=0`);
     await wall.locator('.link:not(.down)').waitFor();
-    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await loginAs(desk, server.url, 'duty');
+    const desk = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(desk, env.server.url, 'duty');
     await desk.getByText('推送上墙-端到端').first().click();
     await desk.click('button.push');
     await wall.locator('.pushed', { hasText: '推送上墙-端到端' }).waitFor({ timeout: 5_000 });
@@ -145,8 +129,8 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
       [1920, 1080],
       [3840, 2160],
     ] as const) {
-      const page = await browser.newPage({ viewport: { width, height } });
-      await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
+      const page = await env.browser.newPage({ viewport: { width, height } });
+      await page.goto(`${env.server.url}/wall?device=demo-wall-device-token&rotate=0`);
       const canvas = page.locator('.canvas');
       await canvas.waitFor();
       const box = await canvas.boundingBox();

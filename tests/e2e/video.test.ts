@@ -1,28 +1,11 @@
-import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { camerasCovering } from '../../shared/geo/camera-view.js';
-import { launchBrowser, loginAs } from '../support/browser.js';
-import {
-  demoCity,
-  postReport,
-  report,
-  startTestServer,
-  type TestServer,
-} from '../support/server.js';
+import { loginAs } from '../support/browser.js';
+import { e2eEnvironment } from '../support/e2e.js';
+import { demoCity, postReport, report } from '../support/server.js';
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  if (!existsSync('dist/web/index.html'))
-    throw new Error('build the web app first (npm test runs vite build)');
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = e2eEnvironment();
 
 const city = demoCity();
 const WALL = '/wall?device=demo-wall-device-token&rotate=0';
@@ -56,7 +39,7 @@ async function waitForTiles(
 }
 
 function origin(cameraId: string, state: 'offline' | 'online') {
-  return fetch(`${server.originUrl}/admin/cameras/${cameraId}/${state}`, {
+  return fetch(`${env.server.originUrl}/admin/cameras/${cameraId}/${state}`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from('nvr:citybrain-nvr-demo').toString('base64')}` },
   });
@@ -65,8 +48,8 @@ function origin(cameraId: string, state: 'offline' | 'online') {
 describe('the video wall in real Chromium', { timeout: 120_000 }, () => {
   it('plays sixteen demo streams at once on one page', async () => {
     const ids = city.cameras.slice(0, 16).map((c) => c.id);
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}${WALL}&layout=16&cameras=${ids.join(',')}`);
+    const page = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${env.server.url}${WALL}&layout=16&cameras=${ids.join(',')}`);
     const first = await waitForTiles(
       page,
       (t) => t.length === 16 && t.every((x) => x.state === 'playing'),
@@ -87,8 +70,8 @@ describe('the video wall in real Chromium', { timeout: 120_000 }, () => {
   it('shows a camera taken offline as offline, and recovers by itself when it returns', async () => {
     const ids = city.cameras.slice(20, 24).map((c) => c.id);
     const down = ids[1]!;
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}${WALL}&layout=4&cameras=${ids.join(',')}`);
+    const page = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${env.server.url}${WALL}&layout=4&cameras=${ids.join(',')}`);
     await waitForTiles(page, (t) => t.every((x) => x.state === 'playing'), 45_000, 'playing');
     expect((await origin(down, 'offline')).status).toBe(204);
     await waitForTiles(
@@ -114,12 +97,12 @@ describe('the video wall in real Chromium', { timeout: 120_000 }, () => {
     const expected = camerasCovering(city.cameras, [spot.lng, spot.lat]).map((h) => h.camera.id);
     expect(expected.length).toBeGreaterThan(0);
 
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}${WALL}&layout=4&cameras=${city.cameras[0]!.id}`);
+    const page = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${env.server.url}${WALL}&layout=4&cameras=${city.cameras[0]!.id}`);
     await page.locator('.link:not(.down)').waitFor();
     const title = `持刀斗殴-联动-${Date.now()}`;
     await postReport(
-      server.url,
+      env.server.url,
       report({ category: 'public-order', severity: 'critical', title, location: spot }),
     );
     await page.locator('[data-wall-banner]', { hasText: title }).waitFor({ timeout: 5_000 });
@@ -134,13 +117,13 @@ describe('the video wall in real Chromium', { timeout: 120_000 }, () => {
   });
 
   it('puts the cameras a desk pushes on the wall, saying who pushed them', async () => {
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await wall.goto(`${server.url}${WALL}&layout=4&cameras=${city.cameras[0]!.id}`);
+    const wall = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${env.server.url}${WALL}&layout=4&cameras=${city.cameras[0]!.id}`);
     await wall.locator('.link:not(.down)').waitFor();
 
-    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await loginAs(desk, server.url, 'duty');
-    await desk.goto(`${server.url}/video`);
+    const desk = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(desk, env.server.url, 'duty');
+    await desk.goto(`${env.server.url}/video`);
     await desk.fill('.camera-tree input', city.cameras[40]!.name);
     await desk.locator(`.camera-tree li[data-camera=${city.cameras[40]!.id}]`).click();
     await desk.click('button[data-layout="1"]');
