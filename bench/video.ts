@@ -618,6 +618,10 @@ async function main(): Promise<void> {
         `; every push reached 16/16 (${ready.length}/${pushRuns.length})`,
     );
     console.log(`\ndone in ${f0((performance.now() - started) / 1000)} s`);
+    // The figures are out: closing the browsers (which reports them gone) and the server follows.
+    finished = true;
+    // ...and is given 20 s, so a hung close cannot hold CI.
+    setTimeout(() => process.exit(0), 20_000).unref();
   } finally {
     pusher?.socket.close();
     for (const w of pages) {

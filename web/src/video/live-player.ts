@@ -18,16 +18,17 @@ export interface PlayerStats {
 }
 
 /**
- * Tuned for a wall that runs for weeks: start at the newest segments, keep a few seconds ahead and
- * behind (memory stays flat), catch up gently when drifting, and never hold a connection open for
+ * Tuned for a wall that runs for weeks: start near the newest segments, keep a few seconds ahead
+ * and behind (memory stays flat), jump back to the edge when far behind, never hold a connection open for
  * long — sixteen tiles share the browser's six HTTP/1.1 connections to our server, so LL-HLS
  * blocking playlist reloads (one parked request per tile) are off.
  */
 const LIVE_CONFIG: Partial<HlsConfig> = {
   lowLatencyMode: false,
-  liveSyncDurationCount: 2,
-  liveMaxLatencyDurationCount: 5,
-  maxLiveSyncPlaybackRate: 1.1,
+  // Three segments behind the edge leaves a playlist reload of slack: at two, with a gentle
+  // catch-up, tiles stalled at nearly every segment boundary.
+  liveSyncDurationCount: 3,
+  liveMaxLatencyDurationCount: 6,
   maxBufferLength: 6,
   maxMaxBufferLength: 10,
   maxBufferSize: 8 * 1000 * 1000,
