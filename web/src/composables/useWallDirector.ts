@@ -113,7 +113,6 @@ export function useWallDirector(options: {
     const v = options.view.value;
     return v?.kind === 'region' ? v.id : undefined;
   });
-  const openCameras = computed(() => wall.slots.filter((id): id is string => !!id));
 
-  return { override, incident, region, openCameras };
+  return { override, incident, region };
 }

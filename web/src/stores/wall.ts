@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { layoutFor, type WallLayout } from '../video/layouts.js';
 
 /** Why the tiles show what they show: the wall tells its viewers. */
@@ -18,6 +18,8 @@ export const useWallStore = defineStore('wall', () => {
   /** Camera id per slot; `undefined` is an empty tile. Always `layout` long. */
   const slots = shallowRef<(string | undefined)[]>(Array.from({ length: 4 }));
   /** The slot shown full size, if any (double-click toggles). */
+  /** The cameras on screen, in tile order: their cones light up on the map, a push sends them. */
+  const openCameras = computed(() => slots.value.filter((id): id is string => !!id));
   const maximised = ref<number>();
   const reason = shallowRef<TilesReason>({ kind: 'tour' });
   /** Where this desk's pushes go: a wall's device name, or every wall. */
@@ -67,6 +69,7 @@ export const useWallStore = defineStore('wall', () => {
   return {
     layout,
     slots,
+    openCameras,
     maximised,
     reason,
     pushTarget,
