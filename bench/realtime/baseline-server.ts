@@ -6,7 +6,7 @@
  * measures what the real server adds, not a different batching policy. BASELINE_FLUSH_MS=0
  * emits each report on its own instead.
  *
- * Env: PORT (0 for any), HOST, BASELINE_FLUSH_MS (default 20), BASELINE_PAD_TO (pad each delta to
+ * Env: PORT (0 for any), HOST, BASELINE_FLUSH_MS (default 50), BASELINE_PAD_TO (pad each delta to
  * about this many bytes of JSON; default 0, as posted). Prints `listening <port>`.
  */
 import { createServer } from 'node:http';
@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
 
-const FLUSH_MS = Number(process.env.BASELINE_FLUSH_MS ?? 20);
+const FLUSH_MS = Number(process.env.BASELINE_FLUSH_MS ?? 50);
 /** Pads each delta to about this many bytes of JSON (0: as posted), to compare equal sizes. */
 const PAD_TO = Number(process.env.BASELINE_PAD_TO ?? 0);
 

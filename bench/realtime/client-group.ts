@@ -1,6 +1,7 @@
 /**
  * A group of benchmark clients in one process: real socket.io-client connections, each checking
- * that its delta sequence is contiguous and timing every measured incident from its POST.
+ * that its delta sequence is contiguous and timing measured incidents from their POST (every one
+ * at a full-parse client, the first of each batch at a scanning one: ./scan-parser.ts).
  * Started by bench/realtime.ts with `fork`; talks to it over IPC (./protocol.ts).
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -36,7 +37,12 @@ class BenchClient {
   error: string | undefined;
   private readonly latency: Histogram;
 
-  constructor(url: string, token: string, full: boolean, measureWire: boolean) {
+  constructor(
+    url: string,
+    token: string,
+    readonly full: boolean,
+    measureWire: boolean,
+  ) {
     this.latency = full ? latencyFull : latencyScan;
     this.socket = io(url, {
       transports: ['websocket'],
@@ -139,6 +145,7 @@ async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> 
   const result: ClientGroupResult = {
     clients: clients.length,
     connected: clients.filter((c) => c.startSeq !== undefined).length,
+    fullConnected: clients.filter((c) => c.full && c.startSeq !== undefined).length,
     connectErrors: [
       ...new Set(clients.flatMap((c) => (c.startSeq === undefined && c.error ? [c.error] : []))),
     ],

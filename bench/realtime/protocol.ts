@@ -19,6 +19,8 @@ export type ToClients =
 export interface ClientGroupResult {
   clients: number;
   connected: number;
+  /** Of those connected, the clients that decode with the stock parser and time every delta. */
+  fullConnected: number;
   connectErrors: string[];
   /** Deltas each client should have got: from its snapshot's seq to the final seq. */
   expected: number;
@@ -31,7 +33,10 @@ export interface ClientGroupResult {
   missingAtEnd: number;
   reconnects: number;
   disconnects: number;
-  /** Measured (non warm-up) created-incident deltas, by the parser the client used. */
+  /**
+   * Measured (non warm-up) created-incident deltas, by the parser the client used: every one at
+   * a full-parse client, the first of each batch at a scanning client (./scan-parser.ts).
+   */
   latencyScan: HistogramData;
   latencyFull: HistogramData;
   /** Per second of receipt (epoch s): [count, sum ms, max ms], to see drift over the run. */
