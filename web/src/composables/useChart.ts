@@ -24,12 +24,15 @@ export function useChart(
       color: t.palette,
       textStyle: { color: t.text, fontSize: t.font, fontFamily: 'Noto Sans CJK SC, sans-serif' },
       animationDuration: 300,
+      // A live chart changes every few seconds; an update animation would keep it redrawing.
+      animationDurationUpdate: 0,
       ...option(),
     });
     resize = new ResizeObserver(() => chart?.resize());
     resize.observe(el.value!);
   });
-  watch(option, (next) => chart?.setOption(next));
+  // Drawn at the next frame, not inside Vue's update of the screen around it.
+  watch(option, (next) => chart?.setOption(next, { lazyUpdate: true }));
   onBeforeUnmount(() => {
     unmounted = true;
     resize?.disconnect();

@@ -1,5 +1,6 @@
 import { computed, onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { SEVERITIES } from '../../../shared/domain/vocabulary.js';
 import type { WallPush } from '../../../shared/realtime/events.js';
 import { isOverdue } from '../../../shared/workflow/apply.js';
 import { isOpenState } from '../../../shared/workflow/rules.js';
@@ -11,6 +12,11 @@ import { useSessionStore } from '../stores/session.js';
 import { useWallStore } from '../stores/wall.js';
 import { camerasForIncident, LINKAGE_SEVERITIES } from '../video/linkage.js';
 import { tourCameras, type TourView } from '../video/tour.js';
+
+/** How long an automatic linkage stays on the wall before another as grave may replace it. */
+const LINKAGE_DWELL_MS = 30_000;
+
+const gravity = (i: IncidentSummary) => SEVERITIES.indexOf(i.severity);
 
 /** Something that holds the wall for a while instead of its tour. */
 export type WallOverride =
@@ -42,11 +48,9 @@ export function useWallDirector(options: {
     holdTimer = window.setTimeout(() => (override.value = undefined), options.holdSeconds * 1000);
   }
 
-  const liveCameras = () => cameras.list.map(cameras.live);
-
   function link(incident: IncidentSummary, why: WallOverride): void {
     hold(why);
-    const ids = camerasForIncident(incident, liveCameras());
+    const ids = camerasForIncident(incident, cameras.withHealth);
     if (ids.length) wall.show(ids, { kind: 'linkage', incidentId: incident.id }, true);
   }
 
@@ -65,12 +69,23 @@ export function useWallDirector(options: {
     },
   );
 
+  let linkedAt = -Infinity;
   watch(
     () => live.arrivals,
     (arrivals) => {
-      if (override.value?.kind === 'push') return;
-      const grave = arrivals.find((i) => LINKAGE_SEVERITIES.includes(i.severity));
-      if (grave) link(grave, { kind: 'linkage', incident: grave });
+      const current = override.value;
+      if (current?.kind === 'push') return;
+      const grave = arrivals
+        .filter((i) => LINKAGE_SEVERITIES.includes(i.severity))
+        .sort((a, b) => gravity(b) - gravity(a))[0];
+      if (!grave) return;
+      // A burst of grave reports must not flip the tiles every second: a linkage stays up for
+      // a while unless something graver comes.
+      const settled = performance.now() - linkedAt >= LINKAGE_DWELL_MS;
+      if (current?.kind === 'linkage' && !settled && gravity(grave) <= gravity(current.incident))
+        return;
+      linkedAt = performance.now();
+      link(grave, { kind: 'linkage', incident: grave });
     },
   );
 
@@ -85,7 +100,7 @@ export function useWallDirector(options: {
       ? options.presetCameras
       : tourCameras(
           view,
-          liveCameras(),
+          cameras.withHealth,
           (c) => city.ancestor(c.regionId, 'district')?.id,
           overdue,
           wall.layout,

@@ -47,6 +47,11 @@ function entryFor(i: IncidentSummary, now: number, seen: number): Entry {
   };
 }
 
+/** An incident as the map draws it, now. */
+export function incidentFeature(i: IncidentSummary, now: number): Feature<Point, IncidentProps> {
+  return feature(entryFor(i, now, 0));
+}
+
 function feature(e: Entry): Feature<Point, IncidentProps> {
   return {
     type: 'Feature',
@@ -70,6 +75,10 @@ export class IncidentFeatureCache {
 
   ids(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
   }
 
   /** Brings the cache in line with all of `incidents`; answers the diff, or undefined if none. */

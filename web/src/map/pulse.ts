@@ -26,7 +26,7 @@ interface Ring {
  * They are placed again when the map moves and chosen again when it settles.
  * Answers a function that removes them.
  */
-export function attachPulse(map: MapLibreMap, layer: string): () => void {
+export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
   const overlay = document.createElement('div');
   overlay.style.cssText = 'position:absolute;inset:0;overflow:hidden;pointer-events:none';
   map.getCanvasContainer().appendChild(overlay);
@@ -47,7 +47,7 @@ export function attachPulse(map: MapLibreMap, layer: string): () => void {
   };
   const choose = () => {
     const wanted = new Map<string, { at: [number, number]; overdue: boolean }>();
-    for (const f of map.queryRenderedFeatures({ layers: [layer] })) {
+    for (const f of map.queryRenderedFeatures({ layers })) {
       const id = String(f.properties.id);
       if (wanted.has(id)) continue;
       const at = (f.geometry as Point).coordinates as [number, number];

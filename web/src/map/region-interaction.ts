@@ -1,5 +1,6 @@
 import type { MapLibreMap } from './maplibre.js';
 import { FILL_BANDS, REGION_SOURCE, regionFillLayerId } from './layers/regions.js';
+import { INCIDENT_POINT_LAYERS } from './layers/incidents.js';
 
 /**
  * Hover highlight and click-to-drill on the region level shown at the current zoom. A click on
@@ -25,7 +26,7 @@ export function attachRegionInteraction(
     map.on('click', layer, (e) => {
       if (
         map.queryRenderedFeatures(e.point, {
-          layers: ['incident-points', 'incident-clusters', 'camera-points'],
+          layers: [...INCIDENT_POINT_LAYERS, 'incident-clusters', 'camera-points'],
         }).length
       )
         return;

@@ -31,10 +31,13 @@ export const useCamerasStore = defineStore('cameras', () => {
     status.value = new Map(status.value).set(id, next);
   }
 
-  /** A camera with its live health, as the shared geometry wants it. */
-  function live(camera: Camera): Camera {
-    return { ...camera, status: status.value.get(camera.id) ?? camera.status };
-  }
+  /** Every camera with its live health, as the shared geometry wants them; one list per change. */
+  const withHealth = computed(() =>
+    list.value.map((c) => {
+      const now = status.value.get(c.id);
+      return now && now !== c.status ? { ...c, status: now } : c;
+    }),
+  );
 
-  return { list, byId, status, load, resetStatus, setStatus, live };
+  return { list, byId, status, withHealth, load, resetStatus, setStatus };
 });

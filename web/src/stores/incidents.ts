@@ -58,6 +58,9 @@ export const useIncidentsStore = defineStore('incidents', () => {
   function snapshot(): IterableIterator<IncidentSummary> {
     return byId.values();
   }
+  function peek(id: string): IncidentSummary | undefined {
+    return byId.get(id);
+  }
 
-  return { revision, reset, upsert, changes, get, all, snapshot };
+  return { revision, reset, upsert, changes, get, all, snapshot, peek };
 });

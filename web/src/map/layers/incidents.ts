@@ -1,6 +1,11 @@
 import type { LayerSpecification } from 'maplibre-gl';
 
 export const INCIDENT_SOURCE = 'incidents';
+/** Incidents new to the map since the clustered source last took a change (incident-sources.ts). */
+export const FRESH_INCIDENT_SOURCE = 'incidents-fresh';
+/** The layers that draw one incident each, from either source: what a click or a pulse looks at. */
+export const INCIDENT_POINT_LAYERS = ['incident-points', 'incident-fresh-points'];
+export const INCIDENT_PULSE_LAYERS = ['incident-pulse', 'incident-fresh-pulse'];
 /** One incident singled out by the screen around the map (`outlineIncident`), never clustered. */
 export const OUTLINE_SOURCE = 'incident-outline';
 
@@ -26,8 +31,17 @@ const severityColor: unknown = [
 /**
  * Incidents drawn on the GPU: clusters when zoomed out, then one circle each, coloured by
  * severity, outlined by state, with a ring for new and overdue ones (which pulse.ts animates).
+ * The fresh source's incidents are drawn the same, above, never clustered.
  */
 export function incidentLayers(): LayerSpecification[] {
+  return [
+    ...clusterLayers(),
+    ...pointLayers(INCIDENT_SOURCE, 'incident', ['!', ['has', 'point_count']]),
+    ...pointLayers(FRESH_INCIDENT_SOURCE, 'incident-fresh', ['literal', true]),
+  ];
+}
+
+function clusterLayers(): LayerSpecification[] {
   return [
     {
       id: 'incident-clusters',
@@ -64,11 +78,16 @@ export function incidentLayers(): LayerSpecification[] {
       },
       paint: { 'text-color': '#0b1220' },
     },
+  ];
+}
+
+function pointLayers(source: string, prefix: string, single: unknown): LayerSpecification[] {
+  return [
     {
-      id: 'incident-pulse',
+      id: `${prefix}-pulse`,
       type: 'circle',
-      source: INCIDENT_SOURCE,
-      filter: ['all', ['!', ['has', 'point_count']], ['any', ['get', 'isNew'], ['get', 'overdue']]],
+      source,
+      filter: ['all', single, ['any', ['get', 'isNew'], ['get', 'overdue']]] as never,
       paint: {
         'circle-color': 'transparent',
         'circle-radius': 10,
@@ -78,10 +97,10 @@ export function incidentLayers(): LayerSpecification[] {
       },
     },
     {
-      id: 'incident-points',
+      id: `${prefix}-points`,
       type: 'circle',
-      source: INCIDENT_SOURCE,
-      filter: ['!', ['has', 'point_count']],
+      source,
+      filter: single as never,
       paint: {
         'circle-color': severityColor as never,
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8],

@@ -1,0 +1,122 @@
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { IncidentFeatureCache, incidentFeature } from './incident-diff.js';
+import { FRESH_INCIDENT_SOURCE, INCIDENT_SOURCE } from './layers/incidents.js';
+import type { GeoJSONSource, MapLibreMap } from './maplibre.js';
+
+/** After the clustered source took in a change, it rests this many times as long as that took. */
+const REST_FACTOR = 3;
+/** ... and at least this long. */
+const MIN_REST_MS = 500;
+/** How often to look whether the clustered source has taken in the last change. */
+const LOADED_POLL_MS = 100;
+
+/** Where the incidents come from: the store, and what changed in it since last asked. */
+export interface IncidentFeed {
+  /** The ids changed since the last call, or null when anything may have (a new snapshot). */
+  take(): Set<string> | null;
+  get(id: string): IncidentSummary | undefined;
+  all(): Iterable<IncidentSummary>;
+  /** The screen's filter as of `now` (ms). */
+  matches(now: number): (i: IncidentSummary) => boolean;
+}
+
+/**
+ * The map's incidents, in two GeoJSON sources. The clustered one holds every incident the
+ * filters let through, but MapLibre re-clusters the whole source and reloads every tile on screen
+ * for any change to it, however small; on a software-rendered wall under 200 updates a second
+ * that took hundreds of milliseconds of main thread per change, all the time. So it is sent
+ * changes (as diffs) only as fast as it digests them: after each, it rests REST_FACTOR times as
+ * long as taking it in lasted, so the map's share of the page stays bounded on any machine.
+ * Meanwhile the incidents new to the map go into a small unclustered source at every draw, so a
+ * new report shows at once; other changes (a state's colour) wait for the clustered source's
+ * next turn, a second or two under load and no wait at all when the city is quiet.
+ */
+export class IncidentSources {
+  private readonly shown = new IncidentFeatureCache();
+  /** Ids changed since the clustered source last took a change. */
+  private readonly pending = new Set<string>();
+  private everything = true;
+  /** When the clustered source was sent its last change, until it has taken it in. */
+  private sentAt: number | undefined;
+  private restUntil = 0;
+  private freshKey = '';
+  private freshIds: string[] = [];
+  private timer: number | undefined;
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly feed: IncidentFeed,
+    /** Told the ids on the map whenever the set changes (for kiosk probes and tests). */
+    private readonly onShown: (ids: string[]) => void,
+  ) {}
+
+  /** Takes what changed in the feed; `everything` when the filters or the time may change all. */
+  draw(everything = false): void {
+    const ids = this.feed.take();
+    if (ids === null || everything) {
+      this.everything = true;
+      // Someone changed the filters, or the time moved on: that is worth answering now.
+      this.restUntil = 0;
+    } else for (const id of ids) this.pending.add(id);
+    this.run();
+  }
+
+  stop(): void {
+    window.clearTimeout(this.timer);
+  }
+
+  private run(): void {
+    window.clearTimeout(this.timer);
+    this.timer = undefined;
+    const clustered = this.map.getSource<GeoJSONSource>(INCIDENT_SOURCE);
+    if (!clustered) return;
+    const t = performance.now();
+    const loaded = this.map.isSourceLoaded(INCIDENT_SOURCE);
+    if (this.sentAt !== undefined && loaded) {
+      this.restUntil = t + Math.max(MIN_REST_MS, REST_FACTOR * (t - this.sentAt));
+      this.sentAt = undefined;
+    }
+    const now = Date.now();
+    const matches = this.feed.matches(now);
+    const work = this.everything || this.pending.size > 0;
+    let membership = false;
+    if (work && loaded && this.sentAt === undefined && t >= this.restUntil) {
+      const diff = this.everything
+        ? this.shown.sync(this.feed.all(), matches, now)
+        : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
+      this.everything = false;
+      this.pending.clear();
+      if (diff) {
+        void clustered.updateData(diff);
+        this.sentAt = t;
+        membership = !!(diff.add || diff.remove);
+      }
+    }
+    membership = this.drawFresh(matches, now) || membership;
+    if (membership) this.onShown([...this.shown.ids(), ...this.freshIds]);
+    if (this.sentAt !== undefined || !loaded) this.later(LOADED_POLL_MS);
+    else if (this.everything || this.pending.size) this.later(this.restUntil - t);
+  }
+
+  /** The changed incidents the clustered source does not hold yet; answers whether that changed. */
+  private drawFresh(matches: (i: IncidentSummary) => boolean, now: number): boolean {
+    const features = [];
+    for (const id of this.pending) {
+      if (this.shown.has(id)) continue;
+      const i = this.feed.get(id);
+      if (i && matches(i)) features.push(incidentFeature(i, now));
+    }
+    const key = features.map((f) => `${f.properties.id}:${f.properties.state}`).join(' ');
+    if (key === this.freshKey) return false;
+    this.freshKey = key;
+    this.freshIds = features.map((f) => f.properties.id);
+    this.map
+      .getSource<GeoJSONSource>(FRESH_INCIDENT_SOURCE)
+      ?.setData({ type: 'FeatureCollection', features });
+    return true;
+  }
+
+  private later(ms: number): void {
+    this.timer = window.setTimeout(() => this.run(), Math.max(0, ms));
+  }
+}
