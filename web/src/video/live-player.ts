@@ -34,7 +34,10 @@ const LIVE_CONFIG: Partial<HlsConfig> = {
   maxBufferSize: 8 * 1000 * 1000,
   backBufferLength: 4,
   startFragPrefetch: true,
-  enableWorker: true,
+  // In a worker, every player would start its own copy of hls.js first: with sixteen tiles that
+  // cost each of them most of a second before the first picture. Remuxing a 2 s segment of a
+  // tile's stream on the page takes a few milliseconds.
+  enableWorker: false,
   // Our own backoff decides when to try again; hls.js gives up quickly and says so.
   manifestLoadPolicy: {
     default: {
@@ -79,6 +82,9 @@ export class LivePlayer {
   ) {
     video.muted = true;
     video.playsInline = true;
+    // The element starts itself the moment it can (muted, so the browser allows it): measured
+    // ~150 ms sooner than a `play()` from our own `canplay` handler, which stays as the fallback.
+    video.autoplay = true;
     video.addEventListener('playing', this.onPlaying);
     video.addEventListener('waiting', this.onWaiting);
     video.addEventListener('canplay', this.onCanPlay);
@@ -108,14 +114,21 @@ export class LivePlayer {
     this.startedAt = performance.now();
     this.playing = false;
     this.update({ state: this.stats.retries ? this.stats.state : 'connecting' });
+    const grant = requestStream(this.cameraId);
+    // Awaited below; until then a refusal must not count as unhandled.
+    grant.catch(() => undefined);
     try {
-      const [HlsClass, grant] = await Promise.all([loadHls(), requestStream(this.cameraId)]);
+      const HlsClass = await loadHls();
       if (this.destroyed) return;
+      // Attached while the server issues the stream URL: opening the media source takes a
+      // while too, and the two overlap.
       const hls = new HlsClass(LIVE_CONFIG);
       this.hls = hls;
       hls.on(HlsClass.Events.ERROR, (_event, data) => this.onError(data));
-      hls.loadSource(grant.url);
       hls.attachMedia(this.video);
+      const { url } = await grant;
+      if (this.destroyed || this.hls !== hls) return;
+      hls.loadSource(url);
     } catch (err) {
       // No stream URL: the server says the camera is unknown or unreachable right now.
       this.fail(err instanceof ApiError && err.status >= 500);
@@ -154,8 +167,8 @@ export class LivePlayer {
   };
 
   /**
-   * Starts playback once there is something to play: a `play()` issued before hls.js attaches its
-   * media source is cancelled by that attach.
+   * Starts playback if autoplay did not: a `play()` issued before hls.js attaches its media
+   * source is cancelled by that attach, so it waits for something to play.
    */
   private readonly onCanPlay = () => {
     if (this.video.paused) this.video.play().catch(() => undefined);
