@@ -9,6 +9,7 @@ import {
   type Incident,
   type Severity,
 } from '../../shared/index.js';
+import { testIncident } from '../../shared/testing/incident.js';
 import { demoCity } from '../../tests/support/server.js';
 import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
 import { Agenda } from './agenda.js';
@@ -33,24 +34,11 @@ class MemoryWorkflow implements Workflow {
 
   open(category: Category, severity: Severity, streetId: string): Incident {
     const at = this.now().toISOString();
-    const incident: Incident = {
+    const incident = testIncident({
       id: `INC-${++this.next}`,
-      version: 1,
-      title: 't',
-      description: '',
       category,
       severity,
-      groupRisk: false,
-      source: 'hotline',
-      location: [113, 23],
-      gridId: 'g',
-      communityId: 'c',
       streetId,
-      districtId: 'd',
-      cameraId: null,
-      state: 'reported',
-      assignments: [],
-      gridWorkerId: null,
       deadline: {
         step: 'accept',
         dueAt: new Date(Date.parse(at) + defaultLimits(category, 'accept')).toISOString(),
@@ -59,12 +47,7 @@ class MemoryWorkflow implements Workflow {
       },
       reportedAt: at,
       updatedAt: at,
-      closedAt: null,
-      rating: null,
-      reportCount: 1,
-      wasOverdue: false,
-      timeline: [],
-    };
+    });
     this.incidents.set(incident.id, incident);
     return incident;
   }
