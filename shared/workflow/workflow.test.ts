@@ -11,6 +11,7 @@ import type { ActionRequest } from './actions.js';
 import { applyAction, isOverdue } from './apply.js';
 import { availableActions } from './rules.js';
 import { defaultLimits } from './deadlines.js';
+import { testIncident } from '../testing/incident.js';
 
 /**
  * The loop as DOMAIN.md describes it, written out independently of the rules table:
@@ -36,21 +37,16 @@ const NOW = new Date('2026-11-22T08:00:00.000Z');
 const LATER = '2026-11-30T08:00:00.000Z';
 
 function incidentIn(state: IncidentState, over: Partial<Incident> = {}): Incident {
-  return {
+  return testIncident({
     id: 'inc-1',
     version: 3,
     title: '邻里噪音纠纷',
-    description: '',
-    category: 'dispute',
     severity: 'medium',
-    groupRisk: false,
     source: 'grid-worker',
-    location: [113.0, 23.0],
     gridId: 'g1',
     communityId: 'c1',
     streetId: 's1',
     districtId: 'd1',
-    cameraId: null,
     state,
     assignments: ['dispatched', 'handling', 'verifying', 'closed', 'evaluated'].includes(state)
       ? [
@@ -61,20 +57,14 @@ function incidentIn(state: IncidentState, over: Partial<Incident> = {}): Inciden
           },
         ]
       : [],
-    gridWorkerId: null,
     deadline:
       state === 'evaluated' || state === 'rejected'
         ? null
         : { step: 'handle', dueAt: '2026-11-23T08:00:00.000Z', extensions: 0, flagged: false },
     reportedAt: '2026-11-22T07:00:00.000Z',
     updatedAt: '2026-11-22T07:30:00.000Z',
-    closedAt: null,
-    rating: null,
-    reportCount: 1,
-    wasOverdue: false,
-    timeline: [],
     ...over,
-  };
+  });
 }
 
 /** A well-formed request for each action, so only role and state decide. */
