@@ -36,6 +36,8 @@ export class IncidentSources {
   /** Ids changed since the clustered source last took a change. */
   private readonly pending = new Set<string>();
   private everything = true;
+  /** Someone changed the filters, or the time moved on: answered without resting. */
+  private urgent = false;
   /** When the clustered source was sent its last change, until it has taken it in. */
   private sentAt: number | undefined;
   private restUntil = 0;
@@ -53,11 +55,9 @@ export class IncidentSources {
   /** Takes what changed in the feed; `everything` when the filters or the time may change all. */
   draw(everything = false): void {
     const ids = this.feed.take();
-    if (ids === null || everything) {
-      this.everything = true;
-      // Someone changed the filters, or the time moved on: that is worth answering now.
-      this.restUntil = 0;
-    } else for (const id of ids) this.pending.add(id);
+    if (ids === null || everything) this.everything = true;
+    else for (const id of ids) this.pending.add(id);
+    this.urgent ||= everything;
     this.run();
   }
 
@@ -80,11 +80,11 @@ export class IncidentSources {
     const matches = this.feed.matches(now);
     const work = this.everything || this.pending.size > 0;
     let membership = false;
-    if (work && loaded && this.sentAt === undefined && t >= this.restUntil) {
+    if (work && loaded && this.sentAt === undefined && (this.urgent || t >= this.restUntil)) {
       const diff = this.everything
         ? this.shown.sync(this.feed.all(), matches, now)
         : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
-      this.everything = false;
+      this.everything = this.urgent = false;
       this.pending.clear();
       if (diff) {
         void clustered.updateData(diff);

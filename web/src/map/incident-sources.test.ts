@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { incident } from '../testing/incident.js';
+import { IncidentSources } from './incident-sources.js';
+import { FRESH_INCIDENT_SOURCE, INCIDENT_SOURCE } from './layers/incidents.js';
+import type { MapLibreMap } from './maplibre.js';
+
+/**
+ * MapLibre needs WebGL, which vitest's Node has not: this stands in for the two GeoJSON sources
+ * and says whether the clustered one has taken in its last change (the real map is exercised by
+ * the end-to-end tests).
+ */
+class FakeMap {
+  loaded = true;
+  readonly diffs: unknown[] = [];
+  fresh: string[] = [];
+  getSource(id: string) {
+    if (id === INCIDENT_SOURCE) return { updateData: (d: unknown) => void this.diffs.push(d) };
+    if (id === FRESH_INCIDENT_SOURCE)
+      return {
+        setData: (d: { features: { properties: { id: string } }[] }) =>
+          void (this.fresh = d.features.map((f) => f.properties.id)),
+      };
+    return undefined;
+  }
+  isSourceLoaded() {
+    return this.loaded;
+  }
+}
+
+describe('IncidentSources', () => {
+  const store = new Map<string, IncidentSummary>();
+  let changed: Set<string> | null = null;
+  let map: FakeMap;
+  let sources: IncidentSources;
+  let shown: string[] = [];
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    vi.stubGlobal('window', globalThis);
+    store.clear();
+    changed = null;
+    map = new FakeMap();
+    sources = new IncidentSources(
+      map as unknown as MapLibreMap,
+      {
+        take: () => {
+          const ids = changed;
+          changed = new Set();
+          return ids;
+        },
+        get: (id) => store.get(id),
+        all: () => store.values(),
+        matches: () => () => true,
+      },
+      (ids) => (shown = ids),
+    );
+  });
+  afterEach(() => {
+    sources.stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const put = (id: string) => {
+    store.set(id, incident(id));
+    changed?.add(id);
+  };
+
+  it('shows a new incident at once in the fresh source while the clustered one rests', () => {
+    put('a');
+    put('b');
+    sources.draw();
+    expect(map.diffs).toHaveLength(1);
+    expect(shown.sort()).toEqual(['a', 'b']);
+
+    put('c');
+    sources.draw();
+    // The clustered source just took a change: it rests, and the new incident shows meanwhile.
+    expect(map.diffs).toHaveLength(1);
+    expect(map.fresh).toEqual(['c']);
+    expect(shown.sort()).toEqual(['a', 'b', 'c']);
+
+    vi.advanceTimersByTime(600);
+    expect(map.diffs).toHaveLength(2);
+    expect(map.diffs[1]).toMatchObject({ add: [{ properties: { id: 'c' } }] });
+    expect(map.fresh).toEqual([]);
+    expect(shown.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('rests longer after a change the map took long to take in, and answers a new filter at once', () => {
+    put('a');
+    sources.draw();
+    map.loaded = false;
+    vi.advanceTimersByTime(400);
+    map.loaded = true;
+    put('b');
+    sources.draw();
+    // It took 400 ms: three times that before the next change goes.
+    vi.advanceTimersByTime(1_100);
+    expect(map.diffs).toHaveLength(1);
+    vi.advanceTimersByTime(200);
+    expect(map.diffs).toHaveLength(2);
+
+    put('c');
+    sources.draw(true);
+    expect(map.diffs).toHaveLength(3);
+  });
+});
