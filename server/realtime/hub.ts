@@ -28,8 +28,8 @@ import { SharedPayloads } from './shared-payloads.js';
 /**
  * Deltas are sent in small batches: one encode for every client instead of one per delta, and
  * one write per socket per batch. Writes dominate at hundreds of sockets: at 500 sockets and
- * 1,000 reports/s, 50 ms instead of 20 ms took the server from 101 % to 81 % of a core (bench:realtime);
- * a screen cannot tell 50 ms apart.
+ * 1,000 reports/s, 50 ms instead of 20 ms took the server from 101 % to 81 % of a core
+ * (bench:realtime); a screen cannot tell 50 ms apart.
  */
 const FLUSH_MS = 50;
 /** Recent deltas kept in memory, so a reconnecting client catches up without the database. */

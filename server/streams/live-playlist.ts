@@ -20,7 +20,8 @@ export interface LiveWindow {
 /**
  * A clip looped forever along wall-clock time, shifted by `offsetSeconds`. Everything follows
  * from the clock, so any process, restarted or not, answers the same playlist at the same moment:
- * the media sequence counts segments since the epoch (1970 unless given) and every loop restart is a discontinuity.
+ * the media sequence counts segments since the epoch (1970 unless given) and every loop restart
+ * is a discontinuity.
  */
 export class LoopTimeline {
   private readonly starts: number[];

@@ -17,9 +17,9 @@ export const useWallStore = defineStore('wall', () => {
   const layout = ref<WallLayout>(4);
   /** Camera id per slot; `undefined` is an empty tile. Always `layout` long. */
   const slots = shallowRef<(string | undefined)[]>(Array.from({ length: 4 }));
-  /** The slot shown full size, if any (double-click toggles). */
   /** The cameras on screen, in tile order: their cones light up on the map, a push sends them. */
   const openCameras = computed(() => slots.value.filter((id): id is string => !!id));
+  /** The slot shown full size, if any (double-click toggles). */
   const maximised = ref<number>();
   const reason = shallowRef<TilesReason>({ kind: 'tour' });
   /** Where this desk's pushes go: a wall's device name, or every wall. */
