@@ -20,8 +20,8 @@ export interface PlayerStats {
 /**
  * Tuned for a wall that runs for weeks: start near the newest segments, keep a few seconds ahead
  * and behind (the buffers stay bounded), jump back to the edge when far behind, never hold a
- * connection open for long — sixteen tiles share the browser's six HTTP/1.1 connections to our server, so LL-HLS
- * blocking playlist reloads (one parked request per tile) are off.
+ * connection open for long — sixteen tiles share the browser's six HTTP/1.1 connections to our
+ * server, so LL-HLS blocking playlist reloads (one parked request per tile) are off.
  */
 const LIVE_CONFIG: Partial<HlsConfig> = {
   lowLatencyMode: false,
