@@ -48,7 +48,7 @@ app.post('/api/v1/reports', (req, res) => {
   // The same shape as a real delta, so the clients read both the same way.
   const incident: Record<string, unknown> = {
     ...(req.body as object),
-    lastAction: { action: 'created' },
+    version: 1,
   };
   const delta: Delta = { type: 'incident', incident, seq, at: new Date().toISOString() };
   if (PAD_TO > 0) {

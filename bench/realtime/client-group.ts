@@ -69,9 +69,9 @@ class BenchClient {
         wire.deltas += batch instanceof RawDeltas ? 0 : batch.length;
       }
       if (batch instanceof RawDeltas) {
-        scanDeltas(batch.json, (seq, marker, action) => {
+        scanDeltas(batch.json, (seq, marker, version) => {
           if (measureWire) wire.deltas += 1;
-          this.take(seq, marker, action, at);
+          this.take(seq, marker, version, at);
         });
       } else {
         for (const d of batch) {
@@ -79,7 +79,7 @@ class BenchClient {
           this.take(
             d.seq,
             incident ? markerOf(incident.description) : undefined,
-            incident?.lastAction?.action,
+            incident?.version,
             at,
           );
         }
@@ -90,7 +90,7 @@ class BenchClient {
     this.socket.io.on('reconnect', () => (this.reconnects += 1));
   }
 
-  private take(seq: number, marker: Marker | undefined, action: string | undefined, at: number) {
+  private take(seq: number, marker: Marker | undefined, version: number | undefined, at: number) {
     if (this.lastSeq === undefined) this.lastSeq = this.startSeq = seq - 1;
     if (seq <= this.lastSeq) {
       this.outOfOrder += 1;
@@ -99,9 +99,9 @@ class BenchClient {
     if (seq > this.lastSeq + 1) this.lost += seq - this.lastSeq - 1;
     this.lastSeq = seq;
     this.received += 1;
-    // Only an incident's creation carries its own report's send time (an attach keeps the
-    // description of the report that opened it).
-    if (marker?.measured && action === 'created') {
+    // Only an incident's creation (its first version) carries its own report's send time (an
+    // attach keeps the description of the report that opened it).
+    if (marker?.measured && version === 1) {
       const ms = at - marker.sentAt;
       this.latency.record(ms);
       const key = String(Math.floor(at / 1000));

@@ -67,7 +67,7 @@ export const scanParser = { Encoder, Decoder };
 
 /**
  * Walks a raw `deltas` array: every delta's `seq`, and for the batch's first delta also the
- * benchmark marker in its description and its last action. `"seq":` cannot occur inside a JSON
+ * benchmark marker in its description and the incident's version. `"seq":` cannot occur inside a JSON
  * string (its quotes would be escaped), so every match is a real key; the server writes `seq`
  * after the incident, so what is seen before the first `seq` belongs to the first delta.
  *
@@ -78,7 +78,7 @@ export const scanParser = { Encoder, Decoder };
  * flush window, the longest of its batch, so the sampled latency errs high, never low; the
  * full-parse clients still time every delta.
  */
-const FIRST = /"seq":(\d+)|#B([mw])\d+@(\d+(?:\.\d+)?)#|"action":"([a-z-]+)"/g;
+const FIRST = /"seq":(\d+)|#B([mw])\d+@(\d+(?:\.\d+)?)#|"version":(\d+)/g;
 const SEQ = /"seq":(\d+)/g;
 
 export interface Marker {
@@ -88,20 +88,20 @@ export interface Marker {
 
 export function scanDeltas(
   json: string,
-  onDelta: (seq: number, marker: Marker | undefined, action: string | undefined) => void,
+  onDelta: (seq: number, marker: Marker | undefined, version: number | undefined) => void,
 ): void {
   let marker: Marker | undefined;
-  let action: string | undefined;
+  let version: number | undefined;
   FIRST.lastIndex = 0;
   for (let m = FIRST.exec(json); m; m = FIRST.exec(json)) {
     if (m[1] !== undefined) {
-      onDelta(Number(m[1]), marker, action);
+      onDelta(Number(m[1]), marker, version);
       SEQ.lastIndex = FIRST.lastIndex;
       for (let s = SEQ.exec(json); s; s = SEQ.exec(json))
         onDelta(Number(s[1]), undefined, undefined);
       return;
     }
-    if (m[4] !== undefined) action = m[4];
+    if (m[4] !== undefined) version = Number(m[4]);
     else marker = { measured: m[2] === 'm', sentAt: Number(m[3]) };
   }
 }

@@ -119,9 +119,12 @@ export const IncidentSchema = z.object({
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
-/** An incident as screens list it: everything but the timeline, which the detail view loads. */
-export type IncidentSummary = Omit<Incident, 'timeline'> & { lastAction: TimelineEntry | null };
+/**
+ * An incident as lists and the live stream carry it: everything but the timeline, which the
+ * detail view loads. Every screen gets every change, so each byte here goes out hundreds of times.
+ */
+export type IncidentSummary = Omit<Incident, 'timeline'>;
 
-export function summarize({ timeline, ...rest }: Incident): IncidentSummary {
-  return { ...rest, lastAction: timeline.at(-1) ?? null };
+export function summarize({ timeline: _timeline, ...rest }: Incident): IncidentSummary {
+  return rest;
 }

@@ -120,7 +120,8 @@ describe('real-time fan-out', () => {
   it('pushes an overdue event the moment a deadline passes', async () => {
     let offset = 0;
     server = await startTestServer({ clock: () => new Date(Date.now() + offset) });
-    const client = new LiveClient(server.url, await login(server.url, 'operator'));
+    const token = await login(server.url, 'operator');
+    const client = new LiveClient(server.url, token);
     await client.ready();
     const res = await postReport(server.url, report({ category: 'emergency' }));
     await waitFor(() => client.received.length > 0);
@@ -136,7 +137,14 @@ describe('real-time fan-out', () => {
       'the overdue delta',
     );
     const overdue = client.received.findLast((d) => d.type === 'incident')!;
-    expect(overdue.type === 'incident' && overdue.incident.lastAction).toMatchObject({
+    expect(overdue.type === 'incident' && overdue.incident.deadline).toMatchObject({
+      step: 'accept',
+      flagged: true,
+    });
+    const detail = await fetch(`${server.url}/api/v1/incidents/${res.body.incidentId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect((await detail.json()).incident.timeline.at(-1)).toMatchObject({
       action: 'overdue',
       detail: { step: 'accept' },
     });
