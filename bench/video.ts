@@ -1,12 +1,15 @@
 /**
  * Video wall benchmark: two wall pages of sixteen live tiles each, in headless Chromium, for 20
- * minutes, against the real server and its demo camera origin.
+ * minutes each, one after the other, against the real server and its demo camera origin.
  *
  * - the steady page shows the same sixteen cameras all along (its URL preset);
  * - the churn page is pushed, through the product's own path (Socket.IO `wall:push` from a duty
  *   officer, addressed to the page's wall name), alternately two other sets of sixteen cameras
  *   every minute, so all sixteen players are torn down and recreated each time; it is the proof
  *   that teardown gives the memory back.
+ *
+ * Each page has the machine to itself while it runs, as each wall has its own PC: sixteen
+ * software-decoded pictures already take most of these two cores.
  *
  * Prints: time to first frame p50/p95 (every first frame: each page's first sixteen and every
  * tile of every push), each page's memory at 5 minutes and at the end with the growth (renderer
@@ -17,16 +20,18 @@
  * requests in flight, how long requests waited to be sent), CPU; and PASS/FAIL against the
  * floors: TTFF p50 <= 1.5 s, renderer memory growth <= 10% on both pages, 16/16 playing.
  *
- *   npm run bench:video                         # 20 minutes, a push a minute
- *   npm run bench:video -- --smoke              # 1.5 minutes, a push every 20 s (CI)
+ *   npm run bench:video                         # 2 x 20 minutes, a push a minute
+ *   npm run bench:video -- --smoke              # 2 x 1.5 minutes, a push every 20 s (CI)
  *   npm run bench:video -- --minutes 10 --churn-seconds 30
  *
  * Other flags: --sample-seconds S (memory and CDP metrics, default 15; 5 in a smoke run),
  * --mark-minutes M (the first memory reading; default 5, or a quarter of the run if shorter).
  *
- * Each page runs in its own Chromium, so its renderer, GPU process and network service (and its
- * six connections per host) are its own and their memory is the page's alone: two contexts of one
- * browser would share the GPU process, where decoded frames go. A memory reading "at 5 minutes"
+ * Each page runs in its own Chromium, driven over the DevTools pipe with no Playwright attached
+ * (see bare-chromium.ts: Playwright's own network tracking would keep every segment's body in the
+ * renderer), so its renderer, GPU process and network service (and its six connections per host)
+ * are its own and their memory is the page's alone. The renderer's allocators are read from
+ * Chromium's memory-infra at both readings, to show where any growth sits. A memory reading "at 5 minutes"
  * is the mean of the samples over the last push cycle before it, so the churn page is compared
  * with itself at the same point of its cycle; pushes fall half-way between readings. No GC is
  * forced: the figures are what a wall would hold.
@@ -38,11 +43,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
-import { launchBrowser, loginAs } from '../tests/support/browser.js';
 import { demoCity, login } from '../tests/support/server.js';
+import { allocatorGrowth, dumpAllocators, type AllocatorSizes } from './video/allocators.js';
+import { BareChromium, type BarePage, type Cdp } from './video/bare-chromium.js';
 import { NetworkWatch, quantile, type NetworkSummary } from './video/network.js';
 import { PROBE_SCRIPT, type TileEvent, type TileSnapshot } from './video/probe.js';
 import { BrowserProcs, type BrowserMemory } from './video/procs.js';
@@ -101,10 +106,9 @@ interface Sample {
 
 interface WallPage {
   name: 'steady' | 'churn';
-  browser: Browser;
-  context: BrowserContext;
-  page: Page;
-  cdp: CDPSession;
+  browser: BareChromium;
+  page: BarePage;
+  cdp: Cdp;
   procs: BrowserProcs;
   net: NetworkWatch;
   tiles: TileLog;
@@ -114,7 +118,115 @@ interface WallPage {
   peakSockets: number;
   /** Requests in flight, sampled each second. */
   inFlight: number[];
-  cpu0: Record<string, number>;
+  /** What the measurement found, once it is over. */
+  run?: PageRun;
+  /** The renderer's allocators at the first memory reading and at the end. */
+  allocators: AllocatorSizes[];
+}
+
+interface PageRun {
+  seconds: number;
+  /** CPU seconds by process type, at the start and at the end. */
+  cpu: [Record<string, number>, Record<string, number>];
+  load: [number[], number[]];
+  finalTiles: TileSnapshot[];
+  /** Frames all tiles decoded in the two seconds after the end: the pictures still move. */
+  framesIn2s: number;
+  pushes: number;
+  pushErrors: string[];
+}
+
+interface Pushes {
+  pusher: ReturnType<typeof pushClient>;
+  /** Pushed in turn, the first one after the page's own preset. */
+  sets: string[][];
+}
+
+/**
+ * One page's measurement: samples every few seconds, the memory reading at the mark, a push
+ * half-way between readings when `pushes` is given, the connections counted every second.
+ */
+async function measure(w: WallPage, port: number, pushes?: Pushes): Promise<void> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const end = opts.minutes * 60;
+  const mark = opts.markMin * 60;
+  const cpu0 = await w.procs.cpu();
+  const load0 = loadavg();
+  let nextSample = 0;
+  let nextPush = pushes ? opts.churnS / 2 : Infinity;
+  let pushed = 0;
+  let markDone = false;
+  let lastMinute = 0;
+  const pushErrors: string[] = [];
+  const ticker = setInterval(() => {
+    w.inFlight.push(w.net.inFlight());
+    void w.procs
+      .connectionsTo(port)
+      .then((n) => (w.peakSockets = Math.max(w.peakSockets, n)))
+      .catch(() => undefined);
+  }, 1_000);
+  try {
+    while (elapsed() < end) {
+      alive();
+      const now = elapsed();
+      if (pushes && now >= nextPush && nextPush < end - 1) {
+        const set = pushes.sets[(pushed + 1) % pushes.sets.length]!;
+        pushed++;
+        nextPush += opts.churnS;
+        w.net.shows(set, STRAY_GRACE_S);
+        const sent = performance.now();
+        await pushes.pusher.push(set).catch((e: Error) => pushErrors.push(e.message));
+        if (performance.now() - sent > 5_000)
+          log(`push ${pushed}: acknowledged after ${f1((performance.now() - sent) / 1000)} s`);
+      }
+      if (!markDone && now >= mark) {
+        markDone = true;
+        const s = await sample(w, now);
+        await readAllocators(w);
+        log(`${w.name}: ${opts.markMin} min: renderer RSS ${f0(s.memory.renderer.rssMB)} MB`);
+        nextSample = now + opts.sampleS;
+      }
+      if (now >= nextSample) {
+        await drain(w);
+        const s = await sample(w, now);
+        nextSample += opts.sampleS;
+        if (Math.floor(now / 60) > lastMinute) {
+          lastMinute = Math.floor(now / 60);
+          const tiles = await snapshot(w);
+          log(
+            `${w.name}: ${f1(now / 60)} min: ${tiles.filter((t) => t.state === 'playing').length}/${TILES} playing, ` +
+              `renderer RSS ${f0(s.memory.renderer.rssMB)} MB, ${w.tiles.stalls} stalls` +
+              (pushes ? `, ${pushed} pushes` : '') +
+              `; load ${f1(loadavg()[0]!)}`,
+          );
+        }
+      }
+      const wake = Math.min(nextSample, nextPush, end, markDone ? end : mark);
+      await sleep(Math.max(0.05, wake - elapsed()) * 1000);
+    }
+    await drain(w);
+    await sample(w, elapsed());
+    await readAllocators(w);
+  } finally {
+    clearInterval(ticker);
+  }
+  const seconds = elapsed();
+  const cpu1 = await w.procs.cpu();
+  const load1 = loadavg();
+  const finalTiles = await snapshot(w);
+  await sleep(2_000);
+  const later = await snapshot(w);
+  await drain(w);
+  w.run = {
+    seconds,
+    cpu: [cpu0, cpu1],
+    load: [load0, load1],
+    finalTiles,
+    framesIn2s: later.reduce((a, t, j) => a + t.frames - (finalTiles[j]?.frames ?? 0), 0),
+    pushes: pushed,
+    pushErrors,
+  };
 }
 
 async function openPage(
@@ -123,39 +235,35 @@ async function openPage(
   path: string,
   operator: boolean,
 ): Promise<WallPage> {
-  const browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('crash', () => log(`${name}: the page's renderer crashed`));
-  page.on('close', () => log(`${name}: the page closed`));
-  browser.on('disconnected', () => {
+  const size = { width: 1920, height: 1080 };
+  const browser = BareChromium.launch(size);
+  browser.onExit(() => {
     log(`${name}: Chromium went away`);
     gone = `${name}: Chromium went away (crashed, or killed from outside)`;
   });
-  await page.addInitScript({ content: PROBE_SCRIPT });
-  const cdp = await context.newCDPSession(page);
+  const page = await browser.page(size);
+  const cdp = page.cdp;
+  cdp.on('Inspector.targetCrashed', () => log(`${name}: the page's renderer crashed`));
+  await cdp.send('Inspector.enable');
+  await page.addInitScript(PROBE_SCRIPT);
   await cdp.send('Performance.enable');
   const net = new NetworkWatch(cdp, new URL(server.url).host);
   await net.start();
-  const procs = await BrowserProcs.attach(browser, name);
   const w: WallPage = {
     name,
     browser,
-    context,
     page,
     cdp,
-    procs,
+    procs: new BrowserProcs(browser.browser),
     net,
     tiles: new TileLog(),
     samples: [],
-    errors,
+    errors: [],
     peakSockets: 0,
     inFlight: [],
-    cpu0: {},
+    allocators: [],
   };
-  if (operator) await loginAs(page, server.url, 'operator');
+  if (operator) await signIn(page, server.url, 'operator');
   await page.goto(`${server.url}${path}`);
   return w;
 }
@@ -169,22 +277,36 @@ function within<T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
+/** Signs in through the login form, as a person would. */
+async function signIn(page: BarePage, baseUrl: string, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  const fill = `(async () => {
+    while (!document.querySelector('input[name=password]')) await new Promise((r) => setTimeout(r, 50));
+    for (const [name, value] of [['username', ${JSON.stringify(username)}], ['password', 'citybrain-demo']]) {
+      const input = document.querySelector('input[name=' + name + ']');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    document.querySelector('button[type=submit]').click();
+    while (location.pathname.startsWith('/login')) await new Promise((r) => setTimeout(r, 50));
+  })()`;
+  await within(`signing in as ${username}`, page.evaluate(fill));
+}
+
 async function drain(w: WallPage): Promise<number> {
-  const { now, events } = (await within(
+  const { now, events, errors } = await within(
     `${w.name}: drain`,
-    w.page.evaluate('window.__videoBench.drain()'),
-  )) as {
-    now: number;
-    events: TileEvent[];
-  };
+    w.page.evaluate<{ now: number; events: TileEvent[]; errors: string[] }>(
+      'window.__videoBench.drain()',
+    ),
+  );
   w.tiles.add(events);
+  w.errors.push(...errors);
   return now;
 }
 
 const snapshot = (w: WallPage) =>
-  within(`${w.name}: tiles`, w.page.evaluate('window.__videoBench.tiles()')) as Promise<
-    TileSnapshot[]
-  >;
+  within(`${w.name}: tiles`, w.page.evaluate<TileSnapshot[]>('window.__videoBench.tiles()'));
 
 async function waitPlaying(w: WallPage, cameras: string[], timeoutMs: number): Promise<number> {
   const t0 = performance.now();
@@ -229,6 +351,11 @@ async function sampleNow(w: WallPage, at: number): Promise<Sample> {
   };
   w.samples.push(s);
   return s;
+}
+
+async function readAllocators(w: WallPage): Promise<void> {
+  const pid = w.samples.at(-1)?.memory.rendererPid ?? 0;
+  w.allocators.push(await within(`${w.name}: allocators`, dumpAllocators(w.procs.browser, pid)));
 }
 
 /** The mean of a page's regular samples in (from, to] seconds. */
@@ -292,7 +419,7 @@ async function main(): Promise<void> {
   const steadySet = cameras.slice(0, TILES);
   const churnSets = [cameras.slice(TILES, 2 * TILES), cameras.slice(2 * TILES, 3 * TILES)];
   console.log(
-    `video bench: two wall pages of ${TILES} tiles (4x4) for ${opts.minutes} min in headless Chromium, ` +
+    `video bench: two wall pages of ${TILES} tiles (4x4), ${opts.minutes} min each, one after the other, in headless Chromium, ` +
       `one Chromium each; the churn page gets a push of ${TILES} other cameras every ${opts.churnS} s; ` +
       `memory read at ${opts.markMin} min and at the end; load average ${loadavg()
         .map((x) => x.toFixed(2))
@@ -316,123 +443,30 @@ async function main(): Promise<void> {
 
     const wallUrl = (ids: string[]) =>
       `/wall?rotate=0&layout=16&cameras=${ids.join(',')}&hold=${Math.ceil(opts.minutes * 60 * 2)}`;
-    // One page at a time, as a wall starts: its first sixteen players are not racing the other's.
-    log('steady page: opening');
-    const steady = await openPage(
-      'steady',
-      server,
-      `${wallUrl(steadySet)}&device=demo-wall-device-token`,
-      false,
-    );
-    pages.push(steady);
-    const steadyMs = await waitPlaying(steady, steadySet, 120_000);
-    log(`steady page: 16/16 playing ${f1(steadyMs / 1000)} s after navigation`);
-    log('churn page: signing in as operator, opening');
-    const churn = await openPage('churn', server, wallUrl(churnSets[0]!), true);
-    pages.push(churn);
-    const churnMs = await waitPlaying(churn, churnSets[0]!, 120_000);
-    log(`churn page: 16/16 playing ${f1(churnMs / 1000)} s after navigation`);
-    steady.net.shows(steadySet, 0);
-    churn.net.shows(churnSets[0]!, 0);
-
-    for (const w of pages) {
-      const procs = await w.procs.processes();
-      log(`${w.name}: Chromium processes ${procs.map((p) => `${p.type}:${p.pid}`).join(' ')}`);
-    }
-
+    // One page after the other, each alone on the machine, as each wall PC runs its own.
     pusher = pushClient(server.url, await login(server.url, 'duty'));
     await new Promise<void>((resolve, reject) => {
       pusher!.socket.once('connect', () => resolve());
       pusher!.socket.once('connect_error', reject);
     });
-
-    // The measurement: samples, pushes half-way between readings, sockets every second.
-    const t0 = performance.now();
-    const elapsed = () => (performance.now() - t0) / 1000;
-    const end = opts.minutes * 60;
-    const mark = opts.markMin * 60;
-    for (const w of pages) w.cpu0 = await w.procs.cpu();
-    const load0 = loadavg();
-    let nextSample = 0;
-    let nextPush = opts.churnS / 2;
-    let pushes = 0;
-    let markDone = false;
-    let lastMinute = 0;
-    const pushErrors: string[] = [];
-    const ticker = setInterval(() => {
-      for (const w of pages) {
-        w.inFlight.push(w.net.inFlight());
-        void w.procs
-          .connectionsTo(port)
-          .then((n) => (w.peakSockets = Math.max(w.peakSockets, n)))
-          .catch(() => undefined);
-      }
-    }, 1_000);
-    try {
-      while (elapsed() < end) {
-        alive();
-        const now = elapsed();
-        if (now >= nextPush && nextPush < end - 1) {
-          const set = churnSets[(pushes + 1) % 2]!;
-          pushes++;
-          nextPush += opts.churnS;
-          churn.net.shows(set, STRAY_GRACE_S);
-          const sent = performance.now();
-          await pusher.push(set).catch((e: Error) => pushErrors.push(e.message));
-          if (performance.now() - sent > 5_000)
-            log(`push ${pushes}: acknowledged after ${f1((performance.now() - sent) / 1000)} s`);
-        }
-        if (!markDone && now >= mark) {
-          markDone = true;
-          for (const w of pages) await sample(w, now);
-          const [s, c] = pages.map((w) => w.samples.at(-1)!);
-          log(
-            `${opts.markMin} min: renderer RSS steady ${f0(s!.memory.renderer.rssMB)} MB, churn ${f0(c!.memory.renderer.rssMB)} MB; ${pushes} pushes`,
-          );
-          nextSample = now + opts.sampleS;
-        }
-        if (now >= nextSample) {
-          for (const w of pages) {
-            await drain(w);
-            await sample(w, now);
-          }
-          nextSample += opts.sampleS;
-          if (Math.floor(now / 60) > lastMinute) {
-            lastMinute = Math.floor(now / 60);
-            const line = await Promise.all(
-              pages.map(async (w) => {
-                const tiles = await snapshot(w);
-                const s = w.samples.at(-1)!;
-                return `${w.name} ${tiles.filter((t) => t.state === 'playing').length}/${TILES} playing, renderer RSS ${f0(s.memory.renderer.rssMB)} MB, ${w.tiles.stalls} stalls`;
-              }),
-            );
-            log(
-              `${f1(now / 60)} min: ${line.join('; ')}; ${pushes} pushes; load ${f1(loadavg()[0]!)}`,
-            );
-          }
-        }
-        const wake = Math.min(nextSample, nextPush, end, markDone ? end : mark);
-        await sleep(Math.max(0.05, wake - elapsed()) * 1000);
-      }
-      for (const w of pages) {
-        await drain(w);
-        await sample(w, elapsed());
-      }
-    } finally {
-      clearInterval(ticker);
+    const churnPushes = { pusher, sets: churnSets };
+    for (const [name, cameras, path, operator] of [
+      ['steady', steadySet, `${wallUrl(steadySet)}&device=demo-wall-device-token`, false],
+      ['churn', churnSets[0]!, wallUrl(churnSets[0]!), true],
+    ] as const) {
+      log(`${name} page: ${operator ? 'signing in as operator, ' : ''}opening`);
+      const w = await openPage(name, server, path, operator);
+      pages.push(w);
+      const ms = await waitPlaying(w, cameras, 120_000);
+      log(`${name} page: 16/16 playing ${f1(ms / 1000)} s after navigation`);
+      w.net.shows(cameras, 0);
+      const procs = await w.procs.processes();
+      log(`${name}: Chromium processes ${procs.map((p) => `${p.type}:${p.pid}`).join(' ')}`);
+      await measure(w, port, name === 'churn' ? churnPushes : undefined);
+      await w.browser.close();
     }
-    const seconds = elapsed();
-    const cpu = await Promise.all(pages.map((w) => w.procs.cpu()));
-    const load1 = loadavg();
-    // At the end: every tile's state.
-    const finalTiles = await Promise.all(pages.map(snapshot));
-    // Frames decoded over two seconds: the pictures are moving.
-    await sleep(2_000);
-    const later = await Promise.all(pages.map(snapshot));
-    const frameRate = later.map((tiles, i) =>
-      tiles.reduce((a, t, j) => a + t.frames - (finalTiles[i]![j]?.frames ?? 0), 0),
-    );
-    for (const w of pages) await drain(w);
+    const churn = pages[1]!;
+    const runs = pages.map((w) => w.run!);
 
     // ---- figures ----
     console.log('');
@@ -461,13 +495,15 @@ async function main(): Promise<void> {
 
     console.log(
       `\nMemory: mean of the samples over the ${opts.churnS} s before ${opts.markMin} min and before the end ` +
-        `(${f1(seconds / 60)} min); renderer = the page's renderer process; private = pages only it maps`,
+        `(${f1(runs[0]!.seconds / 60)} min); renderer = the page's renderer process; private = pages only it maps`,
     );
     const memRows: string[][] = [];
     const growth: Record<string, { rss: number; priv: number }> = {};
     for (const w of pages) {
+      const mark = opts.markMin * 60;
       const a = windowMean(w, mark - opts.churnS, mark);
-      const b = windowMean(w, seconds - opts.churnS, seconds);
+      const end = w.run!.seconds;
+      const b = windowMean(w, end - opts.churnS, end);
       growth[w.name] = {
         rss: pct(a.rendererRss, b.rendererRss),
         priv: pct(a.rendererPrivate, b.rendererPrivate),
@@ -500,10 +536,21 @@ async function main(): Promise<void> {
       );
     }
 
+    for (const w of pages) {
+      const [before, after] = w.allocators;
+      if (!before || !after) continue;
+      console.log(
+        `  ${w.name}: renderer allocators (Chromium's memory-infra), ${opts.markMin} min → end: ` +
+          allocatorGrowth(before, after)
+            .map((a) => `${a.name} ${f0(a.before)} → ${f0(a.after)} MB`)
+            .join(', '),
+      );
+    }
+
     console.log('\nPlayback');
     const playRows: string[][] = [];
-    for (const [i, w] of pages.entries()) {
-      const tiles = finalTiles[i]!;
+    for (const w of pages) {
+      const tiles = w.run!.finalTiles;
       const playing = tiles.filter((t) => t.state === 'playing' && t.hasVideo).length;
       const tileHours = w.tiles.playingSeconds() / 3600;
       const dropped = tiles.reduce((a, t) => a + t.dropped, 0);
@@ -515,7 +562,7 @@ async function main(): Promise<void> {
         f1(tileHours),
         f1(w.tiles.stalls / tileHours),
         `${w.tiles.reconnects}/${w.tiles.offline}`,
-        f1(frameRate[i]! / 2 / TILES),
+        f1(w.run!.framesIn2s / 2 / TILES),
         decoded ? `${f1((dropped / decoded) * 100)}%` : '–',
         String(w.errors.length),
       ]);
@@ -541,11 +588,12 @@ async function main(): Promise<void> {
       .filter((x): x is number => x !== undefined)
       .sort((a, b) => a - b);
     console.log(
-      `  churn: ${pushes} pushes sent (${pushErrors.length} refused), ${pushRuns.length} seen by the page; ` +
+      `  churn: ${churn.run!.pushes} pushes sent (${churn.run!.pushErrors.length} refused), ${pushRuns.length} seen by the page; ` +
         `all 16 playing after ${ready.length} of them, in p50 ${f0(quantile(ready, 0.5))} ms / max ${f0(ready.at(-1) ?? NaN)} ms from the tiles changing camera`,
     );
     for (const w of pages)
       if (w.errors.length) log(`${w.name} page errors: ${w.errors.slice(0, 5).join(' | ')}`);
+    const { pushErrors } = churn.run!;
     if (pushErrors.length) log(`push errors: ${pushErrors.slice(0, 3).join(' | ')}`);
 
     console.log(`\nConnections to our server (HTTP/1.1; Chromium allows 6 per host)`);
@@ -577,22 +625,23 @@ async function main(): Promise<void> {
       netRows,
     );
 
-    console.log(
-      `\nCPU over the run (% of one core; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1
-        .map((x) => x.toFixed(1))
-        .join(' ')})`,
-    );
-    for (const [i, w] of pages.entries()) {
-      const used = Object.entries(cpu[i]!)
-        .map(([k, v]) => [k, ((v - (w.cpu0[k] ?? 0)) / seconds) * 100] as const)
+    console.log('\nCPU over the run (% of one core)');
+    for (const w of pages) {
+      const { cpu, load, seconds } = w.run!;
+      const used = Object.entries(cpu[1])
+        .map(([k, v]) => [k, ((v - (cpu[0][k] ?? 0)) / seconds) * 100] as const)
         .filter(([, v]) => v >= 0.5)
         .map(([k, v]) => `${k} ${f0(v)}`);
-      console.log(`  ${w.name}: ${used.join(', ')}`);
+      const avg = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+      console.log(
+        `  ${w.name}: ${used.join(', ')}; load average ${avg(load[0])} → ${avg(load[1])}`,
+      );
     }
 
     const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-    const playingOk = finalTiles.every(
-      (tiles) => tiles.filter((t) => t.state === 'playing' && t.hasVideo).length === TILES,
+    const playingOk = runs.every(
+      ({ finalTiles: tiles }) =>
+        tiles.filter((t) => t.state === 'playing' && t.hasVideo).length === TILES,
     );
     const growthOk = Object.values(growth).every(
       (g) => g.rss <= FLOORS.growthPct && g.priv <= FLOORS.growthPct,
@@ -609,10 +658,10 @@ async function main(): Promise<void> {
     );
     console.log(
       `  ${verdict(playingOk && ready.length === pushRuns.length)}  16/16 tiles playing: ` +
-        finalTiles
+        pages
           .map(
-            (t, i) =>
-              `${pages[i]!.name} ${t.filter((x) => x.state === 'playing' && x.hasVideo).length}/${TILES}`,
+            (w) =>
+              `${w.name} ${w.run!.finalTiles.filter((x) => x.state === 'playing' && x.hasVideo).length}/${TILES}`,
           )
           .join(', ') +
         `; every push reached 16/16 (${ready.length}/${pushRuns.length})`,
@@ -624,10 +673,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), 20_000).unref();
   } finally {
     pusher?.socket.close();
-    for (const w of pages) {
-      await w.procs.detach();
-      await w.browser.close().catch(() => undefined);
-    }
+    for (const w of pages) await w.browser.close();
     await server?.stop();
     rmSync(webDir, { recursive: true, force: true });
   }

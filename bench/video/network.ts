@@ -1,4 +1,4 @@
-import type { CDPSession } from 'playwright-core';
+import type { Cdp } from './bare-chromium.js';
 
 interface Pending {
   started: number;
@@ -50,7 +50,7 @@ export class NetworkWatch {
   private latest = 0;
 
   constructor(
-    private readonly cdp: CDPSession,
+    private readonly cdp: Cdp,
     private readonly host: string,
   ) {}
 

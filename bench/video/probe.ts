@@ -3,11 +3,14 @@
  * watches the tiles' own attributes (`data-camera`, `data-state`, `data-first-frame-ms`,
  * `data-stalls`) with a MutationObserver and logs every change with its time, so that no first
  * frame, state change or stall is missed between two polls, and it answers a snapshot of the
- * tiles and their videos on demand.
+ * tiles and their videos on demand. It also keeps the page's uncaught errors.
  */
 export const PROBE_SCRIPT = `(() => {
   const ATTRS = ['data-camera', 'data-state', 'data-first-frame-ms', 'data-stalls'];
   const log = [];
+  const errors = [];
+  addEventListener('error', (e) => errors.push(e.message));
+  addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.message ?? e.reason)));
   const observer = new MutationObserver((records) => {
     const now = performance.now();
     for (const r of records) {
@@ -43,10 +46,10 @@ export const PROBE_SCRIPT = `(() => {
   };
   new MutationObserver(adopt).observe(document, { subtree: true, childList: true });
   window.__videoBench = {
-    /** The changes since the last call, and the page clock now. */
+    /** The changes and uncaught errors since the last call, and the page clock now. */
     drain() {
       adopt();
-      return { now: performance.now(), events: log.splice(0) };
+      return { now: performance.now(), events: log.splice(0), errors: errors.splice(0) };
     },
     tiles() {
       return [...document.querySelectorAll('[data-tile]')].map((el) => {

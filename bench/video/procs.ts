@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Browser, CDPSession } from 'playwright-core';
+import type { Cdp } from './bare-chromium.js';
 
 /** One Chromium process of one browser, as CDP SystemInfo.getProcessInfo names it. */
 export interface ChromiumProcess {
@@ -20,6 +20,8 @@ export interface ProcMemory {
 export interface BrowserMemory {
   /** The page's renderer (the largest non-WebUI renderer of a browser holding one page). */
   renderer: ProcMemory;
+  /** Its process id (0 when none was found). */
+  rendererPid: number;
   /** Renderers of the browser other than Chromium's own WebUI ones: 1 when only the page's. */
   renderers: number;
   gpu: ProcMemory;
@@ -71,17 +73,11 @@ function cpuSeconds(pid: number): number {
 
 /** The processes of one browser, their memory and CPU, and its TCP connections to one port. */
 export class BrowserProcs {
-  private constructor(
-    private readonly cdp: CDPSession,
-    readonly name: string,
-  ) {}
-
-  static async attach(browser: Browser, name: string): Promise<BrowserProcs> {
-    return new BrowserProcs(await browser.newBrowserCDPSession(), name);
-  }
+  /** `browser`: the browser target's DevTools channel. */
+  constructor(readonly browser: Cdp) {}
 
   async processes(): Promise<ChromiumProcess[]> {
-    const info = (await this.cdp.send('SystemInfo.getProcessInfo')) as {
+    const info = (await this.browser.send('SystemInfo.getProcessInfo')) as {
       processInfo: { type: string; id: number }[];
     };
     return info.processInfo.map((p) => ({ pid: p.id, type: p.type }));
@@ -91,17 +87,24 @@ export class BrowserProcs {
     const procs = await this.processes();
     let total = ZERO;
     let gpu = ZERO;
-    const renderers: ProcMemory[] = [];
+    const renderers: (ProcMemory & { pid: number })[] = [];
     for (const p of procs) {
       const m = readMemory(p.pid);
       if (!m) continue;
       total = add(total, m);
       // Chromium's own WebUI renderers (headless keeps two) are not the page's.
-      if (p.type === 'renderer' && !isWebUi(p.pid)) renderers.push(m);
-      if (p.type === 'gpu') gpu = add(gpu, m);
+      if (p.type === 'renderer' && !isWebUi(p.pid)) renderers.push({ ...m, pid: p.pid });
+      if (p.type.toLowerCase() === 'gpu') gpu = add(gpu, m);
     }
     renderers.sort((a, b) => b.rssMB - a.rssMB);
-    return { renderer: renderers[0] ?? ZERO, renderers: renderers.length, gpu, total };
+    const [page] = renderers;
+    return {
+      renderer: page ?? ZERO,
+      rendererPid: page?.pid ?? 0,
+      renderers: renderers.length,
+      gpu,
+      total,
+    };
   }
 
   /** CPU seconds used so far, by process type. */
@@ -128,7 +131,8 @@ export class BrowserProcs {
     if (!open.size) return 0;
     let mine = 0;
     for (const p of await this.processes()) {
-      if (p.type !== 'browser' && p.type !== 'utility') continue;
+      // The network service: a utility process named after its interface, or the browser itself.
+      if (p.type !== 'browser' && !p.type.startsWith('network')) continue;
       let fds: string[];
       try {
         fds = readdirSync(`/proc/${p.pid}/fd`);
@@ -145,9 +149,5 @@ export class BrowserProcs {
       }
     }
     return mine;
-  }
-
-  async detach(): Promise<void> {
-    await this.cdp.detach().catch(() => undefined);
   }
 }
