@@ -147,10 +147,13 @@ interface Pushes {
  * half-way between readings when `pushes` is given, the connections counted every second.
  */
 async function measure(w: WallPage, port: number, pushes?: Pushes): Promise<void> {
-  const t0 = performance.now();
-  const elapsed = () => (performance.now() - t0) / 1000;
   const end = opts.minutes * 60;
   const mark = opts.markMin * 60;
+  // A first dump before the readings, so what tracing sets up once is not counted as growth.
+  await readAllocators(w);
+  w.allocators.pop();
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
   const cpu0 = await w.procs.cpu();
   const load0 = loadavg();
   let nextSample = 0;
@@ -207,13 +210,13 @@ async function measure(w: WallPage, port: number, pushes?: Pushes): Promise<void
     }
     await drain(w);
     await sample(w, elapsed());
-    await readAllocators(w);
   } finally {
     clearInterval(ticker);
   }
   const seconds = elapsed();
   const cpu1 = await w.procs.cpu();
   const load1 = loadavg();
+  await readAllocators(w);
   const finalTiles = await snapshot(w);
   await sleep(2_000);
   const later = await snapshot(w);
@@ -239,7 +242,7 @@ async function openPage(
   const browser = BareChromium.launch(size);
   browser.onExit(() => {
     log(`${name}: Chromium went away`);
-    gone = `${name}: Chromium went away (crashed, or killed from outside)`;
+    gone ??= `${name}: Chromium went away (crashed, or killed from outside)`;
   });
   const page = await browser.page(size);
   const cdp = page.cdp;
@@ -293,16 +296,13 @@ async function signIn(page: BarePage, baseUrl: string, username: string): Promis
   await within(`signing in as ${username}`, page.evaluate(fill));
 }
 
-async function drain(w: WallPage): Promise<number> {
-  const { now, events, errors } = await within(
+async function drain(w: WallPage): Promise<void> {
+  const { events, errors } = await within(
     `${w.name}: drain`,
-    w.page.evaluate<{ now: number; events: TileEvent[]; errors: string[] }>(
-      'window.__videoBench.drain()',
-    ),
+    w.page.evaluate<{ events: TileEvent[]; errors: string[] }>('window.__videoBench.drain()'),
   );
   w.tiles.add(events);
   w.errors.push(...errors);
-  return now;
 }
 
 const snapshot = (w: WallPage) =>
@@ -353,9 +353,17 @@ async function sampleNow(w: WallPage, at: number): Promise<Sample> {
   return s;
 }
 
+/** A diagnostic: a dump that fails is reported and leaves the run going. */
 async function readAllocators(w: WallPage): Promise<void> {
-  const pid = w.samples.at(-1)?.memory.rendererPid ?? 0;
-  w.allocators.push(await within(`${w.name}: allocators`, dumpAllocators(w.procs.browser, pid)));
+  const { rendererPid } = await w.procs.memory();
+  try {
+    w.allocators.push(
+      await within(`${w.name}: allocators`, dumpAllocators(w.procs.browser, rendererPid)),
+    );
+  } catch (err) {
+    log(`${w.name}: no allocator dump: ${(err as Error).message}`);
+    w.allocators.push(new Map());
+  }
 }
 
 /** The mean of a page's regular samples in (from, to] seconds. */
@@ -495,7 +503,7 @@ async function main(): Promise<void> {
 
     console.log(
       `\nMemory: mean of the samples over the ${opts.churnS} s before ${opts.markMin} min and before the end ` +
-        `(${f1(runs[0]!.seconds / 60)} min); renderer = the page's renderer process; private = pages only it maps`,
+        `(${runs.map((r) => f1(r.seconds / 60)).join(' and ')} min); renderer = the page's renderer process; private = pages only it maps`,
     );
     const memRows: string[][] = [];
     const growth: Record<string, { rss: number; priv: number }> = {};
@@ -538,7 +546,7 @@ async function main(): Promise<void> {
 
     for (const w of pages) {
       const [before, after] = w.allocators;
-      if (!before || !after) continue;
+      if (!before?.size || !after?.size) continue;
       console.log(
         `  ${w.name}: renderer allocators (Chromium's memory-infra), ${opts.markMin} min → end: ` +
           allocatorGrowth(before, after)
@@ -667,9 +675,9 @@ async function main(): Promise<void> {
         `; every push reached 16/16 (${ready.length}/${pushRuns.length})`,
     );
     console.log(`\ndone in ${f0((performance.now() - started) / 1000)} s`);
-    // The figures are out: closing the browsers (which reports them gone) and the server follows.
+    // The figures are out: stopping the server follows, and is given 20 s, so a hung close
+    // cannot hold CI.
     finished = true;
-    // ...and is given 20 s, so a hung close cannot hold CI.
     setTimeout(() => process.exit(0), 20_000).unref();
   } finally {
     pusher?.socket.close();

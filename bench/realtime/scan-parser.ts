@@ -76,7 +76,8 @@ export const scanParser = { Encoder, Decoder };
  * the `seq`s costs less than half the three-way pattern over every byte (measured), so each
  * client still checks every delta for loss and order. The first delta of a batch waited the whole
  * flush window, the longest of its batch, so the sampled latency errs high, never low; the
- * full-parse clients still time every delta.
+ * full-parse clients still time every delta. `"version":` too is only ever a key: the incident's
+ * own, since nothing nested in a summary has one.
  */
 const FIRST = /"seq":(\d+)|#B([mw])\d+@(\d+(?:\.\d+)?)#|"version":(\d+)/g;
 const SEQ = /"seq":(\d+)/g;

@@ -16,23 +16,30 @@ export async function dumpAllocators(browser: Cdp, pid: number): Promise<Allocat
   const completed = () => done();
   browser.on('Tracing.dataCollected', collect);
   browser.on('Tracing.tracingComplete', completed);
-  await browser.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: {
-      includedCategories: ['disabled-by-default-memory-infra'],
-      excludedCategories: ['*'],
-      // No periodic dumps, only the one asked for (the protocol types this as a string map).
-      memoryDumpConfig: { triggers: [] } as unknown as Record<string, string>,
-    },
-  });
-  await browser.send('Tracing.requestMemoryDump', {
-    deterministic: false,
-    levelOfDetail: 'detailed',
-  });
-  await browser.send('Tracing.end');
-  await complete;
-  browser.off('Tracing.dataCollected', collect);
-  browser.off('Tracing.tracingComplete', completed);
+  try {
+    await browser.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: {
+        includedCategories: ['disabled-by-default-memory-infra'],
+        excludedCategories: ['*'],
+        // No periodic dumps, only the one asked for (the protocol types this as a string map).
+        memoryDumpConfig: { triggers: [] } as unknown as Record<string, string>,
+      },
+    });
+    try {
+      const { success } = await browser.send('Tracing.requestMemoryDump', {
+        deterministic: false,
+        levelOfDetail: 'detailed',
+      });
+      if (!success) throw new Error('Chromium could not take a memory dump');
+    } finally {
+      await browser.send('Tracing.end');
+      await complete;
+    }
+  } finally {
+    browser.off('Tracing.dataCollected', collect);
+    browser.off('Tracing.tracingComplete', completed);
+  }
   const sizes: AllocatorSizes = new Map();
   for (const e of events as DumpEvent[]) {
     if (e.ph !== 'v' || e.pid !== pid || !e.args?.dumps?.allocators) continue;

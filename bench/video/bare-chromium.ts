@@ -4,10 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { CDPSession } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/browser.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/chromium.js';
 
 /** The DevTools calls the benchmark makes, typed as Playwright types them. */
 export type Cdp = Pick<CDPSession, 'send' | 'on' | 'off'>;
+
+/**
+ * Switches Playwright adds to every launch that change how a page runs: the same browser as the
+ * end-to-end tests', with no field trials and nothing throttled in the background.
+ */
+const AS_PLAYWRIGHT = [
+  '--disable-field-trial-config',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--hide-scrollbars',
+  '--mute-audio',
+];
 
 /**
  * Debian's Chromium driven over its DevTools pipe, with nothing attached to a page but what the
@@ -21,8 +34,11 @@ export class BareChromium {
   private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
   private buffered = '';
+  /** Where the search for the next message's end resumes in `buffered`. */
+  private scanned = 0;
   private exited = false;
   private closing = false;
+  private readonly exitListeners: (() => void)[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -31,11 +47,13 @@ export class BareChromium {
     const fromChromium = child.stdio[4] as Readable;
     fromChromium.setEncoding('utf8');
     fromChromium.on('data', (chunk: string) => this.receive(chunk));
-    child.once('exit', () => {
-      this.exited = true;
-      for (const c of this.calls.values()) c.reject(new Error('Chromium exited'));
-      this.calls.clear();
-    });
+    // A browser that dies, or never starts, ends the pipes too: no error escapes as a crash.
+    const gone = () => this.gone();
+    child.once('exit', gone);
+    child.once('error', gone);
+    fromChromium.once('close', gone);
+    fromChromium.on('error', gone);
+    (child.stdio[3] as Writable).on('error', gone);
   }
 
   /** The browser target: DevTools calls to the browser as a whole. */
@@ -48,6 +66,7 @@ export class BareChromium {
       CHROMIUM_PATH,
       [
         ...CHROMIUM_ARGS,
+        ...AS_PLAYWRIGHT,
         '--headless',
         '--remote-debugging-pipe',
         `--user-data-dir=${profileDir}`,
@@ -59,11 +78,11 @@ export class BareChromium {
     return new BareChromium(child, profileDir);
   }
 
-  /** Called once if the browser process ends other than through close(): a crash, a kill. */
+  /** Called once if the browser goes away other than through close(): a crash, a kill. */
   onExit(listener: () => void): void {
-    this.child.once('exit', () => {
+    if (this.exited) {
       if (!this.closing) listener();
-    });
+    } else this.exitListeners.push(listener);
   }
 
   /**
@@ -79,6 +98,8 @@ export class BareChromium {
       flatten: true,
     });
     const page = new BarePage(this.channel(sessionId));
+    // Scripts added for new documents run only while the Page domain is on.
+    await page.cdp.send('Page.enable');
     await page.cdp.send('Emulation.setDeviceMetricsOverride', {
       ...viewport,
       deviceScaleFactor: 1,
@@ -89,15 +110,36 @@ export class BareChromium {
 
   async close(): Promise<void> {
     this.closing = true;
+    const exited = () =>
+      new Promise<void>((resolve) => {
+        if (this.exited) return resolve();
+        const timer = setTimeout(resolve, 10_000);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     if (!this.exited) {
-      const gone = new Promise((r) => this.child.once('exit', r));
-      await Promise.race([
-        this.browser.send('Browser.close').then(() => gone),
-        new Promise((r) => setTimeout(r, 10_000)),
-      ]).catch(() => undefined);
-      if (!this.exited) this.child.kill('SIGKILL');
+      void this.browser.send('Browser.close').catch(() => undefined);
+      await exited();
+      if (!this.exited) {
+        this.child.kill('SIGKILL');
+        await exited();
+      }
     }
-    rmSync(this.profileDir, { recursive: true, force: true });
+    try {
+      rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // A helper process still writing there: the temporary directory is the system's to clean.
+    }
+  }
+
+  private gone(): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const c of this.calls.values()) c.reject(new Error('Chromium has exited'));
+    this.calls.clear();
+    if (!this.closing) for (const l of this.exitListeners.splice(0)) l();
   }
 
   private channel(sessionId: string | undefined): Cdp {
@@ -123,29 +165,36 @@ export class BareChromium {
     });
   }
 
-  /** The pipe carries JSON messages separated by NUL bytes. */
+  /** The pipe carries JSON messages separated by NUL bytes; a trace's can be megabytes. */
   private receive(chunk: string): void {
     this.buffered += chunk;
+    let start = 0;
     let end: number;
-    while ((end = this.buffered.indexOf('\0')) >= 0) {
-      const message = JSON.parse(this.buffered.slice(0, end)) as {
-        id?: number;
-        method?: string;
-        params?: unknown;
-        result?: unknown;
-        error?: { message: string };
-        sessionId?: string;
-      };
-      this.buffered = this.buffered.slice(end + 1);
-      if (message.id !== undefined) {
-        const call = this.calls.get(message.id);
-        this.calls.delete(message.id);
-        if (message.error) call?.reject(new Error(message.error.message));
-        else call?.resolve(message.result);
-      } else if (message.method) {
-        for (const l of this.listeners.get(`${message.sessionId ?? ''}|${message.method}`) ?? [])
-          l(message.params);
-      }
+    while ((end = this.buffered.indexOf('\0', Math.max(start, this.scanned))) >= 0) {
+      this.dispatch(this.buffered.slice(start, end));
+      start = end + 1;
+    }
+    this.buffered = this.buffered.slice(start);
+    this.scanned = this.buffered.length;
+  }
+
+  private dispatch(text: string): void {
+    const message = JSON.parse(text) as {
+      id?: number;
+      method?: string;
+      params?: unknown;
+      result?: unknown;
+      error?: { message: string };
+      sessionId?: string;
+    };
+    if (message.id !== undefined) {
+      const call = this.calls.get(message.id);
+      this.calls.delete(message.id);
+      if (message.error) call?.reject(new Error(message.error.message));
+      else call?.resolve(message.result);
+    } else if (message.method) {
+      for (const l of this.listeners.get(`${message.sessionId ?? ''}|${message.method}`) ?? [])
+        l(message.params);
     }
   }
 }
@@ -158,13 +207,23 @@ export class BarePage {
     await this.cdp.send('Page.addScriptToEvaluateOnNewDocument', { source });
   }
 
-  /** Navigates and waits for the load event. */
+  /** Navigates and waits for the load event, a minute at most. */
   async goto(url: string): Promise<void> {
-    await this.cdp.send('Page.enable');
-    const loaded = new Promise<void>((r) => this.cdp.on('Page.loadEventFired', () => r()));
-    const { errorText } = await this.cdp.send('Page.navigate', { url });
-    if (errorText) throw new Error(`${url}: ${errorText}`);
-    await loaded;
+    let onLoad!: () => void;
+    let timer: NodeJS.Timeout | undefined;
+    const loaded = new Promise<void>((resolve, reject) => {
+      onLoad = resolve;
+      timer = setTimeout(() => reject(new Error(`${url}: not loaded in 60 s`)), 60_000);
+    });
+    this.cdp.on('Page.loadEventFired', onLoad);
+    try {
+      const { errorText } = await this.cdp.send('Page.navigate', { url });
+      if (errorText) throw new Error(`${url}: ${errorText}`);
+      await loaded;
+    } finally {
+      clearTimeout(timer);
+      this.cdp.off('Page.loadEventFired', onLoad);
+    }
   }
 
   /** The value of an expression in the page, awaited if it is a promise. */

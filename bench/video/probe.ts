@@ -46,10 +46,10 @@ export const PROBE_SCRIPT = `(() => {
   };
   new MutationObserver(adopt).observe(document, { subtree: true, childList: true });
   window.__videoBench = {
-    /** The changes and uncaught errors since the last call, and the page clock now. */
+    /** The changes and uncaught errors since the last call. */
     drain() {
       adopt();
-      return { now: performance.now(), events: log.splice(0), errors: errors.splice(0) };
+      return { events: log.splice(0), errors: errors.splice(0) };
     },
     tiles() {
       return [...document.querySelectorAll('[data-tile]')].map((el) => {
