@@ -31,10 +31,10 @@
  * (see bare-chromium.ts: Playwright's own network tracking would keep every segment's body in the
  * renderer), so its renderer, GPU process and network service (and its six connections per host)
  * are its own and their memory is the page's alone. The renderer's allocators are read from
- * Chromium's memory-infra at both readings, to show where any growth sits. A memory reading "at 5 minutes"
- * is the mean of the samples over the last push cycle before it, so the churn page is compared
- * with itself at the same point of its cycle; pushes fall half-way between readings. No GC is
- * forced: the figures are what a wall would hold.
+ * Chromium's memory-infra at both readings, to show where any growth sits. A memory reading
+ * "at 5 minutes" is the mean of the samples over the last push cycle before it, so the churn page
+ * is compared with itself at the same point of its cycle; pushes fall half-way between readings.
+ * No GC is forced: the figures are what a wall would hold.
  * Exits non-zero only if something crashed.
  */
 import { spawnSync } from 'node:child_process';
@@ -47,7 +47,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
 import { demoCity, login } from '../tests/support/server.js';
 import { allocatorGrowth, dumpAllocators, type AllocatorSizes } from './video/allocators.js';
-import { BareChromium, type BarePage, type Cdp } from './video/bare-chromium.js';
+import { BareChromium, type BarePage } from './video/bare-chromium.js';
 import { NetworkWatch, quantile, type NetworkSummary } from './video/network.js';
 import { PROBE_SCRIPT, type TileEvent, type TileSnapshot } from './video/probe.js';
 import { BrowserProcs, type BrowserMemory } from './video/procs.js';
@@ -108,7 +108,6 @@ interface WallPage {
   name: 'steady' | 'churn';
   browser: BareChromium;
   page: BarePage;
-  cdp: Cdp;
   procs: BrowserProcs;
   net: NetworkWatch;
   tiles: TileLog;
@@ -256,7 +255,6 @@ async function openPage(
     name,
     browser,
     page,
-    cdp,
     procs: new BrowserProcs(browser.browser),
     net,
     tiles: new TileLog(),
@@ -340,7 +338,7 @@ async function sample(w: WallPage, at: number): Promise<Sample> {
 }
 
 async function sampleNow(w: WallPage, at: number): Promise<Sample> {
-  const { metrics } = await within(`${w.name}: metrics`, w.cdp.send('Performance.getMetrics'));
+  const { metrics } = await within(`${w.name}: metrics`, w.page.cdp.send('Performance.getMetrics'));
   const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
   const s: Sample = {
     at,
@@ -507,8 +505,8 @@ async function main(): Promise<void> {
     );
     const memRows: string[][] = [];
     const growth: Record<string, { rss: number; priv: number }> = {};
+    const mark = opts.markMin * 60;
     for (const w of pages) {
-      const mark = opts.markMin * 60;
       const a = windowMean(w, mark - opts.churnS, mark);
       const end = w.run!.seconds;
       const b = windowMean(w, end - opts.churnS, end);

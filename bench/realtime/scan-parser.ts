@@ -67,9 +67,9 @@ export const scanParser = { Encoder, Decoder };
 
 /**
  * Walks a raw `deltas` array: every delta's `seq`, and for the batch's first delta also the
- * benchmark marker in its description and the incident's version. `"seq":` cannot occur inside a JSON
- * string (its quotes would be escaped), so every match is a real key; the server writes `seq`
- * after the incident, so what is seen before the first `seq` belongs to the first delta.
+ * benchmark marker in its description and the incident's version. `"seq":` cannot occur inside a
+ * JSON string (its quotes would be escaped), so every match is a real key; the server writes
+ * `seq` after the incident, so what is seen before the first `seq` belongs to the first delta.
  *
  * Why only the first delta is timed: this runs for every delta at every client, and on 2 cores
  * the load generator's scanning, not the server, set the latency. One single-literal pattern for
