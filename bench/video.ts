@@ -16,8 +16,8 @@
  * RSS and private memory from /proc, the GPU process and the whole browser, the JS heap, DOM
  * nodes and listeners from CDP), stalls per tile-hour, tiles playing at the end, how the pushes
  * went (time until all sixteen played, requests for cameras no longer shown), the connections
- * each page used to our server (the kernel's count of TCP connections, CDP's connection ids,
- * requests in flight, how long requests waited to be sent), CPU; and PASS/FAIL against the
+ * each page used to our server (the kernel's count of TCP connections; from the page's Resource
+ * Timing, requests in flight and how long they waited to be sent), CPU; and PASS/FAIL against the
  * floors: TTFF p50 <= 1.5 s, renderer memory growth <= 10% on both pages, 16/16 playing.
  *
  *   npm run bench:video                         # 2 x 20 minutes, a push a minute
@@ -48,7 +48,12 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index
 import { demoCity, login } from '../tests/support/server.js';
 import { allocatorGrowth, dumpAllocators, type AllocatorSizes } from './video/allocators.js';
 import { BareChromium, type BarePage } from './video/bare-chromium.js';
-import { NetworkWatch, quantile, type NetworkSummary } from './video/network.js';
+import {
+  NetworkWatch,
+  quantile,
+  type NetworkSummary,
+  type RequestEntry,
+} from './video/network.js';
 import { PROBE_SCRIPT, type TileEvent, type TileSnapshot } from './video/probe.js';
 import { BrowserProcs, type BrowserMemory } from './video/procs.js';
 import { TileLog } from './video/tiles.js';
@@ -115,8 +120,6 @@ interface WallPage {
   errors: string[];
   /** Peak TCP connections from this browser to our server, the kernel's count. */
   peakSockets: number;
-  /** Requests in flight, sampled each second. */
-  inFlight: number[];
   /** What the measurement found, once it is over. */
   run?: PageRun;
   /** The renderer's allocators at the first memory reading and at the end. */
@@ -162,7 +165,6 @@ async function measure(w: WallPage, port: number, pushes?: Pushes): Promise<void
   let lastMinute = 0;
   const pushErrors: string[] = [];
   const ticker = setInterval(() => {
-    w.inFlight.push(w.net.inFlight());
     void w.procs
       .connectionsTo(port)
       .then((n) => (w.peakSockets = Math.max(w.peakSockets, n)))
@@ -176,6 +178,7 @@ async function measure(w: WallPage, port: number, pushes?: Pushes): Promise<void
         const set = pushes.sets[(pushed + 1) % pushes.sets.length]!;
         pushed++;
         nextPush += opts.churnS;
+        await drain(w); // so the requests before the push are judged against the cameras before it
         w.net.shows(set, STRAY_GRACE_S);
         const sent = performance.now();
         await pushes.pusher.push(set).catch((e: Error) => pushErrors.push(e.message));
@@ -249,19 +252,16 @@ async function openPage(
   await cdp.send('Inspector.enable');
   await page.addInitScript(PROBE_SCRIPT);
   await cdp.send('Performance.enable');
-  const net = new NetworkWatch(cdp, new URL(server.url).host);
-  await net.start();
   const w: WallPage = {
     name,
     browser,
     page,
     procs: new BrowserProcs(browser.browser),
-    net,
+    net: new NetworkWatch(),
     tiles: new TileLog(),
     samples: [],
     errors: [],
     peakSockets: 0,
-    inFlight: [],
     allocators: [],
   };
   if (operator) await signIn(page, server.url, 'operator');
@@ -295,11 +295,14 @@ async function signIn(page: BarePage, baseUrl: string, username: string): Promis
 }
 
 async function drain(w: WallPage): Promise<void> {
-  const { events, errors } = await within(
+  const { events, errors, requests } = await within(
     `${w.name}: drain`,
-    w.page.evaluate<{ events: TileEvent[]; errors: string[] }>('window.__videoBench.drain()'),
+    w.page.evaluate<{ events: TileEvent[]; errors: string[]; requests: RequestEntry[] }>(
+      'window.__videoBench.drain()',
+    ),
   );
   w.tiles.add(events);
+  w.net.add(requests);
   w.errors.push(...errors);
 }
 
@@ -319,10 +322,11 @@ async function waitPlaying(w: WallPage, cameras: string[], timeoutMs: number): P
     await sleep(250);
   }
   const tiles = await snapshot(w);
+  await drain(w);
   const n = w.net.summary();
   log(
     `${w.name}: not all playing after ${timeoutMs / 1000} s: ${tiles.map((t) => `${t.camera}=${t.state}@${t.currentTime.toFixed(1)}`).join(' ')}; ` +
-      `requests ${n.requests} (${n.playlists} playlists, ${n.segments} segments, ${n.failed} failed), ${w.net.inFlight()} in flight`,
+      `requests finished ${n.requests} (${n.playlists} playlists, ${n.segments} segments, ${n.failed} failed)`,
   );
   return NaN;
 }
@@ -605,12 +609,11 @@ async function main(): Promise<void> {
     console.log(`\nConnections to our server (HTTP/1.1; Chromium allows 6 per host)`);
     const netRows = pages.map((w) => {
       const n: NetworkSummary = w.net.summary();
-      const inFlight = [...w.inFlight].sort((a, b) => a - b);
       return [
         w.name,
         String(w.peakSockets),
-        String(n.connections),
-        `${n.peakInFlight} / ${f0(quantile(inFlight, 0.5))} / ${f0(quantile(inFlight, 0.99))}`,
+        String(n.newConnections),
+        `${n.inFlight.peak} / ${f0(n.inFlight.p50)} / ${f0(n.inFlight.p99)}`,
         `${f1(n.waitMs.p50)} / ${f1(n.waitMs.p95)} / ${f0(n.waitMs.max)}`,
         `${n.playlists}/${n.segments}/${n.requests - n.playlists - n.segments}`,
         String(n.failed),
@@ -621,7 +624,7 @@ async function main(): Promise<void> {
       [
         'page',
         'TCP conns peak (kernel)',
-        'connections used (CDP)',
+        'requests on a new connection',
         'in flight peak / p50 / p99',
         'wait to send p50/p95/max ms',
         'playlists/segments/other',

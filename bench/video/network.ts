@@ -1,23 +1,31 @@
-import type { Cdp } from './bare-chromium.js';
-
-interface Pending {
-  started: number;
-  camera?: string;
-  kind: 'playlist' | 'segment' | 'other';
+/**
+ * One request to our server as the page's Resource Timing saw it (bench/video/probe.ts): its
+ * path and the page's performance.now() times. Entries arrive when a request ends, so requests
+ * in flight are counted afterwards, from the intervals.
+ */
+export interface RequestEntry {
+  path: string;
+  start: number;
+  /** When the request was sent: the time before it is queueing for a socket and connecting. */
+  sent: number;
+  end: number;
+  /** A connection was opened for this request rather than reused. */
+  connected: boolean;
+  /** 0 when the request failed without a response. */
+  status: number;
 }
 
 export interface NetworkSummary {
   requests: number;
   playlists: number;
   segments: number;
+  /** Requests without a response or with an error status. */
   failed: number;
-  /** Most requests to our host in flight at once. */
-  peakInFlight: number;
-  /** Distinct connections (CDP connectionId) that carried responses from our host. */
-  connections: number;
+  /** Requests in flight at once: the most, and the median and 99th percentile of each second. */
+  inFlight: { peak: number; p50: number; p99: number };
   /** Time from the page asking to the request being sent: queueing for a socket, mostly. */
   waitMs: { p50: number; p95: number; max: number };
-  /** Responses from a connection opened for them rather than reused. */
+  /** Requests for which a connection was opened rather than reused. */
   newConnections: number;
   /** Stream requests for cameras the page no longer shows, later than the grace after a push. */
   strays: number;
@@ -27,84 +35,51 @@ export const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
 /**
- * Watches one page's requests to our server through CDP Network events: how many are in flight
- * at once, how many connections carry them, how long each one waited before it was sent (a tile
- * starved by the six-connections-per-host limit of HTTP/1.1 waits here), and any stream request
- * for a camera that is no longer on the page (a player that was not torn down).
+ * Folds one page's requests to our server into the figures: how many are in flight at once (a
+ * tile starved by the six-connections-per-host limit of HTTP/1.1 shows as a long wait before its
+ * request is sent), and any stream request for a camera that is no longer on the page (a player
+ * that was not torn down). It reads the page's own Resource Timing rather than DevTools' Network
+ * domain, which keeps an entry per request in the renderer and would grow its memory itself.
  */
 export class NetworkWatch {
-  private readonly pending = new Map<string, Pending>();
-  private readonly sentAt = new Map<string, number>();
-  private readonly connectionIds = new Set<string>();
+  private readonly spans: [number, number][] = [];
   private readonly waits: number[] = [];
   private requests = 0;
   private playlists = 0;
   private segments = 0;
   private failed = 0;
-  private peak = 0;
   private fresh = 0;
   private strays = 0;
-  /** Cameras on the page, and since when a camera that left may still be asked for. */
+  /** Cameras on the page, and since when (page time) a camera that left is a stray. */
   private shown = new Set<string>();
   private graceUntil = 0;
   private latest = 0;
 
-  constructor(
-    private readonly cdp: Cdp,
-    private readonly host: string,
-  ) {}
-
-  async start(): Promise<void> {
-    this.cdp.on('Network.requestWillBeSent', (e) => {
-      this.latest = Math.max(this.latest, e.timestamp);
-      const url = new URL(e.request.url);
-      if (url.host !== this.host) return;
-      const m = /^\/streams\/([^/]+)\/(.+)$/.exec(url.pathname);
-      const kind = !m ? 'other' : m[2]!.endsWith('.m3u8') ? 'playlist' : 'segment';
+  add(entries: readonly RequestEntry[]): void {
+    for (const e of entries) {
+      this.latest = Math.max(this.latest, e.start);
+      const m = /^\/streams\/([^/]+)\/([^?]+)/.exec(e.path);
       this.requests++;
-      if (kind === 'playlist') this.playlists++;
-      if (kind === 'segment') this.segments++;
+      if (m?.[2]!.endsWith('.m3u8')) this.playlists++;
+      else if (m) this.segments++;
       const camera = m ? decodeURIComponent(m[1]!) : undefined;
-      if (camera && this.shown.size && !this.shown.has(camera) && e.timestamp > this.graceUntil)
+      if (camera && this.shown.size && !this.shown.has(camera) && e.start > this.graceUntil)
         this.strays++;
-      this.pending.set(e.requestId, { started: e.timestamp, camera, kind });
-      this.sentAt.set(e.requestId, e.timestamp);
-      this.peak = Math.max(this.peak, this.pending.size);
-    });
-    this.cdp.on('Network.responseReceived', (e) => {
-      const sent = this.sentAt.get(e.requestId);
-      if (sent === undefined) return;
-      this.sentAt.delete(e.requestId);
-      const r = e.response;
-      if (r.connectionId !== undefined) this.connectionIds.add(String(r.connectionId));
-      if (r.connectionReused === false) this.fresh++;
-      const t = r.timing;
-      if (t && t.sendStart >= 0)
-        this.waits.push((t.requestTime + t.sendStart / 1000 - sent) * 1000);
-    });
-    const done = (id: string) => {
-      this.pending.delete(id);
-      this.sentAt.delete(id);
-    };
-    this.cdp.on('Network.loadingFinished', (e) => done(e.requestId));
-    this.cdp.on('Network.loadingFailed', (e) => {
-      if (this.pending.has(e.requestId) && !e.canceled) this.failed++;
-      done(e.requestId);
-    });
-    await this.cdp.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+      if (e.status === 0 || e.status >= 400) this.failed++;
+      if (e.connected) this.fresh++;
+      if (e.sent > 0) this.waits.push(e.sent - e.start);
+      this.spans.push([e.start, e.end]);
+    }
   }
 
-  /** The page now shows these cameras; requests for others are strays once `graceS` has passed. */
+  /**
+   * The page now shows these cameras; requests for others are strays once `graceS` has passed.
+   * Only requests that ended are known, so the newest one stands for "now": sixteen tiles ask
+   * for something every few hundred milliseconds.
+   */
   shows(cameras: readonly string[], graceS: number): void {
     this.shown = new Set(cameras);
-    // CDP timestamps are the browser's monotonic clock; the newest request stands for "now"
-    // (sixteen tiles ask for something every few hundred milliseconds).
-    this.graceUntil = this.latest + graceS;
-  }
-
-  /** Requests in flight right now. */
-  inFlight(): number {
-    return this.pending.size;
+    this.graceUntil = this.latest + graceS * 1000;
   }
 
   summary(): NetworkSummary {
@@ -114,11 +89,34 @@ export class NetworkWatch {
       playlists: this.playlists,
       segments: this.segments,
       failed: this.failed,
-      peakInFlight: this.peak,
-      connections: this.connectionIds.size,
+      inFlight: concurrency(this.spans),
       waitMs: { p50: quantile(w, 0.5), p95: quantile(w, 0.95), max: w.at(-1) ?? NaN },
       newConnections: this.fresh,
       strays: this.strays,
     };
   }
+}
+
+/** Most intervals open at once, and the count open at each whole second, as quantiles. */
+function concurrency(spans: readonly [number, number][]): NetworkSummary['inFlight'] {
+  if (!spans.length) return { peak: 0, p50: NaN, p99: NaN };
+  // Ends sort before starts at the same time: a request sent as another ends shares no moment.
+  const edges = spans
+    .flatMap(([s, e]) => [[s, 1] as const, [e, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const first = Math.ceil(edges[0]![0] / 1000) * 1000;
+  const perSecond: number[] = [];
+  let open = 0;
+  let peak = 0;
+  let tick = first;
+  for (const [t, d] of edges) {
+    while (tick < t) {
+      perSecond.push(open);
+      tick += 1000;
+    }
+    open += d;
+    peak = Math.max(peak, open);
+  }
+  perSecond.sort((a, b) => a - b);
+  return { peak, p50: quantile(perSecond, 0.5), p99: quantile(perSecond, 0.99) };
 }

@@ -3,12 +3,28 @@
  * watches the tiles' own attributes (`data-camera`, `data-state`, `data-first-frame-ms`,
  * `data-stalls`) with a MutationObserver and logs every change with its time, so that no first
  * frame, state change or stall is missed between two polls, and it answers a snapshot of the
- * tiles and their videos on demand. It also keeps the page's uncaught errors.
+ * tiles and their videos on demand. It also keeps the page's uncaught errors, and its requests to
+ * our server as Resource Timing reports them (see network.ts).
  */
 export const PROBE_SCRIPT = `(() => {
   const ATTRS = ['data-camera', 'data-state', 'data-first-frame-ms', 'data-stalls'];
   const log = [];
   const errors = [];
+  const requests = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.name.startsWith(location.origin + '/')) continue;
+      requests.push({
+        path: e.name.slice(location.origin.length),
+        start: e.startTime,
+        sent: e.requestStart,
+        end: e.responseEnd,
+        // A reused connection reports its connect times equal to the fetch's start.
+        connected: e.connectEnd > e.fetchStart,
+        status: e.responseStatus,
+      });
+    }
+  }).observe({ type: 'resource' });
   addEventListener('error', (e) => errors.push(e.message));
   addEventListener('unhandledrejection', (e) => errors.push(String(e.reason?.message ?? e.reason)));
   const observer = new MutationObserver((records) => {
@@ -46,10 +62,10 @@ export const PROBE_SCRIPT = `(() => {
   };
   new MutationObserver(adopt).observe(document, { subtree: true, childList: true });
   window.__videoBench = {
-    /** The changes and uncaught errors since the last call. */
+    /** The changes, uncaught errors and finished requests since the last call. */
     drain() {
       adopt();
-      return { events: log.splice(0), errors: errors.splice(0) };
+      return { events: log.splice(0), errors: errors.splice(0), requests: requests.splice(0) };
     },
     tiles() {
       return [...document.querySelectorAll('[data-tile]')].map((el) => {
