@@ -48,12 +48,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index
 import { demoCity, login } from '../tests/support/server.js';
 import { allocatorGrowth, dumpAllocators, type AllocatorSizes } from './video/allocators.js';
 import { BareChromium, type BarePage } from './video/bare-chromium.js';
-import {
-  NetworkWatch,
-  quantile,
-  type NetworkSummary,
-  type RequestEntry,
-} from './video/network.js';
+import { NetworkWatch, quantile, type NetworkSummary, type RequestEntry } from './video/network.js';
 import { PROBE_SCRIPT, type TileEvent, type TileSnapshot } from './video/probe.js';
 import { BrowserProcs, type BrowserMemory } from './video/procs.js';
 import { TileLog } from './video/tiles.js';
