@@ -18,7 +18,6 @@
  *                          gets a core before the simulated dashboards do
  *   --cjk                  Chinese report titles (default ASCII: cheaper for the clients to decode)
  *   --baseline-flush-ms N  baseline batching, as the hub's FLUSH_MS (default 50; 0 = no batching)
- *   --baseline-pad-to B    pad the baseline's deltas to ~B bytes, to compare equal sizes
  *   --no-baseline, --no-ours   run one side only
  *   --timeline             latency per second of the run
  *   --cpu-prof DIR, --cpu-prof-clients DIR   V8 CPU profiles of the real server / client groups
@@ -70,7 +69,6 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     'full-every': { type: 'string', default: '25' },
     'baseline-flush-ms': { type: 'string', default: '50' },
-    'baseline-pad-to': { type: 'string', default: '0' },
     'no-baseline': { type: 'boolean', default: false },
     'no-ours': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
@@ -94,7 +92,6 @@ const opts = {
   concurrency: Math.max(1, num(args.concurrency, 64, 'concurrency')),
   fullEvery: num(args['full-every'], 25, 'full-every'),
   baselineFlushMs: num(args['baseline-flush-ms'], 50, 'baseline-flush-ms'),
-  baselinePadTo: num(args['baseline-pad-to'], 0, 'baseline-pad-to'),
   clientNice: num(args['client-nice'], 10, 'client-nice'),
 };
 
@@ -223,7 +220,6 @@ async function startTarget(name: string): Promise<Target> {
       // The demo simulator would add its own reports and workflow traffic to the stream.
       SIMULATE: 'false',
       BASELINE_FLUSH_MS: String(opts.baselineFlushMs),
-      BASELINE_PAD_TO: String(opts.baselinePadTo),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -17,4 +17,5 @@ export * from './geo/camera-view.js';
 export * from './realtime/events.js';
 export * from './realtime/sequence.js';
 export * from './realtime/wall.js';
+export * from './realtime/wire.js';
 export * from './random.js';

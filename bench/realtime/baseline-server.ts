@@ -2,28 +2,21 @@
  * The baseline for bench/realtime.ts: a bare Express + Socket.IO server that takes the same
  * report POSTs and broadcasts each one to every client, with nothing in between (no validation,
  * storage, dedup, KPIs, auth). It batches the way the real hub does (server/realtime/hub.ts: one
- * `deltas` emit every FLUSH_MS with what arrived since, each stamped with a seq), so the ratio
- * measures what the real server adds, not a different batching policy. BASELINE_FLUSH_MS=0
- * emits each report on its own instead.
+ * `deltas` emit every FLUSH_MS with what arrived since, each stamped with a seq), and sends each
+ * report as the real server sends a new incident, packed (shared/realtime/wire.ts), with
+ * stand-ins of the same length for what only the real server works out (its grid, deadline and
+ * ids): the same bytes on the wire, so the ratio measures what the real server adds.
+ * BASELINE_FLUSH_MS=0 emits each report on its own instead.
  *
- * Env: PORT (0 for any), HOST, BASELINE_FLUSH_MS (default 50), BASELINE_PAD_TO (pad each delta to
- * about this many bytes of JSON; default 0, as posted). Prints `listening <port>`.
+ * Env: PORT (0 for any), HOST, BASELINE_FLUSH_MS (default 50). Prints `listening <port>`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
+import { packDeltas, type Delta, type ReportInput } from '../../shared/index.js';
 
 const FLUSH_MS = Number(process.env.BASELINE_FLUSH_MS ?? 50);
-/** Pads each delta to about this many bytes of JSON (0: as posted), to compare equal sizes. */
-const PAD_TO = Number(process.env.BASELINE_PAD_TO ?? 0);
-
-interface Delta {
-  seq: number;
-  at: string;
-  type: 'incident';
-  incident: unknown;
-}
 
 const app = express();
 app.use(express.json({ limit: '2mb' }));
@@ -39,27 +32,49 @@ const flush = () => {
   if (!pending.length) return;
   const batch = pending;
   pending = [];
-  io.emit('deltas', batch);
+  io.emit('deltas', packDeltas(batch));
 };
 
 app.get('/api/health', (_req, res) => void res.json({ status: 'ok', seq }));
 app.post('/api/v1/reports', (req, res) => {
   seq += 1;
-  // The same shape as a real delta, so the clients read both the same way.
-  const incident: Record<string, unknown> = {
-    ...(req.body as object),
-    version: 1,
+  const report = req.body as ReportInput;
+  const at = new Date().toISOString();
+  const delta: Delta = {
+    seq,
+    at,
+    type: 'incident',
+    incident: {
+      id: `INC-20261130-${String(seq).padStart(6, '0')}`,
+      version: 1,
+      title: report.title,
+      category: report.category,
+      severity: report.severity ?? 'medium',
+      groupRisk: false,
+      source: report.source,
+      location: [report.location.lng, report.location.lat],
+      gridId: 'd00-s00-c00-g00',
+      communityId: 'd00-s00-c00',
+      streetId: 'd00-s00',
+      districtId: 'd00',
+      cameraId: report.cameraId ?? null,
+      state: 'reported',
+      assignments: [],
+      gridWorkerId: 'gw-000',
+      deadline: { step: 'accept', dueAt: at, extensions: 0, flagged: false },
+      reportedAt: at,
+      updatedAt: at,
+      closedAt: null,
+      rating: null,
+      reportCount: 1,
+      wasOverdue: false,
+    },
   };
-  const delta: Delta = { type: 'incident', incident, seq, at: new Date().toISOString() };
-  if (PAD_TO > 0) {
-    const size = Buffer.byteLength(JSON.stringify(delta));
-    if (size + 10 < PAD_TO) incident.pad = 'x'.repeat(PAD_TO - size - 10);
-  }
   if (FLUSH_MS > 0) {
     pending.push(delta);
     timer ??= setTimeout(flush, FLUSH_MS);
   } else {
-    io.emit('deltas', [delta]);
+    io.emit('deltas', packDeltas([delta]));
   }
   res.status(201).json({ result: 'created', reportId: `R${seq}`, incidentId: `I${seq}` });
 });

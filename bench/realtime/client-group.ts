@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import type { Delta, Snapshot } from '../../shared/index.js';
+import { unpackDeltas, type PackedDelta, type PackedSnapshot } from '../../shared/index.js';
 import { Histogram } from './histogram.js';
 import type { ClientGroupResult, FromClients, ToClients } from './protocol.js';
 import { markerOf, RawDeltas, scanDeltas, scanParser, type Marker } from './scan-parser.js';
@@ -54,13 +54,13 @@ class BenchClient {
       // Like the real web client: resume from the last applied seq after a reconnect.
       auth: (cb) => cb({ token, ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }) }),
     });
-    this.socket.on('snapshot', (s: Snapshot) => {
+    this.socket.on('snapshot', (s: PackedSnapshot) => {
       if (this.startSeq === undefined) this.startSeq = s.seq;
       else if (this.lastSeq !== undefined && s.seq > this.lastSeq)
         this.lost += s.seq - this.lastSeq;
       this.lastSeq = s.seq;
     });
-    this.socket.on('deltas', (batch: RawDeltas | Delta[]) => {
+    this.socket.on('deltas', (batch: RawDeltas | PackedDelta[]) => {
       const at = now();
       if (measureWire) {
         wire.bytes += Buffer.byteLength(
@@ -74,14 +74,9 @@ class BenchClient {
           this.take(seq, marker, version, at);
         });
       } else {
-        for (const d of batch) {
+        for (const d of unpackDeltas(batch)) {
           const incident = d.type === 'incident' ? d.incident : undefined;
-          this.take(
-            d.seq,
-            incident ? markerOf(incident.description) : undefined,
-            incident?.version,
-            at,
-          );
+          this.take(d.seq, incident ? markerOf(incident.title) : undefined, incident?.version, at);
         }
       }
     });

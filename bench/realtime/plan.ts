@@ -64,8 +64,8 @@ const METRES_PER_DEG_LAT = 111_195;
 export interface PlannedReport {
   category: Category;
   location: { lng: number; lat: number };
+  /** The title, before the send-time marker. */
   title: string;
-  /** The description, before the send-time marker. */
   description: string;
   source: ReportInput['source'];
 }
@@ -137,8 +137,9 @@ export function reportBody(
     source: plan.source,
     externalId: `bench-${runId}-${n}`,
     category: plan.category,
-    title: plan.title,
-    description: `${plan.description} ${marker(measured, n, sentAt)}`,
+    // In the title: the live stream carries titles, not descriptions.
+    title: `${plan.title} ${marker(measured, n, sentAt)}`,
+    description: plan.description,
     location: plan.location,
     time: new Date(sentAt).toISOString(),
   };

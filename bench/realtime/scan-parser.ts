@@ -66,21 +66,19 @@ class Decoder extends EventEmitter {
 export const scanParser = { Encoder, Decoder };
 
 /**
- * Walks a raw `deltas` array: every delta's `seq`, and for the batch's first delta also the
- * benchmark marker in its description and the incident's version. `"seq":` cannot occur inside a
- * JSON string (its quotes would be escaped), so every match is a real key; the server writes
- * `seq` after the incident, so what is seen before the first `seq` belongs to the first delta.
+ * Walks a raw packed `deltas` array (shared/realtime/wire.ts): every delta's `seq`, and for the
+ * batch's first delta also the incident's version and the benchmark marker in its title. Each
+ * packed delta opens with `[seq,"at",kind,` (`at` an ISO time, always 24 characters), which
+ * nothing inside an incident does: its tuples open with a string, its location with a fraction.
  *
  * Why only the first delta is timed: this runs for every delta at every client, and on 2 cores
- * the load generator's scanning, not the server, set the latency. One single-literal pattern for
- * the `seq`s costs less than half the three-way pattern over every byte (measured), so each
- * client still checks every delta for loss and order. The first delta of a batch waited the whole
- * flush window, the longest of its batch, so the sampled latency errs high, never low; the
- * full-parse clients still time every delta. `"version":` too is only ever a key: the incident's
- * own, since nothing nested in a summary has one.
+ * the load generator's scanning, not the server, set the latency. One pattern for the `seq`s
+ * lets each client still check every delta for loss and order. The first delta of a batch waited
+ * the whole flush window, the longest of its batch, so the sampled latency errs high, never low;
+ * the full-parse clients still time every delta.
  */
-const FIRST = /"seq":(\d+)|#B([mw])\d+@(\d+(?:\.\d+)?)#|"version":(\d+)/g;
-const SEQ = /"seq":(\d+)/g;
+const FIRST = /^\[\[(\d+),"[^"]{24}",(?:0,\["[^"]*",(\d+),"((?:[^"\\]|\\.)*)"|1,)/;
+const SEQ = /\[(\d+),"[^"]{24}",[01],/g;
 
 export interface Marker {
   measured: boolean;
@@ -91,20 +89,15 @@ export function scanDeltas(
   json: string,
   onDelta: (seq: number, marker: Marker | undefined, version: number | undefined) => void,
 ): void {
-  let marker: Marker | undefined;
-  let version: number | undefined;
-  FIRST.lastIndex = 0;
-  for (let m = FIRST.exec(json); m; m = FIRST.exec(json)) {
-    if (m[1] !== undefined) {
-      onDelta(Number(m[1]), marker, version);
-      SEQ.lastIndex = FIRST.lastIndex;
-      for (let s = SEQ.exec(json); s; s = SEQ.exec(json))
-        onDelta(Number(s[1]), undefined, undefined);
-      return;
-    }
-    if (m[4] !== undefined) version = Number(m[4]);
-    else marker = { measured: m[2] === 'm', sentAt: Number(m[3]) };
-  }
+  const first = FIRST.exec(json);
+  if (!first) return;
+  onDelta(
+    Number(first[1]),
+    first[3] === undefined ? undefined : markerOf(first[3]),
+    first[2] === undefined ? undefined : Number(first[2]),
+  );
+  SEQ.lastIndex = first[0].length;
+  for (let s = SEQ.exec(json); s; s = SEQ.exec(json)) onDelta(Number(s[1]), undefined, undefined);
 }
 
 /** `#B<m|w><n>@<sentAt>#` at `i`, or undefined. */
@@ -118,10 +111,10 @@ function parseMarker(s: string, i: number): Marker | undefined {
   return Number.isFinite(sentAt) ? { measured: kind === 'm', sentAt } : undefined;
 }
 
-/** The marker a benchmark report carries in its description. */
-export function markerOf(description: string): Marker | undefined {
-  const i = description.lastIndexOf('#B');
-  return i === -1 ? undefined : parseMarker(description, i);
+/** The marker a benchmark report carries at the end of its title. */
+export function markerOf(title: string): Marker | undefined {
+  const i = title.lastIndexOf('#B');
+  return i === -1 ? undefined : parseMarker(title, i);
 }
 
 export function marker(measured: boolean, n: number, sentAt: number): string {

@@ -6,7 +6,7 @@
  * - a requestAnimationFrame loop, running only between `start()` and `stop()`, recording the
  *   interval between frames;
  * - a wrapper around WebSocket that counts the deltas arriving on the live stream (Socket.IO text
- *   frames `42["deltas",[…]]`, by their `"seq":` keys, without parsing) and notes the snapshot.
+ *   frames `42["deltas",[…]]`, by their packed openings, without parsing) and notes the snapshot.
  * Kept as plain JavaScript text: a function serialized from this file would carry the
  * TypeScript runner's helpers with it.
  */
@@ -29,10 +29,9 @@ export const PROBE_SCRIPT = String.raw`(() => {
         const d = e.data;
         if (typeof d !== 'string') return;
         if (d.startsWith('42["deltas",')) {
-          // Counted without parsing (the app parses it already): one "seq" key per delta.
-          let n = 0;
-          for (let at = d.indexOf('"seq":'); at !== -1; at = d.indexOf('"seq":', at + 6)) n += 1;
-          b.deltas += n;
+          // Counted without parsing (the app parses it already): each packed delta opens with
+          // [seq,"at",kind, (shared/realtime/wire.ts), which nothing inside an incident does.
+          b.deltas += (d.match(/\[\d+,"[^"]{24}",[01],/g) || []).length;
           b.deltaMessages += 1;
         } else if (d.startsWith('42["snapshot",')) {
           b.snapshotAt = performance.now();

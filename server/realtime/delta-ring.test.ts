@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Delta } from '../../shared/index.js';
+import type { PackedDelta } from '../../shared/realtime/wire.js';
 import { DeltaRing } from './delta-ring.js';
 
-const deltas = (from: number, to: number): Delta[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({
-    seq: from + i,
-    at: '2026-11-22T00:00:00.000Z',
-    type: 'camera',
-    cameraId: 'cam-0001',
-    status: 'online',
-  }));
-const seqs = (batches: Delta[][]) => batches.flat().map((d) => d.seq);
+const deltas = (from: number, to: number): PackedDelta[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => [
+    from + i,
+    '2026-11-22T00:00:00.000Z',
+    1,
+    'cam-0001',
+    'online',
+  ]);
+const seqs = (batches: PackedDelta[][]) => batches.flat().map((d) => d[0]);
 
 describe('the delta ring', () => {
   it('hands a gap back in the batches it was flushed in, cutting only the first', () => {
@@ -20,7 +20,7 @@ describe('the delta ring', () => {
     expect(ring.start(10)).toBe(1);
 
     const mid = ring.from(2);
-    expect(mid.cut?.map((d) => d.seq)).toEqual([2, 3]);
+    expect(mid.cut?.map((d) => d[0])).toEqual([2, 3]);
     expect(mid.whole[0]).toBe(batches[1]);
     expect(seqs(mid.whole)).toEqual([4, 5, 6, 7, 8, 9]);
 

@@ -1,12 +1,13 @@
-import type { Delta } from '../../shared/index.js';
+import type { PackedDelta } from '../../shared/realtime/wire.js';
 
 /**
- * The most recent flushed batches, oldest first, each exactly as it was broadcast: a client that
+ * The most recent flushed batches, oldest first, each exactly as it was broadcast (packed, a
+ * delta's sequence number first): a client that
  * catches up is sent the same batches (whole, except where its gap starts), so one encoding of
  * each serves the live clients and every one catching up.
  */
 export class DeltaRing {
-  private readonly batches: Delta[][] = [];
+  private readonly batches: PackedDelta[][] = [];
   private held = 0;
 
   /** Keeps at least the last `size` deltas. */
@@ -14,10 +15,10 @@ export class DeltaRing {
 
   /** The first sequence number still held, or `next` (the next to be flushed) when empty. */
   start(next: number): number {
-    return this.batches[0]?.[0]?.seq ?? next;
+    return this.batches[0]?.[0]?.[0] ?? next;
   }
 
-  push(batch: Delta[]): void {
+  push(batch: PackedDelta[]): void {
     this.batches.push(batch);
     this.held += batch.length;
     while (this.held - this.batches[0]!.length >= this.size)
@@ -28,17 +29,17 @@ export class DeltaRing {
    * The deltas from `seq` on (at or after `start`), in the batches they were flushed in: `cut`,
    * the tail of the batch holding `seq` when `seq` does not open it, then the whole batches.
    */
-  from(seq: number): { cut: Delta[] | undefined; whole: Delta[][] } {
+  from(seq: number): { cut: PackedDelta[] | undefined; whole: PackedDelta[][] } {
     let lo = 0;
     let hi = this.batches.length;
     // The first batch whose last delta is at or after seq.
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.batches[mid]!.at(-1)!.seq < seq) lo = mid + 1;
+      if (this.batches[mid]!.at(-1)![0] < seq) lo = mid + 1;
       else hi = mid;
     }
     const first = this.batches[lo];
-    if (!first || first[0]!.seq >= seq) return { cut: undefined, whole: this.batches.slice(lo) };
-    return { cut: first.slice(seq - first[0]!.seq), whole: this.batches.slice(lo + 1) };
+    if (!first || first[0]![0] >= seq) return { cut: undefined, whole: this.batches.slice(lo) };
+    return { cut: first.slice(seq - first[0]![0]), whole: this.batches.slice(lo + 1) };
   }
 }

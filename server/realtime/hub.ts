@@ -7,9 +7,12 @@ import {
   type CommandResult,
   type Delta,
   type HandshakeAuth,
+  packDeltas,
+  type PackedDelta,
+  type PackedSnapshot,
+  packSnapshot,
   type PatrolPosition,
   type ServerToClientEvents,
-  type Snapshot,
   type WallPush,
   WALL_PUSH_ROLES,
   WallPushRequestSchema,
@@ -97,7 +100,7 @@ export class RealtimeHub {
   private readonly ring = new DeltaRing(RING_SIZE);
   private flushed: number;
   private arrivals: Arrival[] = [];
-  private reusable: Snapshot | undefined;
+  private reusable: PackedSnapshot | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Catch-ups from the log run one at a time: a storm of them must not hold a copy each. */
   private catchUps = Promise.resolve();
@@ -184,8 +187,9 @@ export class RealtimeHub {
     const batch = this.pending;
     if (batch.length) {
       this.pending = [];
-      this.io.to(LIVE).emit('deltas', this.shared.share(batch));
-      this.ring.push(batch);
+      const packed = this.shared.share(packDeltas(batch));
+      this.io.to(LIVE).emit('deltas', packed);
+      this.ring.push(packed);
       this.flushed = batch.at(-1)!.seq;
       this.deps.metrics.count(
         'citybrain_deltas_sent_total',
@@ -226,7 +230,7 @@ export class RealtimeHub {
       this.io.to(fresh.map((s) => s.id)).emit('snapshot', snapshot);
       for (const socket of fresh) resuming.push({ socket, lastSeq: snapshot.seq });
     }
-    const recipients = new Map<Delta[], string[]>();
+    const recipients = new Map<PackedDelta[], string[]>();
     for (const { socket, lastSeq } of resuming) {
       const { cut, whole } = this.ring.from(lastSeq + 1);
       if (cut) socket.emit('deltas', cut);
@@ -236,7 +240,7 @@ export class RealtimeHub {
         else recipients.set(batch, [socket.id]);
       }
     }
-    const batches = [...recipients].sort(([a], [b]) => a[0]!.seq - b[0]!.seq);
+    const batches = [...recipients].sort(([a], [b]) => a[0]![0] - b[0]![0]);
     for (const [batch, ids] of batches) this.io.to(ids).emit('deltas', batch);
     for (const { socket } of resuming) void socket.join(LIVE);
   }
@@ -251,7 +255,7 @@ export class RealtimeHub {
       if (!stored || stored.length > limit) {
         this.arrivals.push({ socket, lastSeq: undefined });
       } else {
-        if (stored.length) socket.emit('deltas', stored);
+        if (stored.length) socket.emit('deltas', packDeltas(stored));
         this.arrivals.push({ socket, lastSeq: stored.at(-1)?.seq ?? lastSeq });
       }
       this.scheduleFlush();
@@ -268,18 +272,20 @@ export class RealtimeHub {
   }
 
   /** The board at `flushed`, or a snapshot of the last second the ring still continues. */
-  private snapshot(ringStart: number): Snapshot {
+  private snapshot(ringStart: number): PackedSnapshot {
     const reusable = this.reusable;
     if (reusable && reusable.seq + 1 >= ringStart) return reusable;
     const now = this.deps.clock();
-    const snapshot = this.shared.share({
-      seq: this.flushed,
-      at: now.toISOString(),
-      incidents: [...this.deps.board.incidents.values()],
-      cameras: [...this.deps.board.cameras].map(([id, status]) => ({ id, status })),
-      patrols: this.patrols,
-      kpis: this.deps.kpis.current(now),
-    });
+    const snapshot = this.shared.share(
+      packSnapshot({
+        seq: this.flushed,
+        at: now.toISOString(),
+        incidents: [...this.deps.board.incidents.values()],
+        cameras: [...this.deps.board.cameras].map(([id, status]) => ({ id, status })),
+        patrols: this.patrols,
+        kpis: this.deps.kpis.current(now),
+      }),
+    );
     this.reusable = snapshot;
     setTimeout(() => {
       if (this.reusable === snapshot) this.reusable = undefined;

@@ -120,11 +120,16 @@ export const IncidentSchema = z.object({
 export type Incident = z.infer<typeof IncidentSchema>;
 
 /**
- * An incident as lists and the live stream carry it: everything but the timeline, which the
- * detail view loads. Every screen gets every change, so each byte here goes out hundreds of times.
+ * An incident as lists and the live stream carry it: everything but the timeline and the
+ * description (a hotline's transcript can run to 4,000 characters), which the detail view loads.
+ * Every screen gets every change, so each byte here goes out hundreds of times.
  */
-export type IncidentSummary = Omit<Incident, 'timeline'>;
+export type IncidentSummary = Omit<Incident, 'timeline' | 'description'>;
 
-export function summarize({ timeline: _timeline, ...rest }: Incident): IncidentSummary {
+export function summarize({
+  timeline: _timeline,
+  description: _description,
+  ...rest
+}: Incident): IncidentSummary {
   return rest;
 }

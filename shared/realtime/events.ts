@@ -3,15 +3,17 @@ import type { LngLat } from '../domain/common.js';
 import type { Category, IncidentSummary } from '../domain/incidents.js';
 import type { PatrolStatus } from '../domain/organisation.js';
 import type { ActionRequest } from '../workflow/actions.js';
+import type { PackedDelta, PackedSnapshot } from './wire.js';
 
 /**
  * The Socket.IO contract. A client connects with `auth: { token, lastSeq? }`; the server answers
  * with a snapshot stamped with a sequence number, or, when `lastSeq` is recent enough, with
  * exactly the deltas it missed. Every durable change is then one delta, in sequence order.
+ * Snapshots and deltas travel packed (wire.ts).
  */
 export interface ServerToClientEvents {
-  snapshot: (snapshot: Snapshot) => void;
-  deltas: (deltas: Delta[]) => void;
+  snapshot: (snapshot: PackedSnapshot) => void;
+  deltas: (deltas: PackedDelta[]) => void;
   /** Derived figures, pushed at most once a second; not part of the sequence. */
   kpis: (kpis: Kpis) => void;
   /** Live patrol positions; ephemeral, so not part of the sequence either. */

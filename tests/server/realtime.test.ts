@@ -91,7 +91,7 @@ describe('real-time fan-out', () => {
     // What arrives on the wire after the reconnect, repeats included (the cursor would hide them).
     const wire = away.map(({ client }) => {
       const seqs: number[] = [];
-      client.socket.on('deltas', (ds) => seqs.push(...ds.map((d) => d.seq)));
+      client.socket.on('deltas', (ds) => seqs.push(...ds.map((d) => d[0])));
       return seqs;
     });
     for (const { client } of away) client.socket.connect();

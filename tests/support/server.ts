@@ -10,7 +10,7 @@ import type {
   ServerToClientEvents,
   Snapshot,
 } from '../../shared/index.js';
-import { SequenceCursor } from '../../shared/index.js';
+import { SequenceCursor, unpackDeltas, unpackSnapshot } from '../../shared/index.js';
 import { loadDemoCity, type DemoCity } from '../../fixtures/index.js';
 import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
@@ -131,12 +131,12 @@ export class LiveClient {
         }),
     });
     this.socket.on('snapshot', (s) => {
-      this.snapshots.push(s);
+      this.snapshots.push(unpackSnapshot(s));
       this.cursor.reset(s.seq);
     });
     this.socket.on('deltas', (deltas) => {
       try {
-        this.received.push(...this.cursor.take(deltas));
+        this.received.push(...this.cursor.take(unpackDeltas(deltas)));
       } catch (err) {
         this.errors.push((err as Error).message);
       }

@@ -10,6 +10,7 @@ import type {
   WallPushRequest,
 } from '../../../shared/realtime/events.js';
 import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
+import { unpackDeltas, unpackSnapshot } from '../../../shared/realtime/wire.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,11 +51,11 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
   socket.on('connect_error', (err) => handlers.status(false, err.message));
   socket.on('snapshot', (s) => {
     cursor.reset(s.seq);
-    handlers.snapshot(s);
+    handlers.snapshot(unpackSnapshot(s));
   });
   socket.on('deltas', (deltas) => {
     try {
-      const fresh = cursor.take(deltas);
+      const fresh = cursor.take(unpackDeltas(deltas));
       if (fresh.length) handlers.deltas(fresh);
     } catch (err) {
       if (!(err instanceof SequenceGapError)) throw err;

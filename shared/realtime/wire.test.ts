@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../domain/incidents.js';
+import { testIncident } from '../testing/incident.js';
+import type { Delta, Snapshot } from './events.js';
+import { packDeltas, packSnapshot, unpackDeltas, unpackSnapshot } from './wire.js';
+
+/** What a screen receives: the packed form after a trip through JSON, as Socket.IO carries it. */
+const overTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const dispatched = summarize(
+  testIncident({
+    id: 'INC-20261130-000042',
+    version: 4,
+    title: '楼道堆放杂物',
+    description: '市民来电反映：3栋楼道堆放大量纸箱，影响消防通道。',
+    severity: 'high',
+    groupRisk: true,
+    cameraId: 'cam-0007',
+    state: 'dispatched',
+    assignments: [
+      { departmentId: 'dept-fire', respondedAt: '2026-11-22T10:05:00.000Z', reportedAt: null },
+      { departmentId: 'dept-street', respondedAt: null, reportedAt: null },
+    ],
+    gridWorkerId: 'gw-012',
+    deadline: { step: 'respond', dueAt: '2026-11-22T11:00:00.000Z', extensions: 1, flagged: true },
+    rating: null,
+    reportCount: 3,
+    wasOverdue: true,
+  }),
+);
+const closed = summarize(
+  testIncident({
+    id: 'INC-2',
+    state: 'closed',
+    deadline: null,
+    closedAt: '2026-11-22T12:00:00.000Z',
+    rating: 5,
+  }),
+);
+
+describe('the live stream wire form', () => {
+  it('brings every field of every incident and camera change to the screen unchanged', () => {
+    const deltas: Delta[] = [
+      { seq: 7, at: '2026-11-22T10:06:00.000Z', type: 'incident', incident: dispatched },
+      {
+        seq: 8,
+        at: '2026-11-22T10:06:01.000Z',
+        type: 'camera',
+        cameraId: 'cam-1',
+        status: 'offline',
+      },
+      { seq: 9, at: '2026-11-22T12:00:00.000Z', type: 'incident', incident: closed },
+    ];
+    expect(unpackDeltas(overTheWire(packDeltas(deltas)))).toEqual(deltas);
+  });
+
+  it('brings a snapshot whole: incidents, cameras, patrols and figures', () => {
+    const snapshot: Snapshot = {
+      seq: 9,
+      at: '2026-11-22T12:00:00.000Z',
+      incidents: [dispatched, closed],
+      cameras: [{ id: 'cam-1', status: 'online' }],
+      patrols: [{ id: 'p-1', position: [113.1, 23.1], heading: 90, status: 'patrolling' }],
+      kpis: { at: '2026-11-22T12:00:00.000Z' } as Snapshot['kpis'],
+    };
+    expect(unpackSnapshot(overTheWire(packSnapshot(snapshot)))).toEqual(snapshot);
+  });
+
+  it('sends each screen a new incident in well under two thirds of its keyed JSON', () => {
+    const delta: Delta = {
+      seq: 7,
+      at: dispatched.updatedAt,
+      type: 'incident',
+      incident: dispatched,
+    };
+    const packed = Buffer.byteLength(JSON.stringify(packDeltas([delta])));
+    const keyed = Buffer.byteLength(JSON.stringify([delta]));
+    expect(packed / keyed).toBeLessThan(0.6);
+  });
+
+  it('leaves the description to the detail view: the stream never carries it', () => {
+    const incident = testIncident({ description: '市民来电反映：3栋楼道堆放大量纸箱。' });
+    expect(summarize(incident)).not.toHaveProperty('description');
+    expect(summarize(incident)).not.toHaveProperty('timeline');
+  });
+});
