@@ -52,6 +52,16 @@ const SNAPSHOT_REUSE_MS = 1_000;
  * sends, and a storm of reconnecting clients too slow to read it would hold a copy per welcome.
  */
 const WELCOME_MS = 500;
+/**
+ * A socket with this much queued for it has fallen behind: its screen or its link cannot take
+ * the stream (a few seconds of it at 1,000 changes a second, or a snapshot of a busy day that is
+ * not gone in a flush). It leaves the live room until its queue has gone out, then catches up
+ * like a reconnecting client, from the ring. Without this the server queued for it without
+ * bound, its pings waited behind the queue, it was dropped and came back into a storm of
+ * catch-ups (bench:realtime: 1,059 reconnects, 3.5 GB).
+ */
+const MAX_QUEUED_BYTES = 4 * 2 ** 20;
+const MAX_QUEUED_PACKETS = 40;
 const KPI_INTERVAL_MS = 1_000;
 const LIVE = 'live';
 
@@ -81,6 +91,24 @@ export interface HubDeps {
   metrics: Metrics;
 }
 
+/**
+ * Whether a socket still has anything queued, and whether it has too much: what the WebSocket
+ * has not yet handed to the kernel, and the packets engine.io holds behind the write in progress
+ * (the only queue on long polling). Neither is in the public types.
+ */
+function backlog(socket: IoSocket): { empty: boolean; over: boolean } {
+  const conn = socket.conn as unknown as {
+    writeBuffer: readonly unknown[];
+    transport: { writable: boolean; socket?: { bufferedAmount?: number } };
+  };
+  const bytes = conn.transport.socket?.bufferedAmount ?? 0;
+  const packets = conn.writeBuffer.length;
+  return {
+    empty: !bytes && !packets && conn.transport.writable,
+    over: bytes > MAX_QUEUED_BYTES || packets > MAX_QUEUED_PACKETS,
+  };
+}
+
 /** A socket waiting for its first flush: where it stands, or undefined to start from a snapshot. */
 interface Arrival {
   socket: IoSocket;
@@ -100,6 +128,8 @@ export class RealtimeHub {
   private readonly ring = new DeltaRing(RING_SIZE);
   private flushed: number;
   private arrivals: Arrival[] = [];
+  /** Sockets out of the live room until their queue drains, with the last seq they were sent. */
+  private readonly lagging = new Map<IoSocket, number>();
   private reusable: PackedSnapshot | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Catch-ups from the log run one at a time: a storm of them must not hold a copy each. */
@@ -197,6 +227,9 @@ export class RealtimeHub {
         batch.length,
       );
     }
+    this.checkBacklogs();
+    // A lagging socket is looked at again even when nothing else happens.
+    if (this.lagging.size) this.scheduleFlush();
     if (!this.arrivals.length) return;
     const wait = this.lastWelcome + WELCOME_MS - performance.now();
     if (wait <= 0) {
@@ -243,6 +276,41 @@ export class RealtimeHub {
     const batches = [...recipients].sort(([a], [b]) => a[0]![0] - b[0]![0]);
     for (const [batch, ids] of batches) this.io.to(ids).emit('deltas', batch);
     for (const { socket } of resuming) void socket.join(LIVE);
+  }
+
+  /**
+   * Takes the sockets that fell behind out of the live room, and brings back as arrivals those
+   * whose queue has gone out; both right after a flush, so a socket's last seq is `flushed`.
+   */
+  private checkBacklogs(): void {
+    for (const [socket, lastSeq] of this.lagging) {
+      if (!socket.connected) this.lagging.delete(socket);
+      else if (backlog(socket).empty) {
+        this.lagging.delete(socket);
+        this.arrivals.push({ socket, lastSeq });
+      }
+    }
+    const live = this.io.sockets.adapter.rooms.get(LIVE);
+    if (!live) return;
+    let fell = 0;
+    for (const id of live) {
+      const socket = this.io.sockets.sockets.get(id);
+      if (!socket || !backlog(socket).over) continue;
+      void socket.leave(LIVE);
+      this.lagging.set(socket, this.flushed);
+      fell++;
+    }
+    if (fell)
+      this.deps.metrics.count(
+        'citybrain_socket_lagging_total',
+        'times a socket fell behind the live stream and was held back until it drained',
+        fell,
+      );
+    this.deps.metrics.gauge(
+      'citybrain_socket_lagging',
+      'sockets held back from the live stream until they drain',
+      this.lagging.size,
+    );
   }
 
   /** A gap older than the ring: from the log, then the rest from the ring at the next flush. */
@@ -307,7 +375,8 @@ export class RealtimeHub {
       return reply({ ok: false, status: 400, error: why });
     }
     const push: WallPush = { ...parsed.data, by: name, at: this.deps.clock().toISOString() };
-    this.io.to(LIVE).emit('wall', push);
+    // A push is momentary: a wall that lags behind the stream must still obey it.
+    this.io.to([LIVE, ...[...this.lagging.keys()].map((s) => s.id)]).emit('wall', push);
     this.deps.metrics.count('citybrain_wall_pushes_total', 'pushes to the wall', 1, {
       kind: push.command.kind,
     });

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   demoCity,
@@ -63,6 +64,57 @@ describe('real-time fan-out', () => {
       Array.from({ length: 1000 }, (_, i) => before + 1 + i),
     );
     client.close();
+  });
+
+  it('holds back a screen that stops reading, without dropping it, and then brings it up to date', async () => {
+    server = await startTestServer();
+    const token = await login(server.url, 'leader');
+    const quick = new LiveClient(server.url, token);
+    const frozen = new LiveClient(server.url, token);
+    await Promise.all([quick.ready(), frozen.ready()]);
+    // A frozen screen: its TCP socket stops reading, so what the server writes piles up.
+    const tcp = (frozen.socket.io.engine.transport as unknown as { ws: { _socket: Socket } }).ws
+      ._socket;
+    expect(tcp).toBeInstanceOf(Socket);
+    tcp.pause();
+    // Enough to fill the kernel's buffers: patrol positions of about 1 MB, as the simulator sends.
+    const patrols = Array.from({ length: 12_000 }, (_, i) => ({
+      id: `p-${i}`,
+      position: [113 + i / 1e5, 23] as [number, number],
+      heading: i % 360,
+      status: 'patrolling' as const,
+    }));
+    for (let i = 0; i < 80; i++) {
+      server.hub.setPatrols(patrols);
+      await new Promise((r) => setTimeout(r, 10)); // the quick screen reads as they come
+    }
+    const post = (from: number) =>
+      fetch(`${server!.url}/api/v1/reports/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key' },
+        body: JSON.stringify({
+          reports: Array.from({ length: 50 }, (_, i) => spreadReport(from + i)),
+        }),
+      });
+    await post(0);
+    // Only the frozen screen is held back; the quick one stays on the live stream.
+    for (let tries = 0; (await heldBack(server.url)) !== 1; tries++) {
+      if (tries > 50) throw new Error('not exactly one screen held back');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await post(50);
+    await waitFor(() => quick.received.length >= 100, 5_000, 'the quick screen up to date');
+
+    tcp.resume();
+    await waitFor(() => frozen.received.length >= 100, 10_000, 'the frozen screen caught up');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(frozen.received.map((d) => d.seq)).toEqual(quick.received.map((d) => d.seq));
+    expect(frozen.snapshots).toHaveLength(1); // caught up, not dropped and re-snapshotted
+    expect(frozen.errors).toEqual([]);
+    expect(frozen.socket.connected).toBe(true);
+    expect(await heldBack(server.url)).toBe(0);
+    quick.close();
+    frozen.close();
   });
 
   it('brings many clients back at once, each exactly from where it left off', async () => {
@@ -154,6 +206,12 @@ describe('real-time fan-out', () => {
 });
 
 /** Report i at its own grid (and category past the 842nd), so none attaches to another. */
+/** How many sockets the server holds back from the live stream now, from its metrics. */
+async function heldBack(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^citybrain_socket_lagging (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
 function spreadReport(i: number) {
   const grids = demoCity().regions.features.filter((f) => f.properties.level === 'grid');
   const [lng, lat] = grids[i % grids.length]!.properties.center;
