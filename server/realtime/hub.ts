@@ -288,6 +288,7 @@ export class RealtimeHub {
       else if (backlog(socket).empty) {
         this.lagging.delete(socket);
         this.arrivals.push({ socket, lastSeq });
+        this.kpisDirty = true; // it missed the figures while held back
       }
     }
     const live = this.io.sockets.adapter.rooms.get(LIVE);
