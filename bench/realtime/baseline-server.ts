@@ -14,7 +14,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
-import { packDeltas, type Delta, type ReportInput } from '../../shared/index.js';
+import { packDeltas, summarize, type Delta, type ReportInput } from '../../shared/index.js';
+import { testIncident } from '../../shared/testing/incident.js';
 
 const FLUSH_MS = Number(process.env.BASELINE_FLUSH_MS ?? 50);
 
@@ -44,31 +45,26 @@ app.post('/api/v1/reports', (req, res) => {
     seq,
     at,
     type: 'incident',
-    incident: {
-      id: `INC-20261130-${String(seq).padStart(6, '0')}`,
-      version: 1,
-      title: report.title,
-      category: report.category,
-      severity: report.severity ?? 'medium',
-      groupRisk: false,
-      source: report.source,
-      location: [report.location.lng, report.location.lat],
-      gridId: 'd00-s00-c00-g00',
-      communityId: 'd00-s00-c00',
-      streetId: 'd00-s00',
-      districtId: 'd00',
-      cameraId: report.cameraId ?? null,
-      state: 'reported',
-      assignments: [],
-      gridWorkerId: 'gw-000',
-      deadline: { step: 'accept', dueAt: at, extensions: 0, flagged: false },
-      reportedAt: at,
-      updatedAt: at,
-      closedAt: null,
-      rating: null,
-      reportCount: 1,
-      wasOverdue: false,
-    },
+    // A new incident as the real server sends one, with stand-ins of the same length.
+    incident: summarize(
+      testIncident({
+        id: `INC-20261130-${String(seq).padStart(6, '0')}`,
+        title: report.title,
+        category: report.category,
+        severity: report.severity ?? 'medium',
+        source: report.source,
+        location: [report.location.lng, report.location.lat],
+        gridId: 'd00-s00-c00-g00',
+        communityId: 'd00-s00-c00',
+        streetId: 'd00-s00',
+        districtId: 'd00',
+        cameraId: report.cameraId ?? null,
+        gridWorkerId: 'gw-000',
+        deadline: { step: 'accept', dueAt: at, extensions: 0, flagged: false },
+        reportedAt: at,
+        updatedAt: at,
+      }),
+    ),
   };
   if (FLUSH_MS > 0) {
     pending.push(delta);

@@ -1,56 +1,49 @@
 import type { CameraStatus } from '../domain/cameras.js';
-import type { LngLat } from '../domain/common.js';
-import type {
-  Assignment,
-  Category,
-  Deadline,
-  DeadlineStep,
-  IncidentState,
-  IncidentSummary,
-  Severity,
-  Source,
-} from '../domain/incidents.js';
+import type { Assignment, Deadline, IncidentSummary } from '../domain/incidents.js';
 import type { Delta, Snapshot } from './events.js';
 
 /**
- * How the live stream carries deltas and snapshots: each incident summary as its values in a
- * fixed order, without its keys. Every screen receives every change, so a delta's bytes go out
- * once per screen: the keys were a third of each one. The REST API keeps plain objects.
+ * How the live stream carries deltas and snapshots: each incident summary as its values in the
+ * order of INCIDENT_FIELDS, without its keys. Every screen receives every change, so a delta's
+ * bytes go out once per screen: the keys were a third of each one. The REST API keeps objects.
  *
- * The order is the contract: a field added to the summary must be added here, at the end, on
- * both sides at once; `unpackIncident` does not compile until it is.
+ * The order is the contract between server and screens, both built from this file: a field
+ * added to the summary goes at the end of the list, and the list does not compile without it.
  */
-export type PackedIncident = [
-  id: string,
-  version: number,
-  title: string,
-  category: Category,
-  severity: Severity,
-  groupRisk: boolean,
-  source: Source,
-  location: LngLat,
-  gridId: string,
-  communityId: string,
-  streetId: string,
-  districtId: string,
-  cameraId: string | null,
-  state: IncidentState,
-  assignments: PackedAssignment[],
-  gridWorkerId: string | null,
-  deadline: PackedDeadline | null,
-  reportedAt: string,
-  updatedAt: string,
-  closedAt: string | null,
-  rating: number | null,
-  reportCount: number,
-  wasOverdue: boolean,
-];
-type PackedAssignment = [
-  departmentId: string,
-  respondedAt: string | null,
-  reportedAt: string | null,
-];
-type PackedDeadline = [step: DeadlineStep, dueAt: string, extensions: number, flagged: boolean];
+export const INCIDENT_FIELDS = [
+  'id',
+  'version',
+  'title',
+  'category',
+  'severity',
+  'groupRisk',
+  'source',
+  'location',
+  'gridId',
+  'communityId',
+  'streetId',
+  'districtId',
+  'cameraId',
+  'state',
+  'assignments',
+  'gridWorkerId',
+  'deadline',
+  'reportedAt',
+  'updatedAt',
+  'closedAt',
+  'rating',
+  'reportCount',
+  'wasOverdue',
+] as const satisfies readonly (keyof IncidentSummary)[];
+
+type Unlisted = Exclude<keyof IncidentSummary, (typeof INCIDENT_FIELDS)[number]>;
+/** A type error names any field of the summary missing from INCIDENT_FIELDS. */
+const _everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
+const ASSIGNMENTS = INCIDENT_FIELDS.indexOf('assignments');
+const DEADLINE = INCIDENT_FIELDS.indexOf('deadline');
+
+/** An incident summary's values in INCIDENT_FIELDS order; assignments and deadline as tuples. */
+export type PackedIncident = unknown[];
 
 /** A delta with its sequence number first: `[seq, at, 0, incident]` or `[seq, at, 1, camera, status]`. */
 export type PackedDelta =
@@ -83,100 +76,25 @@ export function unpackSnapshot({ incidents, ...rest }: PackedSnapshot): Snapshot
   return { ...rest, incidents: incidents.map(unpackIncident) };
 }
 
-export function packIncident(i: IncidentSummary): PackedIncident {
-  return [
-    i.id,
-    i.version,
-    i.title,
-    i.category,
-    i.severity,
-    i.groupRisk,
-    i.source,
-    i.location,
-    i.gridId,
-    i.communityId,
-    i.streetId,
-    i.districtId,
-    i.cameraId,
-    i.state,
-    i.assignments.map((a) => [a.departmentId, a.respondedAt, a.reportedAt]),
-    i.gridWorkerId,
-    i.deadline && [i.deadline.step, i.deadline.dueAt, i.deadline.extensions, i.deadline.flagged],
-    i.reportedAt,
-    i.updatedAt,
-    i.closedAt,
-    i.rating,
-    i.reportCount,
-    i.wasOverdue,
-  ];
+export function packIncident(incident: IncidentSummary): PackedIncident {
+  return INCIDENT_FIELDS.map((field) => {
+    if (field === 'assignments')
+      return incident.assignments.map((a) => [a.departmentId, a.respondedAt, a.reportedAt]);
+    const d = incident.deadline;
+    if (field === 'deadline') return d && [d.step, d.dueAt, d.extensions, d.flagged];
+    return incident[field];
+  });
 }
 
-export function unpackIncident(p: PackedIncident): IncidentSummary {
-  const [
-    id,
-    version,
-    title,
-    category,
-    severity,
-    groupRisk,
-    source,
-    location,
-    gridId,
-    communityId,
-    streetId,
-    districtId,
-    cameraId,
-    state,
-    assignments,
-    gridWorkerId,
-    deadline,
-    reportedAt,
-    updatedAt,
-    closedAt,
-    rating,
-    reportCount,
-    wasOverdue,
-  ] = p;
-  return {
-    id,
-    version,
-    title,
-    category,
-    severity,
-    groupRisk,
-    source,
-    location,
-    gridId,
-    communityId,
-    streetId,
-    districtId,
-    cameraId,
-    state,
-    assignments: assignments.map(unpackAssignment),
-    gridWorkerId,
-    deadline: deadline && unpackDeadline(deadline),
-    reportedAt,
-    updatedAt,
-    closedAt,
-    rating,
-    reportCount,
-    wasOverdue,
-  };
+export function unpackIncident(packed: PackedIncident): IncidentSummary {
+  const incident = {} as Record<string, unknown>;
+  INCIDENT_FIELDS.forEach((field, k) => (incident[field] = packed[k]));
+  incident.assignments = (packed[ASSIGNMENTS] as unknown[][]).map(
+    ([departmentId, respondedAt, reportedAt]) =>
+      ({ departmentId, respondedAt, reportedAt }) as Assignment,
+  );
+  const d = packed[DEADLINE] as unknown[] | null;
+  incident.deadline =
+    d && ({ step: d[0], dueAt: d[1], extensions: d[2], flagged: d[3] } as Deadline);
+  return incident as unknown as IncidentSummary;
 }
-
-const unpackAssignment = ([
-  departmentId,
-  respondedAt,
-  reportedAt,
-]: PackedAssignment): Assignment => ({
-  departmentId,
-  respondedAt,
-  reportedAt,
-});
-
-const unpackDeadline = ([step, dueAt, extensions, flagged]: PackedDeadline): Deadline => ({
-  step,
-  dueAt,
-  extensions,
-  flagged,
-});
