@@ -16,8 +16,12 @@ export const useLiveStore = defineStore('live', () => {
   /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
   const arrivals = shallowRef<IncidentSummary[]>([]);
 
+  /** Shown to the second: under load a change every frame would redraw every panel's stamp. */
   function touch(): void {
-    lastUpdate.value = Date.now();
+    const now = Date.now();
+    const last = lastUpdate.value;
+    if (last === undefined || Math.floor(now / 1_000) !== Math.floor(last / 1_000))
+      lastUpdate.value = now;
   }
 
   return { connected, error, lastUpdate, kpis, patrols, wallPush, arrivals, touch };
