@@ -24,8 +24,11 @@ const dispatched = summarize(
     gridWorkerId: 'gw-012',
     deadline: { step: 'respond', dueAt: '2026-11-22T11:00:00.000Z', extensions: 1, flagged: true },
     rating: null,
+    updatedAt: '2026-11-22T10:06:00.000Z',
     reportCount: 3,
-    wasOverdue: true,
+    // No two fields of the same type share a value across these two, so a field read from
+    // another's place shows.
+    wasOverdue: false,
   }),
 );
 const closed = summarize(
