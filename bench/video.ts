@@ -44,7 +44,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
+import {
+  WIRE_VERSION,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../shared/index.js';
 import { demoCity, login } from '../tests/support/server.js';
 import { allocatorGrowth, dumpAllocators, type AllocatorSizes } from './video/allocators.js';
 import { BareChromium, type BarePage } from './video/bare-chromium.js';
@@ -382,7 +386,7 @@ function windowMean(w: WallPage, from: number, to: number) {
 function pushClient(url: string, token: string) {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
     transports: ['websocket'],
-    auth: { token },
+    auth: { token, wire: WIRE_VERSION },
   });
   return {
     socket,

@@ -6,7 +6,12 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { unpackDeltas, type PackedDelta, type PackedSnapshot } from '../../shared/index.js';
+import {
+  unpackDeltas,
+  WIRE_VERSION,
+  type PackedDelta,
+  type PackedSnapshot,
+} from '../../shared/index.js';
 import { Histogram } from './histogram.js';
 import type { ClientGroupResult, FromClients, ToClients } from './protocol.js';
 import { markerOf, RawDeltas, scanDeltas, scanParser, type Marker } from './scan-parser.js';
@@ -52,7 +57,12 @@ class BenchClient {
       timeout: CONNECT_TIMEOUT_MS,
       ...(full ? {} : { parser: scanParser }),
       // Like the real web client: resume from the last applied seq after a reconnect.
-      auth: (cb) => cb({ token, ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }) }),
+      auth: (cb) =>
+        cb({
+          token,
+          wire: WIRE_VERSION,
+          ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }),
+        }),
     });
     this.socket.on('snapshot', (s: PackedSnapshot) => {
       if (this.startSeq === undefined) this.startSeq = s.seq;
@@ -95,7 +105,7 @@ class BenchClient {
     this.lastSeq = seq;
     this.received += 1;
     // Only an incident's creation (its first version) carries its own report's send time (an
-    // attach keeps the description of the report that opened it).
+    // attach keeps the title of the report that opened it).
     if (marker?.measured && version === 1) {
       const ms = at - marker.sentAt;
       this.latency.record(ms);

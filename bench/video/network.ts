@@ -1,7 +1,9 @@
 /**
  * One request to our server as the page's Resource Timing saw it (bench/video/probe.ts): its
  * path and the page's performance.now() times. Entries arrive when a request ends, so requests
- * in flight are counted afterwards, from the intervals.
+ * in flight are counted afterwards, from the intervals. A request aborted before its response
+ * (a player torn down mid-segment) may have no entry, so `failed` counts only those that ended
+ * without a response or with an error status.
  */
 export interface RequestEntry {
   path: string;

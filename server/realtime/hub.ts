@@ -16,6 +16,7 @@ import {
   type WallPush,
   WALL_PUSH_ROLES,
   WallPushRequestSchema,
+  WIRE_VERSION,
 } from '../../shared/index.js';
 import type { Auth, Principal } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
@@ -152,7 +153,13 @@ export class RealtimeHub {
       parser: this.shared.parser,
     });
     this.io.use((socket, next) => {
-      const { token } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+      const { token, wire } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+      if (wire !== WIRE_VERSION)
+        return next(
+          new Error(
+            `outdated: this screen reads wire ${wire ?? 1}, the server sends ${WIRE_VERSION}; reload it`,
+          ),
+        );
       deps.auth
         .authenticate(typeof token === 'string' ? token : undefined)
         .then((principal) => {
@@ -184,7 +191,12 @@ export class RealtimeHub {
       });
       this.scheduleFlush();
     });
-    this.kpiTimer = setInterval(() => this.pushKpis(), KPI_INTERVAL_MS);
+    this.kpiTimer = setInterval(() => {
+      this.pushKpis();
+      // KPIs and patrols pile up for a screen that stopped reading even when no delta comes.
+      this.checkBacklogs();
+      if (this.lagging.size) this.scheduleFlush();
+    }, KPI_INTERVAL_MS);
     this.kpiTimer.unref();
   }
 
@@ -276,11 +288,14 @@ export class RealtimeHub {
     const batches = [...recipients].sort(([a], [b]) => a[0]![0] - b[0]![0]);
     for (const [batch, ids] of batches) this.io.to(ids).emit('deltas', batch);
     for (const { socket } of resuming) void socket.join(LIVE);
+    // Those coming back missed the figures while away; the next push is within a second.
+    if (resuming.length) this.kpisDirty = true;
   }
 
   /**
    * Takes the sockets that fell behind out of the live room, and brings back as arrivals those
-   * whose queue has gone out; both right after a flush, so a socket's last seq is `flushed`.
+   * whose queue has gone out. A socket in the live room has been sent every delta up to
+   * `flushed` (later ones wait in `pending` for the next flush), so that is where it resumes.
    */
   private checkBacklogs(): void {
     for (const [socket, lastSeq] of this.lagging) {
@@ -288,7 +303,6 @@ export class RealtimeHub {
       else if (backlog(socket).empty) {
         this.lagging.delete(socket);
         this.arrivals.push({ socket, lastSeq });
-        this.kpisDirty = true; // it missed the figures while held back
       }
     }
     const live = this.io.sockets.adapter.rooms.get(LIVE);
@@ -376,8 +390,9 @@ export class RealtimeHub {
       return reply({ ok: false, status: 400, error: why });
     }
     const push: WallPush = { ...parsed.data, by: name, at: this.deps.clock().toISOString() };
-    // A push is momentary: a wall that lags behind the stream must still obey it.
-    this.io.to([LIVE, ...[...this.lagging.keys()].map((s) => s.id)]).emit('wall', push);
+    // To every socket, not only the live room: a push is momentary, and a wall that lags behind
+    // the stream or is catching up must still obey it. Walls keep the pushes addressed to them.
+    this.io.emit('wall', push);
     this.deps.metrics.count('citybrain_wall_pushes_total', 'pushes to the wall', 1, {
       kind: push.command.kind,
     });

@@ -56,6 +56,8 @@ export interface WallPush extends WallPushRequest {
 
 export interface HandshakeAuth {
   token: string;
+  /** The packed form the client reads (`WIRE_VERSION`); another is refused as outdated. */
+  wire: number;
   /** The last sequence number this client applied; omit for a fresh snapshot. */
   lastSeq?: number;
 }

@@ -10,6 +10,13 @@ import type { Delta, Snapshot } from './events.js';
  * The order is the contract between server and screens, both built from this file: a field
  * added to the summary goes at the end of the list, and the list does not compile without it.
  */
+/**
+ * The packed form's version, named by every client when it connects. A screen left open across
+ * a deploy that changed the form is refused rather than fed what it would misread; the web app
+ * then reloads itself. Bump it with any change to the form.
+ */
+export const WIRE_VERSION = 2;
+
 export const INCIDENT_FIELDS = [
   'id',
   'version',

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   demoCity,
@@ -64,6 +65,15 @@ describe('real-time fan-out', () => {
       Array.from({ length: 1000 }, (_, i) => before + 1 + i),
     );
     client.close();
+  });
+
+  it('refuses a screen built for another wire form, telling it to reload', async () => {
+    server = await startTestServer();
+    const token = await login(server.url, 'operator');
+    const old = io(server.url, { transports: ['websocket'], auth: { token }, reconnection: false });
+    const error = await new Promise<Error>((resolve) => old.once('connect_error', resolve));
+    expect(error.message).toMatch(/^outdated: .*reload/);
+    old.close();
   });
 
   it('holds back a screen that stops reading, without dropping it, and then brings it up to date', async () => {
@@ -205,12 +215,13 @@ describe('real-time fan-out', () => {
   });
 });
 
-/** Report i at its own grid (and category past the 842nd), so none attaches to another. */
 /** How many sockets the server holds back from the live stream now, from its metrics. */
 async function heldBack(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^citybrain_socket_lagging (\d+)/m.exec(text)?.[1] ?? 0);
 }
+
+/** Report i at its own grid (and category past the 842nd), so none attaches to another. */
 
 function spreadReport(i: number) {
   const grids = demoCity().regions.features.filter((f) => f.properties.level === 'grid');

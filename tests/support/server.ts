@@ -10,7 +10,7 @@ import type {
   ServerToClientEvents,
   Snapshot,
 } from '../../shared/index.js';
-import { SequenceCursor, unpackDeltas, unpackSnapshot } from '../../shared/index.js';
+import { SequenceCursor, unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../shared/index.js';
 import { loadDemoCity, type DemoCity } from '../../fixtures/index.js';
 import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
@@ -127,6 +127,7 @@ export class LiveClient {
       auth: (cb) =>
         cb({
           token,
+          wire: WIRE_VERSION,
           ...(this.cursor.lastSeq === undefined ? {} : { lastSeq: this.cursor.lastSeq }),
         }),
     });

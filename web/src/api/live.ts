@@ -10,7 +10,7 @@ import type {
   WallPushRequest,
 } from '../../../shared/realtime/events.js';
 import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
-import { unpackDeltas, unpackSnapshot } from '../../../shared/realtime/wire.js';
+import { unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../../shared/realtime/wire.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -44,7 +44,11 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
     auth: (cb) =>
-      cb({ token, ...(cursor.lastSeq === undefined ? {} : { lastSeq: cursor.lastSeq }) }),
+      cb({
+        token,
+        wire: WIRE_VERSION,
+        ...(cursor.lastSeq === undefined ? {} : { lastSeq: cursor.lastSeq }),
+      }),
   });
   socket.on('connect', () => handlers.status(true));
   socket.on('disconnect', () => handlers.status(false));

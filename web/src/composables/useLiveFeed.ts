@@ -71,6 +71,8 @@ export function useLiveFeed(): void {
       live.connected = connected;
       live.error = error;
       if (error?.startsWith('unauthorized')) session.forget();
+      // The server was updated under a screen left open: fetch the build that reads it.
+      if (error?.startsWith('outdated')) location.reload();
     },
   });
   onBeforeUnmount(() => socket.close());
