@@ -70,11 +70,29 @@ export const PROBE_SCRIPT = String.raw`(() => {
 
   let frames = [];
   let running = false;
+  // Frames in which the page drew with WebGL: the map's renders (the video tiles are dark and
+  // the charts draw on 2D canvases). Each one is a full-screen composite in software here.
+  let tickNo = 0;
+  let drawnTick = -1;
+  let glFrames = 0;
+  for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext])
+    for (const name of ['drawElements', 'drawArrays']) {
+      const draw = Context && Context.prototype[name];
+      if (!draw) continue;
+      Context.prototype[name] = function (...args) {
+        if (running && drawnTick !== tickNo) {
+          drawnTick = tickNo;
+          glFrames += 1;
+        }
+        return draw.apply(this, args);
+      };
+    }
   let t0 = 0;
   let d0 = 0;
   let m0 = 0;
   b.start = () => {
     frames = [];
+    glFrames = 0;
     running = true;
     t0 = performance.now();
     d0 = b.deltas;
@@ -84,6 +102,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
       if (!running) return;
       if (last >= 0) frames.push(t - last);
       last = t;
+      tickNo += 1;
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -108,6 +127,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
     return {
       seconds: (t1 - t0) / 1000,
       frames: frames.length,
+      glFrames,
       over50: frames.filter((f) => f > 50).length,
       p50: at(0.5),
       p95: at(0.95),
@@ -159,6 +179,8 @@ export interface ScriptCost {
 export interface PhaseStats {
   seconds: number;
   frames: number;
+  /** Frames in which the map drew. */
+  glFrames: number;
   over50: number;
   p50: number;
   p95: number;
