@@ -195,7 +195,6 @@ export class RealtimeHub {
       this.pushKpis();
       // KPIs and patrols pile up for a screen that stopped reading even when no delta comes.
       this.checkBacklogs();
-      if (this.lagging.size) this.scheduleFlush();
     }, KPI_INTERVAL_MS);
     this.kpiTimer.unref();
   }
@@ -240,8 +239,6 @@ export class RealtimeHub {
       );
     }
     this.checkBacklogs();
-    // A lagging socket is looked at again even when nothing else happens.
-    if (this.lagging.size) this.scheduleFlush();
     if (!this.arrivals.length) return;
     const wait = this.lastWelcome + WELCOME_MS - performance.now();
     if (wait <= 0) {
@@ -298,17 +295,17 @@ export class RealtimeHub {
    * `flushed` (later ones wait in `pending` for the next flush), so that is where it resumes.
    */
   private checkBacklogs(): void {
+    let back = 0;
     for (const [socket, lastSeq] of this.lagging) {
       if (!socket.connected) this.lagging.delete(socket);
       else if (backlog(socket).empty) {
         this.lagging.delete(socket);
         this.arrivals.push({ socket, lastSeq });
+        back++;
       }
     }
-    const live = this.io.sockets.adapter.rooms.get(LIVE);
-    if (!live) return;
     let fell = 0;
-    for (const id of live) {
+    for (const id of this.io.sockets.adapter.rooms.get(LIVE) ?? []) {
       const socket = this.io.sockets.sockets.get(id);
       if (!socket || !backlog(socket).over) continue;
       void socket.leave(LIVE);
@@ -326,6 +323,8 @@ export class RealtimeHub {
       'sockets held back from the live stream until they drain',
       this.lagging.size,
     );
+    // Those back are welcomed at a flush; those still held back are looked at again at each.
+    if (back || this.lagging.size) this.scheduleFlush();
   }
 
   /** A gap older than the ring: from the log, then the rest from the ring at the next flush. */

@@ -6,7 +6,7 @@ import type { ActionRequest } from '../workflow/actions.js';
 import type { PackedDelta, PackedSnapshot } from './wire.js';
 
 /**
- * The Socket.IO contract. A client connects with `auth: { token, lastSeq? }`; the server answers
+ * The Socket.IO contract. A client connects with `auth: { token, wire, lastSeq? }`; the server answers
  * with a snapshot stamped with a sequence number, or, when `lastSeq` is recent enough, with
  * exactly the deltas it missed. Every durable change is then one delta, in sequence order.
  * Snapshots and deltas travel packed (wire.ts).
