@@ -67,24 +67,37 @@ describe('IncidentSources', () => {
     changed?.add(id);
   };
 
-  it('shows a new incident at once in the fresh source while the clustered one rests', () => {
+  it('shows a new incident in the fresh source while the clustered one rests, one source a turn', () => {
     put('a');
     put('b');
     sources.draw();
     expect(map.diffs).toHaveLength(1);
     expect(shown.sort()).toEqual(['a', 'b']);
+    // The map takes 500 ms to take that in, so the clustered source rests until 2 s.
+    map.loaded = false;
+    vi.advanceTimersByTime(400);
+    map.loaded = true;
+    vi.advanceTimersByTime(600);
 
     put('c');
     sources.draw();
-    // The clustered source just took a change: it rests, and the new incident shows meanwhile.
     expect(map.diffs).toHaveLength(1);
     expect(map.fresh).toEqual(['c']);
     expect(shown.sort()).toEqual(['a', 'b', 'c']);
 
-    vi.advanceTimersByTime(600);
+    vi.advanceTimersByTime(1_000);
+    // The clustered source's turn, once rested: it is sent 'c', and the fresh source is left as
+    // it was, so 'c' stays on the map until the clustered source has taken it in.
     expect(map.diffs).toHaveLength(2);
     expect(map.diffs[1]).toMatchObject({ add: [{ properties: { id: 'c' } }] });
+    expect(map.fresh).toEqual(['c']);
+
+    // Taken in; the fresh source empties on the next turn, not in the same one.
+    vi.advanceTimersByTime(100);
+    expect(map.fresh).toEqual(['c']);
+    vi.advanceTimersByTime(800);
     expect(map.fresh).toEqual([]);
+    expect(map.diffs).toHaveLength(2);
     expect(shown.sort()).toEqual(['a', 'b', 'c']);
   });
 

@@ -7,6 +7,11 @@ import type { GeoJSONSource, MapLibreMap } from './maplibre.js';
 const REST_FACTOR = 3;
 /** ... and at least this long. */
 const MIN_REST_MS = 500;
+/**
+ * At most one of the two sources changes in this long (the map looks at the store once a second):
+ * each change redraws the whole map, which is what a software-rendered screen can least afford.
+ */
+const CHANGE_GAP_MS = 900;
 /** How often to look whether the clustered source has taken in the last change. */
 const LOADED_POLL_MS = 100;
 
@@ -27,20 +32,29 @@ export interface IncidentFeed {
  * that took hundreds of milliseconds of main thread per change, all the time. So it is sent
  * changes (as diffs) only as fast as it digests them: after each, it rests REST_FACTOR times as
  * long as taking it in lasted, so the map's share of the page stays bounded on any machine.
- * Meanwhile the incidents new to the map go into a small unclustered source at every draw, so a
- * new report shows at once; other changes (a state's colour) wait for the clustered source's
- * next turn, a second or two under load and no wait at all when the city is quiet.
+ * Meanwhile the incidents new to the map go into a small unclustered source, so a new report
+ * shows within a second; other changes (a state's colour) wait for the clustered source's next
+ * turn, a second or two under load and no wait at all when the city is quiet.
+ *
+ * Each change to either source costs a redraw of the whole map, so the two take turns, at most
+ * one change every CHANGE_GAP_MS (a new filter goes at once). Until the clustered source has
+ * taken in the incidents it was sent as new, the fresh source keeps them too: shown twice for a
+ * moment, in the same place, rather than gone for a moment.
  */
 export class IncidentSources {
   private readonly shown = new IncidentFeatureCache();
   /** Ids changed since the clustered source last took a change. */
   private readonly pending = new Set<string>();
+  /** Ids the clustered source was sent as new and has not taken in yet. */
+  private readonly landing = new Set<string>();
   private everything = true;
   /** Someone changed the filters, or the time moved on: answered without resting. */
   private urgent = false;
   /** When the clustered source was sent its last change, until it has taken it in. */
   private sentAt: number | undefined;
   private restUntil = 0;
+  /** When either source last changed. */
+  private changedAt = -Infinity;
   private freshKey = '';
   private freshIds: string[] = [];
   private timer: number | undefined;
@@ -75,12 +89,16 @@ export class IncidentSources {
     if (this.sentAt !== undefined && loaded) {
       this.restUntil = t + Math.max(MIN_REST_MS, REST_FACTOR * (t - this.sentAt));
       this.sentAt = undefined;
+      this.landing.clear();
     }
     const now = Date.now();
     const matches = this.feed.matches(now);
+    const urgent = this.urgent;
     const work = this.everything || this.pending.size > 0;
+    const turn = urgent || t >= this.changedAt + CHANGE_GAP_MS;
     let membership = false;
-    if (work && loaded && this.sentAt === undefined && (this.urgent || t >= this.restUntil)) {
+    let sent = false;
+    if (turn && work && loaded && this.sentAt === undefined && (urgent || t >= this.restUntil)) {
       const diff = this.everything
         ? this.shown.sync(this.feed.all(), matches, now)
         : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
@@ -88,21 +106,34 @@ export class IncidentSources {
       this.pending.clear();
       if (diff) {
         void clustered.updateData(diff);
-        this.sentAt = t;
+        for (const f of diff.add ?? []) this.landing.add(String(f.properties?.id));
+        this.sentAt = this.changedAt = t;
+        sent = true;
         membership = !!(diff.add || diff.remove);
       }
     }
-    membership = this.drawFresh(matches, now) || membership;
+    if (turn && (urgent || !sent) && this.drawFresh(matches, now)) {
+      this.changedAt = t;
+      membership = true;
+    }
     if (membership) this.onShown([...this.shown.ids(), ...this.freshIds]);
     if (this.sentAt !== undefined || !loaded) this.later(LOADED_POLL_MS);
-    else if (this.everything || this.pending.size) this.later(this.restUntil - t);
+    else if (this.everything || this.pending.size || this.freshIds.length)
+      this.later(Math.max(this.restUntil, this.changedAt + CHANGE_GAP_MS) - t);
   }
 
-  /** The changed incidents the clustered source does not hold yet; answers whether that changed. */
+  /**
+   * Puts in the fresh source the incidents the clustered one does not show yet: changed ones it
+   * does not hold, and those it was sent but has not taken in. Answers whether that changed.
+   */
   private drawFresh(matches: (i: IncidentSummary) => boolean, now: number): boolean {
     const features = [];
+    for (const id of this.landing) {
+      const i = this.feed.get(id);
+      if (i && matches(i)) features.push(incidentFeature(i, now));
+    }
     for (const id of this.pending) {
-      if (this.shown.has(id)) continue;
+      if (this.shown.has(id) || this.landing.has(id)) continue;
       const i = this.feed.get(id);
       if (i && matches(i)) features.push(incidentFeature(i, now));
     }
