@@ -124,7 +124,7 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     await wall.close();
   });
 
-  it('scales the wall canvas to fit at 1920x1080 and 3840x2160, never with CSS zoom', async () => {
+  it('scales the wall canvas to fit at 1920x1080 and 3840x2160, never with CSS zoom, its map as sharp as the screen', async () => {
     for (const [width, height] of [
       [1920, 1080],
       [3840, 2160],
@@ -139,6 +139,13 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
       expect(
         await page.evaluate(() => getComputedStyle(document.querySelector('.canvas')!).zoom),
       ).toBe('1');
+      // The map draws as many pixels as the screen shows of it: not upscaled (blurred) at 4K.
+      await page.locator('.city-map[data-ready]').waitFor();
+      const map = await page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.city-map canvas')!;
+        return { backing: c.width, shown: c.getBoundingClientRect().width * devicePixelRatio };
+      });
+      expect(Math.abs(map.backing - map.shown)).toBeLessThanOrEqual(1);
       await page.close();
     }
   });
