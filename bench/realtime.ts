@@ -12,8 +12,9 @@
  *   --warmup S             seconds of load before measuring (default 3; 1 with --smoke)
  *   --workers N            client processes (default 2)
  *   --concurrency N        POSTs in flight at most (default 64)
- *   --full-every N         every n-th client decodes with the stock socket.io parser, the others
- *                          scan the raw frame (realtime/scan-parser.ts); 0 none, 1 all (default 25)
+ *   --full-every N         every n-th client is the stock socket.io-client, decoding every delta;
+ *                          the others speak the protocol over `ws` and scan the frames' bytes
+ *                          (realtime/protocol-client.ts); 0 none, 1 all (default 25)
  *   --client-nice N        nice level of the client processes (default 10), so the server
  *                          gets a core before the simulated dashboards do
  *   --cjk                  Chinese report titles (default ASCII: cheaper for the clients to decode)

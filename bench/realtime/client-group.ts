@@ -1,7 +1,8 @@
 /**
- * A group of benchmark clients in one process: real socket.io-client connections, each checking
- * that its delta sequence is contiguous and timing measured incidents from their POST (every one
- * at a full-parse client, the first of each batch at a scanning one: ./scan-parser.ts).
+ * A group of benchmark clients in one process, each checking that its delta sequence is
+ * contiguous and timing measured incidents from their POST: every n-th one is the stock
+ * socket.io-client, decoding every delta and timing each; the others speak the protocol directly
+ * (./protocol-client.ts) and scan the frames (./scan-parser.ts), timing the first of each batch.
  * Started by bench/realtime.ts with `fork`; talks to it over IPC (./protocol.ts).
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -13,8 +14,9 @@ import {
   type PackedSnapshot,
 } from '../../shared/index.js';
 import { Histogram } from './histogram.js';
+import { ProtocolClient } from './protocol-client.js';
 import type { ClientGroupResult, FromClients, ToClients } from './protocol.js';
-import { markerOf, RawDeltas, scanDeltas, scanParser, type Marker } from './scan-parser.js';
+import { markerOf, scanDeltas, type Marker } from './scan-parser.js';
 
 const CONNECT_BATCH = 50;
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -29,9 +31,9 @@ const LOOP_RESOLUTION_MS = 10;
 /** Wire size of the deltas the group's first client received (UTF-8 bytes of the JSON array). */
 const wire = { bytes: 0, deltas: 0 };
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+const DELTAS_FRAME_OVERHEAD = '42["deltas",]'.length;
 
 class BenchClient {
-  readonly socket: Socket;
   startSeq: number | undefined;
   lastSeq: number | undefined;
   received = 0;
@@ -41,6 +43,7 @@ class BenchClient {
   disconnects = 0;
   error: string | undefined;
   private readonly latency: Histogram;
+  private readonly socket: Socket | ProtocolClient;
 
   constructor(
     url: string,
@@ -49,50 +52,64 @@ class BenchClient {
     measureWire: boolean,
   ) {
     this.latency = full ? latencyFull : latencyScan;
-    this.socket = io(url, {
+    // Like the real web client: resume from the last applied seq after a reconnect.
+    const auth = () => ({
+      token,
+      wire: WIRE_VERSION,
+      ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }),
+    });
+    if (!full) {
+      this.socket = new ProtocolClient(url, {
+        auth,
+        snapshot: (seq) => this.snapshot(seq),
+        deltas: (frame) => {
+          const at = now();
+          if (measureWire) wire.bytes += frame.length - DELTAS_FRAME_OVERHEAD;
+          scanDeltas(frame, (seq, marker, version) => {
+            if (measureWire) wire.deltas += 1;
+            this.take(seq, marker, version, at);
+          });
+        },
+        connectError: (message) => (this.error = message),
+        disconnect: () => (this.disconnects += 1),
+        reconnect: () => (this.reconnects += 1),
+      });
+      return;
+    }
+    const socket = io(url, {
       transports: ['websocket'],
       forceNew: true,
       reconnectionDelay: 200,
       reconnectionDelayMax: 2_000,
       timeout: CONNECT_TIMEOUT_MS,
-      ...(full ? {} : { parser: scanParser }),
-      // Like the real web client: resume from the last applied seq after a reconnect.
-      auth: (cb) =>
-        cb({
-          token,
-          wire: WIRE_VERSION,
-          ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }),
-        }),
+      auth: (cb) => cb(auth()),
     });
-    this.socket.on('snapshot', (s: PackedSnapshot) => {
-      if (this.startSeq === undefined) this.startSeq = s.seq;
-      else if (this.lastSeq !== undefined && s.seq > this.lastSeq)
-        this.lost += s.seq - this.lastSeq;
-      this.lastSeq = s.seq;
-    });
-    this.socket.on('deltas', (batch: RawDeltas | PackedDelta[]) => {
+    this.socket = socket;
+    socket.on('snapshot', (s: PackedSnapshot) => this.snapshot(s.seq));
+    socket.on('deltas', (batch: PackedDelta[]) => {
       const at = now();
       if (measureWire) {
-        wire.bytes += Buffer.byteLength(
-          batch instanceof RawDeltas ? batch.json : JSON.stringify(batch),
-        );
-        wire.deltas += batch instanceof RawDeltas ? 0 : batch.length;
+        wire.bytes += Buffer.byteLength(JSON.stringify(batch));
+        wire.deltas += batch.length;
       }
-      if (batch instanceof RawDeltas) {
-        scanDeltas(batch.json, (seq, marker, version) => {
-          if (measureWire) wire.deltas += 1;
-          this.take(seq, marker, version, at);
-        });
-      } else {
-        for (const d of unpackDeltas(batch)) {
-          const incident = d.type === 'incident' ? d.incident : undefined;
-          this.take(d.seq, incident ? markerOf(incident.title) : undefined, incident?.version, at);
-        }
+      for (const d of unpackDeltas(batch)) {
+        const incident = d.type === 'incident' ? d.incident : undefined;
+        this.take(d.seq, incident ? markerOf(incident.title) : undefined, incident?.version, at);
       }
     });
-    this.socket.on('connect_error', (err) => (this.error = err.message));
-    this.socket.on('disconnect', () => (this.disconnects += 1));
-    this.socket.io.on('reconnect', () => (this.reconnects += 1));
+    socket.on('connect_error', (err) => (this.error = err.message));
+    socket.on('disconnect', () => (this.disconnects += 1));
+    socket.io.on('reconnect', () => (this.reconnects += 1));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private snapshot(seq: number) {
+    if (this.startSeq === undefined) this.startSeq = seq;
+    else if (this.lastSeq !== undefined && seq > this.lastSeq) this.lost += seq - this.lastSeq;
+    this.lastSeq = seq;
   }
 
   private take(seq: number, marker: Marker | undefined, version: number | undefined, at: number) {
@@ -180,7 +197,7 @@ async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> 
     result.reconnects += c.reconnects;
     result.disconnects += c.disconnects;
   }
-  for (const c of clients) c.socket.close();
+  for (const c of clients) c.close();
   clients = [];
   send({ type: 'result', result });
 }

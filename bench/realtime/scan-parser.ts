@@ -1,69 +1,11 @@
-import { EventEmitter } from 'node:events';
-
 /**
- * A Socket.IO packet codec for the benchmark's clients, wire-compatible with the default
- * `socket.io-parser` for the text packets this server sends (no binary attachments).
- *
- * Why: 500 simulated dashboards on one 2-core machine cannot each `JSON.parse` every delta batch
+ * How the benchmark's scanning clients (./protocol-client.ts) read a `deltas` frame without
+ * decoding it: 500 simulated dashboards on one 2-core machine cannot each `JSON.parse` every frame
  * (the whole fan-out, ~500x the server's outgoing bytes) without the load generator becoming the
- * bottleneck. So `deltas` events are handed over undecoded, as a `RawDeltas` string the client
- * scans for what it checks (each delta's `seq` and the benchmark's send-time marker); every other
- * packet (connect, snapshot, kpis, errors) is decoded in full. The bytes still travel the real
- * Socket.IO/engine.io/WebSocket stack and are still turned into a string per client.
+ * bottleneck. The frame's bytes are taken one character each (latin1: a copy, no UTF-8 decoding;
+ * the scan reads only ASCII) and searched with the string search built into V8: Buffer.indexOf
+ * crosses into C++ on every call and cost several times as much.
  */
-export class RawDeltas {
-  constructor(readonly json: string) {}
-}
-
-const EVENT = 2;
-const DELTAS_PREFIX = '["deltas",';
-
-interface Packet {
-  type: number;
-  nsp: string;
-  id?: number;
-  data?: unknown;
-}
-
-class Encoder {
-  encode(packet: Packet): string[] {
-    let out = String(packet.type);
-    if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
-    if (packet.id !== undefined) out += String(packet.id);
-    if (packet.data !== undefined) out += JSON.stringify(packet.data);
-    return [out];
-  }
-}
-
-class Decoder extends EventEmitter {
-  add(obj: unknown): void {
-    if (typeof obj !== 'string') throw new Error('binary packets are not expected here');
-    const packet: Packet = { type: Number(obj.charAt(0)), nsp: '/' };
-    let i = 1;
-    if (obj.charAt(i) === '/') {
-      const comma = obj.indexOf(',', i);
-      const end = comma === -1 ? obj.length : comma;
-      packet.nsp = obj.slice(i, end);
-      i = end + 1;
-    }
-    let j = i;
-    while (j < obj.length && obj.charCodeAt(j) >= 48 && obj.charCodeAt(j) <= 57) j++;
-    if (j > i) packet.id = Number(obj.slice(i, j));
-    if (j < obj.length) {
-      packet.data =
-        packet.type === EVENT && obj.startsWith(DELTAS_PREFIX, j)
-          ? ['deltas', new RawDeltas(obj.slice(j + DELTAS_PREFIX.length, -1))]
-          : JSON.parse(obj.slice(j));
-    }
-    this.emit('decoded', packet);
-  }
-
-  destroy(): void {
-    this.removeAllListeners();
-  }
-}
-
-export const scanParser = { Encoder, Decoder };
 
 /**
  * Walks a raw packed `deltas` array (shared/realtime/wire.ts): every delta's `seq`, and for the
@@ -81,9 +23,10 @@ export const scanParser = { Encoder, Decoder };
  * high, never low; the full-parse clients still time every delta.
  */
 export function scanDeltas(
-  json: string,
+  frame: Buffer,
   onDelta: (seq: number, marker: Marker | undefined, version: number | undefined) => void,
 ): void {
+  const json = frame.toString('latin1');
   let first = true;
   for (let z = json.indexOf('Z",'); z !== -1; z = json.indexOf('Z",', z + 3)) {
     const seq = seqBefore(json, z - 24);
