@@ -1,9 +1,9 @@
 import { onBeforeUnmount, ref } from 'vue';
+import { everyBeat } from './beat.js';
 
-/** The current time, ticking every `ms`; for clocks and "n minutes ago" labels. */
+/** The current time, ticking on every beat of `ms`; for clocks and "n minutes ago" labels. */
 export function useClock(ms = 1_000) {
   const now = ref(Date.now());
-  const timer = window.setInterval(() => (now.value = Date.now()), ms);
-  onBeforeUnmount(() => window.clearInterval(timer));
+  onBeforeUnmount(everyBeat(ms, () => (now.value = Date.now())));
   return now;
 }

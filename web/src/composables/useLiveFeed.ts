@@ -1,7 +1,8 @@
 import { onBeforeUnmount } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
-import type { Delta } from '../../../shared/realtime/events.js';
+import type { Delta, Kpis } from '../../../shared/realtime/events.js';
 import { connectLive } from '../api/live.js';
+import { onNextBeat } from './beat.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { useIncidentsStore } from '../stores/incidents.js';
 import { useLiveStore } from '../stores/live.js';
@@ -57,10 +58,11 @@ export function useLiveFeed(): void {
       pending.push(...d);
       schedule();
     },
-    kpis(k) {
+    // Pushed once a second at the server's own phase; shown on this screen's beat.
+    kpis: onNextBeat(1_000, (k: Kpis) => {
       live.kpis = k;
       live.touch();
-    },
+    }),
     patrols(p) {
       live.patrols = p;
     },

@@ -1,12 +1,14 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
+import { untilBeat } from './beat.js';
 
 /**
- * Follows a changing revision at most once per `ms`: the first change after a quiet spell
- * passes at once (a new incident shows immediately), a burst is folded into one trailing update.
+ * Follows a changing revision at most about once per `ms`: the first change after a quiet spell
+ * passes at once (a new incident shows immediately), a burst is folded into one trailing update,
+ * on the screen's beat (./beat.ts) so that it paints in the same frame as the other panels'.
  */
 export function useThrottledRevision(source: () => number, ms: number): Ref<number> {
   const out = ref(source());
-  let last = 0;
+  let last = -Infinity;
   let timer: number | undefined;
   const emit = () => {
     timer = undefined;
@@ -15,9 +17,10 @@ export function useThrottledRevision(source: () => number, ms: number): Ref<numb
   };
   watch(source, () => {
     if (timer !== undefined) return;
-    const wait = last + ms - Date.now();
-    if (wait <= 0) emit();
-    else timer = window.setTimeout(emit, wait);
+    const now = Date.now();
+    if (now - last >= ms) return emit();
+    const from = Math.max(now, last + ms / 2);
+    timer = window.setTimeout(emit, from + untilBeat(ms, from) - now);
   });
   onBeforeUnmount(() => window.clearTimeout(timer));
   return out;

@@ -1,4 +1,5 @@
 import type { Point } from 'geojson';
+import { everyBeat } from '../composables/beat.js';
 import type { MapLibreMap } from './maplibre.js';
 
 /** At most this many rings move at once; the map's own static ring marks every one. */
@@ -21,7 +22,7 @@ interface Ring {
  * Pulsing rings over the new and overdue incidents in view, so they catch the eye. The map
  * itself stays still: repainting it five times a second (a paint property per beat) cost a
  * software-rendered wall most of its frames. Instead a few DOM rings sit over the map's canvas
- * and step outwards twice a second, one style change for all of them, which repaints only the
+ * and step outwards twice a second, on the screen's beat, one style change for all of them, which repaints only the
  * rings (a smooth animation would have the compositor draw the screen sixty times a second).
  * They are placed again when the map moves and chosen again when it settles.
  * Answers a function that removes them.
@@ -32,12 +33,12 @@ export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
   map.getCanvasContainer().appendChild(overlay);
   let rings: Ring[] = [];
   let step = 0;
-  const beat = window.setInterval(() => {
+  const stopBeat = everyBeat(BEAT_MS, () => {
     if (!rings.length) return;
     step = (step + 1) % STEPS.length;
     overlay.style.setProperty('--pulse-scale', String(STEPS[step]!.scale));
     overlay.style.setProperty('--pulse-opacity', String(STEPS[step]!.opacity));
-  }, BEAT_MS);
+  });
 
   const place = () => {
     for (const r of rings) {
@@ -67,7 +68,7 @@ export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
   map.on('move', place);
   map.on('idle', choose);
   return () => {
-    window.clearInterval(beat);
+    stopBeat();
     map.off('move', place);
     map.off('idle', choose);
     overlay.remove();

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import { onNextBeat } from '../composables/beat.js';
 import type { Kpis, PatrolPosition, WallPush } from '../../../shared/realtime/events.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
@@ -16,12 +17,14 @@ export const useLiveStore = defineStore('live', () => {
   /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
   const arrivals = shallowRef<IncidentSummary[]>([]);
 
-  /** Shown to the second: under load a change every frame would redraw every panel's stamp. */
+  const stamp = onNextBeat<number>(1_000, (at) => (lastUpdate.value = at));
+  /**
+   * Shown to the second, on the screen's beat: under load a change every frame would redraw
+   * every panel's stamp. The first one shows at once.
+   */
   function touch(): void {
-    const now = Date.now();
-    const last = lastUpdate.value;
-    if (last === undefined || Math.floor(now / 1_000) !== Math.floor(last / 1_000))
-      lastUpdate.value = now;
+    if (lastUpdate.value === undefined) lastUpdate.value = Date.now();
+    else stamp(Date.now());
   }
 
   return { connected, error, lastUpdate, kpis, patrols, wallPush, arrivals, touch };
