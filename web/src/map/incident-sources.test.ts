@@ -91,6 +91,7 @@ describe('IncidentSources', () => {
     expect(map.diffs).toHaveLength(2);
     expect(map.diffs[1]).toMatchObject({ add: [{ properties: { id: 'c' } }] });
     expect(map.fresh).toEqual(['c']);
+    expect(shown.sort()).toEqual(['a', 'b', 'c']);
 
     // Taken in; the fresh source empties on the next turn, not in the same one.
     vi.advanceTimersByTime(100);

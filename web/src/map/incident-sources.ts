@@ -116,7 +116,8 @@ export class IncidentSources {
       this.changedAt = t;
       membership = true;
     }
-    if (membership) this.onShown([...this.shown.ids(), ...this.freshIds]);
+    if (membership)
+      this.onShown([...this.shown.ids(), ...this.freshIds.filter((id) => !this.shown.has(id))]);
     if (this.sentAt !== undefined || !loaded) this.later(LOADED_POLL_MS);
     else if (this.everything || this.pending.size || this.freshIds.length)
       this.later(Math.max(this.restUntil, this.changedAt + CHANGE_GAP_MS) - t);
