@@ -20,11 +20,16 @@ describe("the screen's beat", () => {
 
   it('ticks on whole seconds whenever it was started', () => {
     const at: number[] = [];
-    const stop = everyBeat(1_000, () => at.push(Date.now()));
+    const beats: number[] = [];
+    const stop = everyBeat(1_000, (beat) => {
+      at.push(Date.now());
+      beats.push(beat);
+    });
     vi.advanceTimersByTime(3_000);
     stop();
     vi.advanceTimersByTime(2_000);
     expect(at).toEqual([1_000_001_000, 1_000_002_000, 1_000_003_000]);
+    expect(beats).toEqual(at);
   });
 
   it('shows the latest of a burst once, on the beat, in step with the other panels', () => {
@@ -44,5 +49,25 @@ describe("the screen's beat", () => {
       ['c', 1_000_002_000],
     ]);
     expect(clock).toEqual([1_000_001_000, 1_000_002_000]);
+  });
+
+  it('passes on figures that come just before the beat at that beat, each second, and drops a cancelled one', () => {
+    const shown: [number, number][] = [];
+    const figures = onNextBeat<number>(1_000, (v) => shown.push([v, Date.now()]));
+    // Pushed by the server each second, 50 ms before this screen's beat.
+    vi.setSystemTime(1_000_000_950);
+    for (let k = 0; k < 3; k++) {
+      figures(k);
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(shown).toEqual([
+      [0, 1_000_001_000],
+      [1, 1_000_002_000],
+      [2, 1_000_003_000],
+    ]);
+    figures(3);
+    figures.cancel();
+    vi.advanceTimersByTime(2_000);
+    expect(shown).toHaveLength(3);
   });
 });

@@ -45,9 +45,15 @@ export function useLiveFeed(): void {
     else requestAnimationFrame(flush);
   };
 
+  // Pushed once a second at the server's own phase; shown on this screen's beat.
+  const showKpis = onNextBeat(1_000, (k: Kpis) => {
+    live.kpis = k;
+    live.touch();
+  });
   const socket = connectLive(session.token, {
     snapshot(s) {
       pending = [];
+      showKpis.cancel();
       incidents.reset(s.incidents);
       cameras.resetStatus(s.cameras);
       live.kpis = s.kpis;
@@ -58,11 +64,7 @@ export function useLiveFeed(): void {
       pending.push(...d);
       schedule();
     },
-    // Pushed once a second at the server's own phase; shown on this screen's beat.
-    kpis: onNextBeat(1_000, (k: Kpis) => {
-      live.kpis = k;
-      live.touch();
-    }),
+    kpis: showKpis,
     patrols(p) {
       live.patrols = p;
     },
@@ -77,5 +79,8 @@ export function useLiveFeed(): void {
       if (error?.startsWith('outdated')) location.reload();
     },
   });
-  onBeforeUnmount(() => socket.close());
+  onBeforeUnmount(() => {
+    showKpis.cancel();
+    socket.close();
+  });
 }

@@ -51,7 +51,7 @@ describe('IncidentSources', () => {
         },
         get: (id) => store.get(id),
         all: () => store.values(),
-        matches: () => () => true,
+        matches: () => (i) => i.state !== 'closed',
       },
       (ids) => (shown = ids),
     );
@@ -62,8 +62,8 @@ describe('IncidentSources', () => {
     vi.unstubAllGlobals();
   });
 
-  const put = (id: string) => {
-    store.set(id, incident(id));
+  const put = (id: string, over: Partial<IncidentSummary> = {}) => {
+    store.set(id, incident(id, over));
     changed?.add(id);
   };
 
@@ -108,7 +108,8 @@ describe('IncidentSources', () => {
     map.loaded = false;
     vi.advanceTimersByTime(400);
     map.loaded = true;
-    put('b');
+    // A change the clustered source alone shows: 'a' is on it already.
+    put('a', { severity: 'high' });
     sources.draw();
     // It took 400 ms: three times that before the next change goes.
     vi.advanceTimersByTime(1_100);
@@ -119,5 +120,34 @@ describe('IncidentSources', () => {
     put('c');
     sources.draw(true);
     expect(map.diffs).toHaveLength(3);
+  });
+
+  it('on a fast machine still takes turns: the fresh source lets go of what the clustered one took in, and of a closed incident', () => {
+    // The map takes in every change at once, so the clustered source is ready at every turn.
+    put('a');
+    sources.draw();
+    let n = 0;
+    const second = () => {
+      for (const half of [0, 1]) {
+        put(`n${n++}`);
+        sources.draw();
+        vi.advanceTimersByTime(500 + half);
+      }
+    };
+    second();
+    second();
+    expect(map.fresh.length).toBeGreaterThan(0);
+    const early = [...map.fresh];
+    second();
+    second();
+    expect(map.fresh.some((id) => early.includes(id))).toBe(false);
+
+    const last = map.fresh[0]!;
+    put(last, { state: 'closed' });
+    second();
+    second();
+    expect(map.fresh).not.toContain(last);
+    expect(shown).not.toContain(last);
+    expect(shown).toContain('a');
   });
 });

@@ -1,5 +1,6 @@
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
-import { IncidentFeatureCache, incidentFeature } from './incident-diff.js';
+import type { Feature, Point } from 'geojson';
+import { IncidentFeatureCache, incidentFeature, type IncidentProps } from './incident-diff.js';
 import { FRESH_INCIDENT_SOURCE, INCIDENT_SOURCE } from './layers/incidents.js';
 import type { GeoJSONSource, MapLibreMap } from './maplibre.js';
 
@@ -14,6 +15,12 @@ const MIN_REST_MS = 500;
 const CHANGE_GAP_MS = 900;
 /** How often to look whether the clustered source has taken in the last change. */
 const LOADED_POLL_MS = 100;
+
+interface FreshContent {
+  features: Feature<Point, IncidentProps>[];
+  /** Ids and states, to tell whether the source shows this already. */
+  key: string;
+}
 
 /** Where the incidents come from: the store, and what changed in it since last asked. */
 export interface IncidentFeed {
@@ -38,14 +45,14 @@ export interface IncidentFeed {
  *
  * Each change to either source costs a redraw of the whole map, so the two take turns, at most
  * one change every CHANGE_GAP_MS (a new filter goes at once). Until the clustered source has
- * taken in the incidents it was sent as new, the fresh source keeps them too: shown twice for a
+ * taken in the incidents the fresh one shows, the fresh one keeps them: shown twice for a
  * moment, in the same place, rather than gone for a moment.
  */
 export class IncidentSources {
   private readonly shown = new IncidentFeatureCache();
   /** Ids changed since the clustered source last took a change. */
   private readonly pending = new Set<string>();
-  /** Ids the clustered source was sent as new and has not taken in yet. */
+  /** Ids the fresh source shows that the clustered one was sent and has not taken in yet. */
   private readonly landing = new Set<string>();
   private everything = true;
   /** Someone changed the filters, or the time moved on: answered without resting. */
@@ -53,8 +60,9 @@ export class IncidentSources {
   /** When the clustered source was sent its last change, until it has taken it in. */
   private sentAt: number | undefined;
   private restUntil = 0;
-  /** When either source last changed. */
+  /** When either source last changed, and which. */
   private changedAt = -Infinity;
+  private lastTurn: 'clustered' | 'fresh' = 'fresh';
   private freshKey = '';
   private freshIds: string[] = [];
   private timer: number | undefined;
@@ -94,27 +102,28 @@ export class IncidentSources {
     const now = Date.now();
     const matches = this.feed.matches(now);
     const urgent = this.urgent;
-    const work = this.everything || this.pending.size > 0;
-    const turn = urgent || t >= this.changedAt + CHANGE_GAP_MS;
     let membership = false;
-    let sent = false;
-    if (turn && work && loaded && this.sentAt === undefined && (urgent || t >= this.restUntil)) {
-      const diff = this.everything
-        ? this.shown.sync(this.feed.all(), matches, now)
-        : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
-      this.everything = this.urgent = false;
-      this.pending.clear();
-      if (diff) {
-        void clustered.updateData(diff);
-        for (const f of diff.add ?? []) this.landing.add(String(f.properties?.id));
-        this.sentAt = this.changedAt = t;
-        sent = true;
-        membership = !!(diff.add || diff.remove);
+    if (urgent || t >= this.changedAt + CHANGE_GAP_MS) {
+      const ready =
+        (this.everything || this.pending.size > 0) &&
+        loaded &&
+        this.sentAt === undefined &&
+        (urgent || t >= this.restUntil);
+      let fresh = this.freshFeatures(matches, now);
+      // Turn about when both have something to show: on a fast machine the clustered source is
+      // ready at every turn, and the fresh one would keep what it showed (closed ones too).
+      if (ready && (urgent || !fresh || this.lastTurn === 'fresh')) {
+        membership = this.sendClustered(matches, now);
+        this.lastTurn = 'clustered';
+        this.changedAt = t;
+        fresh = urgent ? this.freshFeatures(matches, now) : undefined;
       }
-    }
-    if (turn && (urgent || !sent) && this.drawFresh(matches, now)) {
-      this.changedAt = t;
-      membership = true;
+      if (fresh) {
+        this.showFresh(fresh);
+        this.lastTurn = 'fresh';
+        this.changedAt = t;
+        membership = true;
+      }
     }
     if (membership)
       this.onShown([...this.shown.ids(), ...this.freshIds.filter((id) => !this.shown.has(id))]);
@@ -123,11 +132,34 @@ export class IncidentSources {
       this.later(Math.max(this.restUntil, this.changedAt + CHANGE_GAP_MS) - t);
   }
 
+  /** Sends the clustered source what changed; answers whether incidents came or went. */
+  private sendClustered(matches: (i: IncidentSummary) => boolean, now: number): boolean {
+    const diff = this.everything
+      ? this.shown.sync(this.feed.all(), matches, now)
+      : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
+    this.everything = this.urgent = false;
+    this.pending.clear();
+    if (!diff) return false;
+    void this.map.getSource<GeoJSONSource>(INCIDENT_SOURCE)?.updateData(diff);
+    this.sentAt = performance.now();
+    // Those the fresh source shows stay there until the clustered source has taken them in.
+    const showing = new Set(this.freshIds);
+    for (const f of diff.add ?? []) {
+      const id = String(f.properties?.id);
+      if (showing.has(id)) this.landing.add(id);
+    }
+    return !!(diff.add || diff.remove);
+  }
+
   /**
-   * Puts in the fresh source the incidents the clustered one does not show yet: changed ones it
-   * does not hold, and those it was sent but has not taken in. Answers whether that changed.
+   * What the fresh source should show, or undefined if it shows that already: the changed
+   * incidents the clustered source does not hold, and those it shows that the clustered source
+   * was sent but has not taken in.
    */
-  private drawFresh(matches: (i: IncidentSummary) => boolean, now: number): boolean {
+  private freshFeatures(
+    matches: (i: IncidentSummary) => boolean,
+    now: number,
+  ): FreshContent | undefined {
     const features = [];
     for (const id of this.landing) {
       const i = this.feed.get(id);
@@ -139,13 +171,15 @@ export class IncidentSources {
       if (i && matches(i)) features.push(incidentFeature(i, now));
     }
     const key = features.map((f) => `${f.properties.id}:${f.properties.state}`).join(' ');
-    if (key === this.freshKey) return false;
+    return key === this.freshKey ? undefined : { features, key };
+  }
+
+  private showFresh({ features, key }: FreshContent): void {
     this.freshKey = key;
     this.freshIds = features.map((f) => f.properties.id);
     this.map
       .getSource<GeoJSONSource>(FRESH_INCIDENT_SOURCE)
       ?.setData({ type: 'FeatureCollection', features });
-    return true;
   }
 
   private later(ms: number): void {

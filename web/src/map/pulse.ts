@@ -22,8 +22,9 @@ interface Ring {
  * Pulsing rings over the new and overdue incidents in view, so they catch the eye. The map
  * itself stays still: repainting it five times a second (a paint property per beat) cost a
  * software-rendered wall most of its frames. Instead a few DOM rings sit over the map's canvas
- * and step outwards twice a second, on the screen's beat, one style change for all of them, which repaints only the
- * rings (a smooth animation would have the compositor draw the screen sixty times a second).
+ * and step outwards twice a second, on the screen's beat, one style change for all of them,
+ * which repaints only the rings (a smooth animation would have the compositor draw the screen
+ * sixty times a second).
  * They are placed again when the map moves and chosen again when it settles.
  * Answers a function that removes them.
  */
