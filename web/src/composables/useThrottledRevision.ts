@@ -19,8 +19,9 @@ export function useThrottledRevision(source: () => number, ms: number): Ref<numb
     if (timer !== undefined) return;
     const now = Date.now();
     if (now - last >= ms) return emit();
+    // On the half-beat grid, so that no update waits longer than `ms` after the last one.
     const from = Math.max(now, last + ms / 2);
-    timer = window.setTimeout(emit, from + untilBeat(ms, from) - now);
+    timer = window.setTimeout(emit, from + untilBeat(ms / 2, from, 1) - now);
   });
   onBeforeUnmount(() => window.clearTimeout(timer));
   return out;

@@ -86,6 +86,7 @@ describe('IncidentSources', () => {
     expect(shown.sort()).toEqual(['a', 'b', 'c']);
 
     vi.advanceTimersByTime(1_000);
+    sources.draw();
     // The clustered source's turn, once rested: it is sent 'c', and the fresh source is left as
     // it was, so 'c' stays on the map until the clustered source has taken it in.
     expect(map.diffs).toHaveLength(2);
@@ -93,10 +94,12 @@ describe('IncidentSources', () => {
     expect(map.fresh).toEqual(['c']);
     expect(shown.sort()).toEqual(['a', 'b', 'c']);
 
-    // Taken in; the fresh source empties on the next turn, not in the same one.
+    // Taken in; the fresh source empties at the next look, or once no look has come for a while.
     vi.advanceTimersByTime(100);
     expect(map.fresh).toEqual(['c']);
-    vi.advanceTimersByTime(800);
+    vi.advanceTimersByTime(1_300);
+    expect(map.fresh).toEqual(['c']);
+    vi.advanceTimersByTime(200);
     expect(map.fresh).toEqual([]);
     expect(map.diffs).toHaveLength(2);
     expect(shown.sort()).toEqual(['a', 'b', 'c']);
@@ -111,10 +114,12 @@ describe('IncidentSources', () => {
     // A change the clustered source alone shows: 'a' is on it already.
     put('a', { severity: 'high' });
     sources.draw();
-    // It took 400 ms: three times that before the next change goes.
+    // It took 400 ms: three times that before the next change goes, at the next look.
     vi.advanceTimersByTime(1_100);
+    sources.draw();
     expect(map.diffs).toHaveLength(1);
     vi.advanceTimersByTime(200);
+    sources.draw();
     expect(map.diffs).toHaveLength(2);
 
     put('c');

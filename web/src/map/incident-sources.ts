@@ -9,10 +9,12 @@ const REST_FACTOR = 3;
 /** ... and at least this long. */
 const MIN_REST_MS = 500;
 /**
- * At most one of the two sources changes in this long (the map looks at the store once a second):
- * each change redraws the whole map, which is what a software-rendered screen can least afford.
+ * While the map looks at the store (`draw`, at most once a second under load), only those looks
+ * change the sources, one source each: each change redraws the whole map, which is what a
+ * software-rendered screen can least afford. Once no look has come for this long, timers finish
+ * what is left (a change that waited for the clustered source's rest, the fresh source's tidying).
  */
-const CHANGE_GAP_MS = 900;
+const QUIET_MS = 1_500;
 /** How often to look whether the clustered source has taken in the last change. */
 const LOADED_POLL_MS = 100;
 
@@ -43,8 +45,8 @@ export interface IncidentFeed {
  * shows within a second; other changes (a state's colour) wait for the clustered source's next
  * turn, a second or two under load and no wait at all when the city is quiet.
  *
- * Each change to either source costs a redraw of the whole map, so the two take turns, at most
- * one change every CHANGE_GAP_MS (a new filter goes at once). Until the clustered source has
+ * Each change to either source costs a redraw of the whole map, so the two take turns, one at
+ * each look at the store (see QUIET_MS; a new filter goes at once). Until the clustered source has
  * taken in the incidents the fresh one shows, the fresh one keeps them: shown twice for a
  * moment, in the same place, rather than gone for a moment.
  */
@@ -55,13 +57,13 @@ export class IncidentSources {
   /** Ids the fresh source shows that the clustered one was sent and has not taken in yet. */
   private readonly landing = new Set<string>();
   private everything = true;
-  /** Someone changed the filters, or the time moved on: answered without resting. */
-  private urgent = false;
+  /** The first draw, new filters, or the time moved on: answered without resting. */
+  private urgent = true;
   /** When the clustered source was sent its last change, until it has taken it in. */
   private sentAt: number | undefined;
   private restUntil = 0;
-  /** When either source last changed, and which. */
-  private changedAt = -Infinity;
+  /** When the map last looked at the store. */
+  private lookedAt = -Infinity;
   private lastTurn: 'clustered' | 'fresh' = 'fresh';
   private freshKey = '';
   private freshIds: string[] = [];
@@ -80,14 +82,15 @@ export class IncidentSources {
     if (ids === null || everything) this.everything = true;
     else for (const id of ids) this.pending.add(id);
     this.urgent ||= everything;
-    this.run();
+    this.lookedAt = performance.now();
+    this.run(true);
   }
 
   stop(): void {
     window.clearTimeout(this.timer);
   }
 
-  private run(): void {
+  private run(look = false): void {
     window.clearTimeout(this.timer);
     this.timer = undefined;
     const clustered = this.map.getSource<GeoJSONSource>(INCIDENT_SOURCE);
@@ -103,7 +106,7 @@ export class IncidentSources {
     const matches = this.feed.matches(now);
     const urgent = this.urgent;
     let membership = false;
-    if (urgent || t >= this.changedAt + CHANGE_GAP_MS) {
+    if (urgent || look || t >= this.lookedAt + QUIET_MS) {
       const ready =
         (this.everything || this.pending.size > 0) &&
         loaded &&
@@ -115,13 +118,11 @@ export class IncidentSources {
       if (ready && (urgent || !fresh || this.lastTurn === 'fresh')) {
         membership = this.sendClustered(matches, now);
         this.lastTurn = 'clustered';
-        this.changedAt = t;
         fresh = urgent ? this.freshFeatures(matches, now) : undefined;
       }
       if (fresh) {
         this.showFresh(fresh);
         this.lastTurn = 'fresh';
-        this.changedAt = t;
         membership = true;
       }
     }
@@ -129,7 +130,7 @@ export class IncidentSources {
       this.onShown([...this.shown.ids(), ...this.freshIds.filter((id) => !this.shown.has(id))]);
     if (this.sentAt !== undefined || !loaded) this.later(LOADED_POLL_MS);
     else if (this.everything || this.pending.size || this.freshIds.length)
-      this.later(Math.max(this.restUntil, this.changedAt + CHANGE_GAP_MS) - t);
+      this.later(Math.max(this.restUntil, this.lookedAt + QUIET_MS) - t);
   }
 
   /** Sends the clustered source what changed; answers whether incidents came or went. */

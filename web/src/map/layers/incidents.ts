@@ -127,6 +127,8 @@ export const INCIDENT_CLUSTER_PROPERTIES = {
   worst: ['max', ['match', ['get', 'severity'], 'critical', 3, 'high', 2, 'medium', 1, 0]],
 } as const;
 
+export const OUTLINE_LAYERS = ['incident-outline-halo', 'incident-outline'] as const;
+
 /** A ring around the outlined incident, dark-haloed to read on any basemap; drawn above all. */
 export function outlineLayers(): LayerSpecification[] {
   const ring = (id: string, color: string, width: number): LayerSpecification => ({
@@ -140,5 +142,5 @@ export function outlineLayers(): LayerSpecification[] {
       'circle-stroke-width': width,
     },
   });
-  return [ring('incident-outline-halo', '#0b1220', 8), ring('incident-outline', '#ffd400', 4)];
+  return [ring(OUTLINE_LAYERS[0], '#0b1220', 8), ring(OUTLINE_LAYERS[1], '#ffd400', 4)];
 }
