@@ -222,7 +222,6 @@ async function heldBack(url: string): Promise<number> {
 }
 
 /** Report i at its own grid (and category past the 842nd), so none attaches to another. */
-
 function spreadReport(i: number) {
   const grids = demoCity().regions.features.filter((f) => f.properties.level === 'grid');
   const [lng, lat] = grids[i % grids.length]!.properties.center;

@@ -45,11 +45,8 @@ export function useLiveFeed(): void {
     else requestAnimationFrame(flush);
   };
 
-  // Pushed once a second at the server's own phase; shown on this screen's beat.
-  const showKpis = onNextBeat(1_000, (k: Kpis) => {
-    live.kpis = k;
-    live.touch();
-  });
+  // Pushed once a second at the server's own phase; shown on this screen's beat, as is the stamp.
+  const showKpis = onNextBeat(1_000, (k: Kpis) => (live.kpis = k));
   const socket = connectLive(session.token, {
     snapshot(s) {
       pending = [];
@@ -64,7 +61,10 @@ export function useLiveFeed(): void {
       pending.push(...d);
       schedule();
     },
-    kpis: showKpis,
+    kpis(k) {
+      showKpis(k);
+      live.touch();
+    },
     patrols(p) {
       live.patrols = p;
     },

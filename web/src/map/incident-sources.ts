@@ -116,7 +116,7 @@ export class IncidentSources {
       // Turn about when both have something to show: on a fast machine the clustered source is
       // ready at every turn, and the fresh one would keep what it showed (closed ones too).
       if (ready && (urgent || !fresh || this.lastTurn === 'fresh')) {
-        membership = this.sendClustered(matches, now);
+        membership = this.sendClustered(clustered, matches, now);
         this.lastTurn = 'clustered';
         fresh = urgent ? this.freshFeatures(matches, now) : undefined;
       }
@@ -134,14 +134,18 @@ export class IncidentSources {
   }
 
   /** Sends the clustered source what changed; answers whether incidents came or went. */
-  private sendClustered(matches: (i: IncidentSummary) => boolean, now: number): boolean {
+  private sendClustered(
+    clustered: GeoJSONSource,
+    matches: (i: IncidentSummary) => boolean,
+    now: number,
+  ): boolean {
     const diff = this.everything
       ? this.shown.sync(this.feed.all(), matches, now)
       : this.shown.syncSome(this.pending, (id) => this.feed.get(id), matches, now);
     this.everything = this.urgent = false;
     this.pending.clear();
     if (!diff) return false;
-    void this.map.getSource<GeoJSONSource>(INCIDENT_SOURCE)?.updateData(diff);
+    void clustered.updateData(diff);
     this.sentAt = performance.now();
     // Those the fresh source shows stay there until the clustered source has taken them in.
     const showing = new Set(this.freshIds);

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
-import { onNextBeat } from '../composables/beat.js';
 import type { Kpis, PatrolPosition, WallPush } from '../../../shared/realtime/events.js';
+import { onNextBeat } from '../composables/beat.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
 export const useLiveStore = defineStore('live', () => {
