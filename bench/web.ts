@@ -1,5 +1,5 @@
 /**
- * Web benchmark: 20,000 incidents loaded and 200 updates a second for 60 s in headless Chromium.
+ * Web benchmark: 20,000 incidents loaded and 200 updates a second for 60 s in Chromium.
  * For each screen (the wall, then the duty desk) it measures, with in-page instrumentation, the
  * longest main-thread task and the share of frames over 50 ms — first with no updates (phase A,
  * the baseline), then on the same page with the updates flowing through the real server
@@ -8,6 +8,7 @@
  *   npm run bench:web                          # 20,000 incidents, 200 updates/s, 60 s a phase
  *   npm run bench:web -- --smoke               # 2,000 incidents, 10 s a phase (CI)
  *   npm run bench:web -- --pages wall --seconds 30 --rate 100
+ *   npm run bench:web -- --renderer llvmpipe   # Mesa's software GL under Xvfb (web/renderer.ts)
  *
  * Other flags: --incidents N, --warmup S (after the page holds every incident; default 10),
  * --new-share F (of the updates, new reports; the rest are `note` actions; default 0.1),
@@ -47,17 +48,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, loginAs } from '../tests/support/browser.js';
+import { loginAs } from '../tests/support/browser.js';
 import { api, login } from '../tests/support/server.js';
 import { UpdateDriver, type DriverResult } from './web/driver.js';
 import { measureWallInitialJs, type InitialJs } from './web/initial-js.js';
 import { PROBE_SCRIPT, type PhaseStats } from './web/probe.js';
 import { CpuWatch, type CpuSplit } from './web/proc.js';
+import { launchRendered, parseRenderer, type RenderedBrowser } from './web/renderer.js';
 import { summarizeProfile } from './web/profile.js';
 import { CALM_FOR_MS, currentVersions, seedCalm, seedIncidents, waitQuiet } from './web/seed.js';
 import { startBenchServer, type BenchServer } from './web/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const VIEWPORT = { width: 1920, height: 1080 };
 
 const { values: args } = parseArgs({
   options: {
@@ -74,6 +77,7 @@ const { values: args } = parseArgs({
     calm: { type: 'boolean', default: false },
     'wall-video': { type: 'boolean', default: false },
     'server-nice': { type: 'string', default: '10' },
+    renderer: { type: 'string', default: 'swiftshader' },
   },
 });
 const num = (v: string | undefined, fallback: number, name: string) => {
@@ -89,6 +93,7 @@ const opts = {
   newShare: Math.min(1, num(args['new-share'], args.calm ? 0 : 0.1, 'new-share')),
   concurrency: Math.max(1, num(args.concurrency, 32, 'concurrency')),
   pages: args.pages.split(',').map((p) => p.trim()) as ('wall' | 'desk')[],
+  renderer: parseRenderer(args.renderer),
 };
 for (const p of opts.pages)
   if (p !== 'wall' && p !== 'desk') throw new Error(`--pages: unknown page ${p}`);
@@ -167,7 +172,7 @@ async function measure(
  * draw or pulse, to tell the map's own cost from the incidents'.
  */
 async function runEmptyWall(browser: Browser, server: BenchServer): Promise<PhaseRow> {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   await page.addInitScript({ content: PROBE_SCRIPT });
   await darkenVideo(page);
@@ -193,7 +198,7 @@ async function runPage(
 ): Promise<PhaseRow[]> {
   const versions = await currentVersions(server.url, dutyToken);
   const expected = versions.size;
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -331,12 +336,12 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log(
     `web bench: ${opts.incidents} ${args.calm ? 'calm ' : ''}incidents, ${opts.rate} updates/s (${Math.round(opts.newShare * 100)}% new reports, ` +
-      `the rest note actions), ${opts.seconds} s a phase after ${opts.warmup} s warm-up; pages ${opts.pages.join(', ')}; 1920x1080 headless Chromium; ` +
+      `the rest note actions), ${opts.seconds} s a phase after ${opts.warmup} s warm-up; pages ${opts.pages.join(', ')}; 1920x1080 Chromium; ` +
       `wall video tiles ${args['wall-video'] ? 'playing' : 'dark'}`,
   );
   const webDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-web-build-'));
   let server: BenchServer | undefined;
-  let browser: Browser | undefined;
+  let rendered: RenderedBrowser | undefined;
   try {
     log('building the web app (vite)');
     const build = spawnSync(
@@ -356,7 +361,9 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
 
     server = await startBenchServer(webDir);
-    browser = await launchBrowser();
+    rendered = await launchRendered(opts.renderer, VIEWPORT);
+    const browser = rendered.browser;
+    log(`WebGL draws with ${await rendered.describe()}`);
     // After the browser started, so that it does not inherit the niceness.
     setPriority(Math.min(19, num(args['server-nice'], 10, 'server-nice')));
     const initialJs = await measureWallInitialJs(browser, server.url, webDir);
@@ -415,7 +422,7 @@ async function main(): Promise<void> {
     printInitialJs(initialJs);
     console.log(`\ndone in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
-    await browser?.close();
+    await rendered?.close();
     await server?.stop();
     rmSync(webDir, { recursive: true, force: true });
   }

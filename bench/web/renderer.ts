@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/chromium.js';
+
+/**
+ * Which software OpenGL draws the page. This machine has no GPU, and a centre's wall and desk PCs
+ * do: the frame figures are bounded by software rendering, so the benchmark can take them with
+ * either of the two Debian has.
+ * - `swiftshader`: headless Chromium's own (the end-to-end tests' setting), single-threaded here.
+ * - `llvmpipe`: Mesa's, through ANGLE on OpenGL, in a headful Chromium on an Xvfb display
+ *   (needs the `xvfb` and `libgl1-mesa-dri` packages); several times cheaper per frame.
+ */
+export type Renderer = 'swiftshader' | 'llvmpipe';
+
+export interface RenderedBrowser {
+  browser: Browser;
+  /** What WebGL reports it draws with, to show in the figures. */
+  describe(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function parseRenderer(value: string): Renderer {
+  if (value === 'swiftshader' || value === 'llvmpipe') return value;
+  throw new Error(`--renderer must be swiftshader or llvmpipe, not ${value}`);
+}
+
+export async function launchRendered(
+  renderer: Renderer,
+  viewport: { width: number; height: number },
+): Promise<RenderedBrowser> {
+  const display = renderer === 'llvmpipe' ? await startXvfb(viewport) : undefined;
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM_PATH,
+      headless: !display,
+      args: display
+        ? [
+            ...CHROMIUM_ARGS.filter((a) => !/swiftshader/.test(a)),
+            '--use-gl=angle',
+            '--use-angle=gl',
+            `--window-size=${viewport.width},${viewport.height}`,
+          ]
+        : CHROMIUM_ARGS,
+      env: display ? { ...process.env, DISPLAY: display.name } : process.env,
+    })
+    .catch((err: unknown) => {
+      display?.process.kill();
+      throw err;
+    });
+  return {
+    browser,
+    async describe() {
+      const page = await browser.newPage();
+      try {
+        return (await page.evaluate(`(() => {
+          const gl = document.createElement('canvas').getContext('webgl2');
+          const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
+          return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : 'no WebGL';
+        })()`)) as string;
+      } finally {
+        await page.close();
+      }
+    },
+    async close() {
+      await browser.close();
+      display?.process.kill();
+    },
+  };
+}
+
+interface Display {
+  name: string;
+  process: ChildProcess;
+}
+
+/** An Xvfb server on the first free display number, once it accepts clients. */
+async function startXvfb(size: { width: number; height: number }): Promise<Display> {
+  let n = 90;
+  while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n += 1;
+  const name = `:${n}`;
+  const proc = spawn(
+    'Xvfb',
+    [name, '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const failed = new Promise<never>((_, reject) => {
+    proc.once('error', (e) =>
+      reject(new Error(`--renderer llvmpipe needs Xvfb (apt-get install xvfb): ${e.message}`)),
+    );
+    proc.once('exit', (code) => reject(new Error(`Xvfb ${name} exited (${code})`)));
+  });
+  const ready = (async () => {
+    for (let i = 0; i < 100 && !existsSync(`/tmp/.X11-unix/X${n}`); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(`/tmp/.X11-unix/X${n}`)) throw new Error(`Xvfb ${name} did not start in 5 s`);
+  })();
+  await Promise.race([ready, failed]);
+  failed.catch(() => {});
+  return { name, process: proc };
+}
