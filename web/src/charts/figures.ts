@@ -1,5 +1,6 @@
 import type { Category, IncidentSummary } from '../../../shared/domain/incidents.js';
 import { CATEGORIES } from '../../../shared/domain/vocabulary.js';
+import { incidentPredicate, type IncidentFilter } from '../stores/filters.js';
 
 /** Upper bounds (hours) of the time-to-close buckets; one more bucket holds the rest. */
 export const CLOSE_BUCKETS_H = [1, 4, 8, 24, 72] as const;
@@ -13,43 +14,133 @@ export interface FilteredFigures {
   closeTime: number[];
 }
 
+/** Where the tally finds the incidents: the store, and what changed in it since last asked. */
+export interface FigureFeed {
+  /** The ids changed since the last call, or null when anything may have (a new snapshot). */
+  take(): Iterable<string> | null;
+  get(id: string): IncidentSummary | undefined;
+  all(): Iterable<IncidentSummary>;
+}
+
 /**
- * One pass over the store: the charts follow the same filters as the map and the lists, which
- * the server's KPIs (the figures in the tiles) cannot. "Today" is the screen's local day; the
- * store holds every incident reported or finished today (the board prunes only older ones).
- * Timestamps are ISO strings in UTC, so they compare as strings.
+ * The charts' figures, kept up to date from the store's changes: the charts follow the same
+ * filters as the map and the lists, which the server's KPIs (the figures in the tiles) cannot.
+ * Counting all 20,000 incidents again at each redraw took the desk ~100 ms of main thread; a
+ * change now costs only itself. Everything is counted again on a new snapshot, a new local day,
+ * another filter, or while the filter has a time window (what it lets through moves with the
+ * clock). "Today" is the screen's local day; the store holds every incident reported or finished
+ * today. Answers the same object while the figures stay the same, so a chart is not redrawn for
+ * nothing.
  */
-export function filteredFigures(
-  incidents: Iterable<IncidentSummary>,
+export class FigureTally {
+  private readonly shares = new Map<string, Share>();
+  private counts = emptyFigures();
+  private answered = emptyFigures();
+  private context = '';
+
+  update(feed: FigureFeed, filter: IncidentFilter, now: Date): FilteredFigures {
+    const changed = feed.take();
+    const day = new LocalDay(now);
+    const context = `${day.start} ${JSON.stringify(filter)}`;
+    const matches = incidentPredicate(filter, now.getTime());
+    let moved = false;
+    if (changed === null || context !== this.context || filter.withinHours > 0) {
+      this.context = context;
+      this.shares.clear();
+      this.counts = emptyFigures();
+      for (const i of feed.all()) this.recount(i.id, shareOf(i, matches, day));
+      moved = true;
+    } else {
+      for (const id of changed) {
+        const i = feed.get(id);
+        moved = this.recount(id, i && shareOf(i, matches, day)) || moved;
+      }
+    }
+    if (moved && JSON.stringify(this.counts) !== JSON.stringify(this.answered))
+      this.answered = structuredClone(this.counts);
+    return this.answered;
+  }
+
+  /** Moves an incident's share; answers whether it moved. */
+  private recount(id: string, next: Share | undefined): boolean {
+    const was = this.shares.get(id);
+    if (sameShare(was, next)) return false;
+    if (was) this.add(was, -1);
+    if (next) {
+      this.add(next, 1);
+      this.shares.set(id, next);
+    } else this.shares.delete(id);
+    return true;
+  }
+
+  private add(s: Share, n: 1 | -1): void {
+    if (s.hour !== undefined) {
+      this.counts.byCategory[s.category] += n;
+      this.counts.hourly[s.hour]! += n;
+    }
+    if (s.closeBucket !== undefined) this.counts.closeTime[s.closeBucket]! += n;
+  }
+}
+
+/** What one incident adds to the figures: reported today (its hour), closed today (its bucket). */
+interface Share {
+  category: Category;
+  hour?: number;
+  closeBucket?: number;
+}
+
+/**
+ * Each local hour's start today as an ISO string: timestamps are ISO strings in UTC, so an
+ * incident's hour is found by comparing strings, which costs less than parsing dates.
+ */
+class LocalDay {
+  readonly hourStarts: string[];
+  readonly start: string;
+  constructor(now: Date) {
+    this.hourStarts = Array.from({ length: 24 }, (_, h) =>
+      new Date(now.getFullYear(), now.getMonth(), now.getDate(), h).toISOString(),
+    );
+    this.start = this.hourStarts[0]!;
+  }
+}
+
+function shareOf(
+  i: IncidentSummary,
   matches: (i: IncidentSummary) => boolean,
-  now: Date,
-): FilteredFigures {
-  // Each local hour's start as an ISO string, so an incident's hour is found by comparing
-  // strings: parsing 20,000 dates a second would cost more than the rest of the pass.
-  const hourStarts = Array.from({ length: 24 }, (_, h) =>
-    new Date(now.getFullYear(), now.getMonth(), now.getDate(), h).toISOString(),
+  day: LocalDay,
+): Share | undefined {
+  const reportedToday = i.reportedAt >= day.start;
+  const closedToday = i.closedAt !== null && i.closedAt >= day.start;
+  if ((!reportedToday && !closedToday) || !matches(i)) return undefined;
+  const share: Share = { category: i.category };
+  if (reportedToday) {
+    let h = 23;
+    while (i.reportedAt < day.hourStarts[h]!) h -= 1;
+    share.hour = h;
+  }
+  if (closedToday) {
+    const h = (Date.parse(i.closedAt!) - Date.parse(i.reportedAt)) / 3_600_000;
+    const bucket = CLOSE_BUCKETS_H.findIndex((limit) => h <= limit);
+    share.closeBucket = bucket === -1 ? CLOSE_BUCKETS_H.length : bucket;
+  }
+  return share;
+}
+
+function sameShare(a: Share | undefined, b: Share | undefined): boolean {
+  return (
+    a === b ||
+    (!!a &&
+      !!b &&
+      a.category === b.category &&
+      a.hour === b.hour &&
+      a.closeBucket === b.closeBucket)
   );
-  const today = hourStarts[0]!;
-  const out: FilteredFigures = {
+}
+
+function emptyFigures(): FilteredFigures {
+  return {
     byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>,
     hourly: Array.from({ length: 24 }, () => 0),
     closeTime: Array.from({ length: CLOSE_BUCKETS_H.length + 1 }, () => 0),
   };
-  for (const i of incidents) {
-    const reportedToday = i.reportedAt >= today;
-    const closedToday = i.closedAt !== null && i.closedAt >= today;
-    if ((!reportedToday && !closedToday) || !matches(i)) continue;
-    if (reportedToday) {
-      out.byCategory[i.category] += 1;
-      let h = 23;
-      while (i.reportedAt < hourStarts[h]!) h -= 1;
-      out.hourly[h]! += 1;
-    }
-    if (closedToday) {
-      const h = (Date.parse(i.closedAt!) - Date.parse(i.reportedAt)) / 3_600_000;
-      const bucket = CLOSE_BUCKETS_H.findIndex((limit) => h <= limit);
-      out.closeTime[bucket === -1 ? CLOSE_BUCKETS_H.length : bucket]! += 1;
-    }
-  }
-  return out;
 }
