@@ -5,7 +5,7 @@ import { launchBrowser, loginAs } from './browser.js';
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const out = process.env.OUT_DIR ?? '.screenshots';
-const settle = Number(process.env.SETTLE_MS ?? 6000);
+const settle = Number(process.env.SETTLE_MS ?? 4000);
 mkdirSync(out, { recursive: true });
 
 const browser = await launchBrowser();
@@ -24,6 +24,13 @@ for (const [name, path, width, height, user] of shots) {
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
   if (user) await loginAs(page, base, user);
   await page.goto(`${base}${path}`);
+  // A screen with a map is shot once the map holds its layers (on a busy machine that can take
+  // longer than the settle time alone), then given the settle time to draw them.
+  if (name !== 'login' && !name.startsWith('video'))
+    await page.waitForSelector('.city-map[data-ready=true]', {
+      state: 'attached',
+      timeout: 60_000,
+    });
   await page.waitForTimeout(settle);
   if (name === 'desk-1366') {
     const first = page.locator('.queue li').first();

@@ -6,7 +6,10 @@ import type { MapLibreMap } from './maplibre.js';
 function fakeMap() {
   const state = { moving: false, tilesLoaded: true, width: 800, frames: [] as number[] };
   const listeners = new Map<string, () => void>();
+  const events = new Map<string, () => void>();
   const map = {
+    on: (type: string, fn: () => void) => events.set(type, fn),
+    off: (type: string) => events.delete(type),
     triggerRepaint: () => void state.frames.push(Date.now()),
     isMoving: () => state.moving,
     areTilesLoaded: () => state.tilesLoaded,
@@ -16,7 +19,15 @@ function fakeMap() {
       removeEventListener: (type: string) => listeners.delete(type),
     }),
   };
-  return { map, state, listeners, as: map as unknown as MapLibreMap };
+  return { map, state, listeners, events, as: map as unknown as MapLibreMap };
+}
+
+/** Attached to a map that has drawn everything once (MapLibre's `idle`). */
+function settledMap() {
+  const m = fakeMap();
+  const detach = drawOnBeat(m.as);
+  m.events.get('idle')!();
+  return { ...m, detach };
 }
 
 describe('the map drawing on the beat', () => {
@@ -31,8 +42,7 @@ describe('the map drawing on the beat', () => {
   });
 
   it("draws a data change's requests once, at the next half-second", () => {
-    const { map, state, as } = fakeMap();
-    drawOnBeat(as);
+    const { map, state } = settledMap();
     map.triggerRepaint(); // the canvas's size is new: drawn at once
     expect(state.frames).toEqual([1_000_000_100]);
     map.triggerRepaint();
@@ -44,8 +54,7 @@ describe('the map drawing on the beat', () => {
   });
 
   it('waits for the tiles a change is loading, but not for ever', () => {
-    const { map, state, as } = fakeMap();
-    drawOnBeat(as);
+    const { map, state } = settledMap();
     map.triggerRepaint();
     state.frames = [];
     state.tilesLoaded = false;
@@ -62,9 +71,25 @@ describe('the map drawing on the beat', () => {
     expect(state.frames).toEqual([1_000_001_000, 1_000_003_000]);
   });
 
-  it('draws at once while the camera moves, the canvas changes size or a hand is on the map', () => {
-    const { map, state, listeners, as } = fakeMap();
+  it('draws at once until the map first settles, and from a camera move until it settles again', () => {
+    const { map, state, events, as } = fakeMap();
     drawOnBeat(as);
+    map.triggerRepaint();
+    map.triggerRepaint();
+    events.get('idle')!();
+    map.triggerRepaint();
+    expect(state.frames).toHaveLength(2);
+    events.get('movestart')!();
+    map.triggerRepaint();
+    expect(state.frames).toHaveLength(3);
+    events.get('idle')!();
+    map.triggerRepaint();
+    vi.advanceTimersByTime(1_000);
+    expect(state.frames).toEqual([1_000_000_100, 1_000_000_100, 1_000_000_100, 1_000_000_500]);
+  });
+
+  it('draws at once while the camera moves, the canvas changes size or a hand is on the map', () => {
+    const { map, state, listeners } = settledMap();
     map.triggerRepaint();
     state.moving = true;
     map.triggerRepaint();
@@ -80,15 +105,16 @@ describe('the map drawing on the beat', () => {
   });
 
   it("puts MapLibre's own back when the map goes", () => {
-    const { map, state, listeners, as } = fakeMap();
+    const { map, state, listeners, events } = fakeMap();
     const own = map.triggerRepaint;
-    const detach = drawOnBeat(as);
+    const detach = drawOnBeat(map as unknown as MapLibreMap);
+    events.get('idle')!();
     map.triggerRepaint();
     map.triggerRepaint();
     detach();
     vi.advanceTimersByTime(1_000);
     expect(state.frames).toHaveLength(1);
     expect(map.triggerRepaint).toBe(own);
-    expect(listeners.size).toBe(0);
+    expect(listeners.size + events.size).toBe(0);
   });
 });

@@ -16,8 +16,10 @@ const MAX_WAIT_BEATS = 2;
  * boards and the pulse rings change. Those requests now wait for the next beat, so they paint in
  * the same frame, and a beat at which tiles are still coming back for a change waits for them
  * (up to MAX_WAIT_BEATS) rather than draw the old ones once more. A change shows half a second
- * later at most, or a second and a half while tiles come. The camera moving, the canvas changing
- * size and a hand on the map still draw at once.
+ * later at most, or a second and a half while tiles come. Until the map has first settled (all
+ * drawn, nothing loading), and again from a camera move until it settles, it draws at once, as
+ * it does while a hand is on it or its canvas changed size: its own steps from one view to the
+ * next, each waiting for the one before, would each wait for a beat.
  *
  * It works by standing in for `triggerRepaint` on this map, through which MapLibre asks for
  * every frame. Answers a function that puts MapLibre's own back.
@@ -36,6 +38,11 @@ export function drawOnBeat(map: MapLibreMap): () => void {
     waited = 0;
     drawNow();
   });
+  let settling = true;
+  const settled = () => (settling = false);
+  const unsettled = () => (settling = true);
+  map.on('idle', settled);
+  map.on('movestart', unsettled);
   let handsOnUntil = 0;
   let size = '';
   const touched = () => (handsOnUntil = performance.now() + HANDS_ON_MS);
@@ -47,7 +54,7 @@ export function drawOnBeat(map: MapLibreMap): () => void {
   map.triggerRepaint = () => {
     const canvas = map.getCanvas();
     const sized = `${canvas.width}x${canvas.height}`;
-    if (map.isMoving() || sized !== size || performance.now() < handsOnUntil) {
+    if (settling || map.isMoving() || sized !== size || performance.now() < handsOnUntil) {
       size = sized;
       onBeat.cancel();
       drawNow();
@@ -56,6 +63,8 @@ export function drawOnBeat(map: MapLibreMap): () => void {
   return () => {
     onBeat.cancel();
     map.triggerRepaint = own;
+    map.off('idle', settled);
+    map.off('movestart', unsettled);
     area.removeEventListener('pointermove', touched);
     area.removeEventListener('pointerdown', touched);
     area.removeEventListener('wheel', touched);
