@@ -7,9 +7,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/chromium.js';
  * Which software OpenGL draws the page. This machine has no GPU, and a centre's wall and desk PCs
  * do: the frame figures are bounded by software rendering, so the benchmark can take them with
  * either of the two Debian has.
- * - `swiftshader`: headless Chromium's own (the end-to-end tests' setting), single-threaded here.
+ * - `swiftshader`: headless Chromium's own (the end-to-end tests' setting).
  * - `llvmpipe`: Mesa's, through ANGLE on OpenGL, in a headful Chromium on an Xvfb display
- *   (needs the `xvfb` and `libgl1-mesa-dri` packages); several times cheaper per frame.
+ *   (needs the `xvfb` and `libgl1-mesa-dri` packages); its GPU process takes about half the CPU
+ *   SwiftShader's does for the same pages here.
  */
 export type Renderer = 'swiftshader' | 'llvmpipe';
 
