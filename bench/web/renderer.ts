@@ -64,8 +64,11 @@ export async function launchRendered(
       }
     },
     async close() {
-      await browser.close();
-      display?.process.kill();
+      try {
+        await browser.close();
+      } finally {
+        display?.process.kill();
+      }
     },
   };
 }
@@ -83,10 +86,12 @@ async function startXvfb(size: { width: number; height: number }): Promise<Displ
   const proc = spawn(
     'Xvfb',
     [name, '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp'],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore' },
   );
+  // Not left behind by a run that ends without its `finally` (a timeout's signal).
+  const kill = () => proc.kill();
+  process.once('exit', kill);
+  proc.once('exit', () => process.off('exit', kill));
   const failed = new Promise<never>((_, reject) => {
     proc.once('error', (e) =>
       reject(new Error(`--renderer llvmpipe needs Xvfb (apt-get install xvfb): ${e.message}`)),
@@ -98,7 +103,10 @@ async function startXvfb(size: { width: number; height: number }): Promise<Displ
       await new Promise((r) => setTimeout(r, 50));
     if (!existsSync(`/tmp/.X11-unix/X${n}`)) throw new Error(`Xvfb ${name} did not start in 5 s`);
   })();
-  await Promise.race([ready, failed]);
   failed.catch(() => {});
+  await Promise.race([ready, failed]).catch((err: unknown) => {
+    proc.kill();
+    throw err;
+  });
   return { name, process: proc };
 }

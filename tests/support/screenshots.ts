@@ -27,10 +27,10 @@ for (const [name, path, width, height, user] of shots) {
   // A screen with a map is shot once the map holds its layers (on a busy machine that can take
   // longer than the settle time alone), then given the settle time to draw them.
   if (name !== 'login' && !name.startsWith('video'))
-    await page.waitForSelector('.city-map[data-ready=true]', {
-      state: 'attached',
-      timeout: 60_000,
-    });
+    await page
+      .waitForSelector('.city-map[data-ready=true]', { state: 'attached', timeout: 60_000 })
+      // Shot anyway: a screen whose map never came is worth looking at too.
+      .catch(() => console.error(`${name}: the map was not ready after 60 s`));
   await page.waitForTimeout(settle);
   if (name === 'desk-1366') {
     const first = page.locator('.queue li').first();

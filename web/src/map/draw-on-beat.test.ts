@@ -71,6 +71,21 @@ describe('the map drawing on the beat', () => {
     expect(state.frames).toEqual([1_000_001_000, 1_000_003_000]);
   });
 
+  it('gives each change its full wait for tiles, even after a draw at once cut one short', () => {
+    const { map, state, listeners } = settledMap();
+    map.triggerRepaint();
+    state.tilesLoaded = false;
+    map.triggerRepaint();
+    vi.advanceTimersByTime(450); // one beat waited
+    listeners.get('pointermove')!();
+    map.triggerRepaint(); // a hand: drawn at once
+    vi.advanceTimersByTime(2_000); // the hand went; at ...2550 now
+    state.frames = [];
+    map.triggerRepaint();
+    vi.advanceTimersByTime(3_000);
+    expect(state.frames).toEqual([1_000_004_000]); // beats at 3000 and 3500 waited
+  });
+
   it('draws at once until the map first settles, and from a camera move until it settles again', () => {
     const { map, state, events, as } = fakeMap();
     drawOnBeat(as);

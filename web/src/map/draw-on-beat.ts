@@ -57,6 +57,7 @@ export function drawOnBeat(map: MapLibreMap): () => void {
     if (settling || map.isMoving() || sized !== size || performance.now() < handsOnUntil) {
       size = sized;
       onBeat.cancel();
+      waited = 0;
       drawNow();
     } else onBeat();
   };
