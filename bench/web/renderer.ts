@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { launchBrowser } from '../../tests/support/browser.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/chromium.js';
 
 /**
@@ -31,24 +32,24 @@ export async function launchRendered(
   viewport: { width: number; height: number },
 ): Promise<RenderedBrowser> {
   const display = renderer === 'llvmpipe' ? await startXvfb(viewport) : undefined;
-  const browser = await chromium
-    .launch({
-      executablePath: CHROMIUM_PATH,
-      headless: !display,
-      args: display
-        ? [
+  const browser = display
+    ? await chromium
+        .launch({
+          executablePath: CHROMIUM_PATH,
+          headless: false,
+          args: [
             ...CHROMIUM_ARGS.filter((a) => !/swiftshader/.test(a)),
             '--use-gl=angle',
             '--use-angle=gl',
             `--window-size=${viewport.width},${viewport.height}`,
-          ]
-        : CHROMIUM_ARGS,
-      env: display ? { ...process.env, DISPLAY: display.name } : process.env,
-    })
-    .catch((err: unknown) => {
-      display?.process.kill();
-      throw err;
-    });
+          ],
+          env: { ...process.env, DISPLAY: display.name },
+        })
+        .catch((err: unknown) => {
+          display.process.kill();
+          throw err;
+        })
+    : await launchBrowser();
   return {
     browser,
     async describe() {

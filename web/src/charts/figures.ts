@@ -29,8 +29,8 @@ export interface FigureFeed {
  * change now costs only itself. Everything is counted again on a new snapshot, a new local day,
  * another filter, or while the filter has a time window (what it lets through moves with the
  * clock). "Today" is the screen's local day; the store holds every incident reported or finished
- * today. Answers the same object while the figures stay the same, so a chart is not redrawn for
- * nothing.
+ * today. Answers the same object while no incident's share moved, so the charts' options are
+ * not even built again (useChart skips an option that draws the same).
  */
 export class FigureTally {
   private readonly shares = new Map<string, Share>();
@@ -56,8 +56,7 @@ export class FigureTally {
         moved = this.recount(id, i && shareOf(i, matches, day)) || moved;
       }
     }
-    if (moved && JSON.stringify(this.counts) !== JSON.stringify(this.answered))
-      this.answered = structuredClone(this.counts);
+    if (moved) this.answered = structuredClone(this.counts);
     return this.answered;
   }
 

@@ -7,6 +7,9 @@
  * second.
  */
 
+/** The half-second beat, at which the map draws and the pulse rings step. */
+export const HALF_BEAT_MS = 500;
+
 /** Milliseconds from `now` to the next multiple of `ms` that is at least `min` away. */
 export function untilBeat(ms: number, now = Date.now(), min = ms / 10): number {
   const left = ms - (now % ms);

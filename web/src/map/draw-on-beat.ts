@@ -1,8 +1,6 @@
-import { onNextBeat } from '../composables/beat.js';
+import { HALF_BEAT_MS, onNextBeat } from '../composables/beat.js';
 import type { MapLibreMap } from './maplibre.js';
 
-/** The screen's half-second beat (composables/beat.ts). */
-const BEAT_MS = 500;
 /** After a hand last moved over the map, it draws at once for this long: a hover shows at once. */
 const HANDS_ON_MS = 2_000;
 /** Beats to wait for tiles still coming back from MapLibre's workers before drawing anyway. */
@@ -28,7 +26,7 @@ export function drawOnBeat(map: MapLibreMap): () => void {
   const own = map.triggerRepaint;
   const drawNow = () => own.call(map);
   let waited = 0;
-  const onBeat = onNextBeat<void>(BEAT_MS, () => {
+  const onBeat = onNextBeat<void>(HALF_BEAT_MS, () => {
     // The frame would show the tiles a change replaces; their arrival asks for one again.
     if (!map.areTilesLoaded() && waited < MAX_WAIT_BEATS) {
       waited += 1;

@@ -1,18 +1,16 @@
 import type { Point } from 'geojson';
-import { everyBeat } from '../composables/beat.js';
+import { everyBeat, HALF_BEAT_MS } from '../composables/beat.js';
 import type { MapLibreMap } from './maplibre.js';
 
 /** At most this many rings move at once; the map's own static ring marks every one. */
 const LIMIT = 40;
 const RADIUS_PX = 22;
-/** The ring grows in these steps, one every BEAT_MS: a blip, not a smooth animation. */
+/** The ring grows in these steps, one every half-second beat: a blip, not a smooth animation. */
 const STEPS = [
   { scale: 0.4, opacity: 0.95 },
   { scale: 0.7, opacity: 0.6 },
   { scale: 1, opacity: 0.25 },
 ] as const;
-const BEAT_MS = 500;
-
 interface Ring {
   el: HTMLElement;
   at: [number, number];
@@ -34,7 +32,7 @@ export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
   map.getCanvasContainer().appendChild(overlay);
   let rings: Ring[] = [];
   let step = 0;
-  const stopBeat = everyBeat(BEAT_MS, () => {
+  const stopBeat = everyBeat(HALF_BEAT_MS, () => {
     if (!rings.length) return;
     step = (step + 1) % STEPS.length;
     overlay.style.setProperty('--pulse-scale', String(STEPS[step]!.scale));
