@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RoleSchema } from '../shared/index.js';
 import { StreamsConfigSchema } from './streams/config.js';
@@ -52,6 +53,11 @@ export const ConfigSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * The city package (docs/CITY.md). Without one, demo mode runs the demo city in
+   * fixtures/city/; outside demo mode the server refuses to start.
+   */
+  city: z.object({ dir: z.string().min(1).optional() }).prefault({}),
   /** Camera streams: registry, tokens, forwarder, health, RTSP, demo origin (server/streams/config.ts). */
   streams: StreamsConfigSchema.prefault({}),
   /** Keys for integrations posting reports (Authorization: Bearer <key>). */
@@ -81,12 +87,16 @@ const NUMERIC_KEYS = new Set<keyof Config>([
 ]);
 const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'simulate']);
 
+/** The demo city, an ordinary city package; the default only while demo mode is on. */
+const DEMO_CITY_DIR = fileURLToPath(new URL('../fixtures/city/', import.meta.url));
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
   const fromEnv: Record<string, unknown> = {};
   if (env.INGEST_KEY) fromEnv.ingestKeys = [{ name: 'env', key: env.INGEST_KEY }];
+  if (env.CITY_DIR) fromEnv.city = { ...(fromFile.city as object), dir: env.CITY_DIR };
   if (env.WALL_TOKEN)
     fromEnv.deviceTokens = [{ name: 'env', token: env.WALL_TOKEN, role: 'operator' }];
   for (const [name, key] of Object.entries(ENV_KEYS)) {
@@ -115,8 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  const cityDir = parsed.data.city.dir ?? (parsed.data.demo ? DEMO_CITY_DIR : undefined);
   return {
     ...parsed.data,
+    city: { dir: cityDir && resolve(cityDir) },
     dataDir: resolve(parsed.data.dataDir),
     webDir: resolve(parsed.data.webDir),
   };

@@ -1,14 +1,19 @@
-import { loadDemoCity } from '../fixtures/index.js';
 import { withDemoCredentials } from './auth/demo-credentials.js';
+import { CityPackageError, formatProblem, loadCity } from './city/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './live/clock.js';
 import { startServer } from './server.js';
+import { loadHotspots } from './simulate/hotspots.js';
 import { startSimulator } from './simulate/index.js';
 
 try {
   const config = withDemoCredentials(loadConfig());
-  const city = loadDemoCity();
-  const server = await startServer(config, city);
+  if (!config.city.dir)
+    throw new ConfigError('CITY_DIR is not set: name the city package folder (docs/CITY.md)');
+  const loaded = loadCity(config.city.dir);
+  for (const warning of loaded.warnings) console.warn(`city package: ${formatProblem(warning)}`);
+  const { city } = loaded;
+  const server = await startServer(config, loaded);
   const ingestKey = config.ingestKeys[0]?.key;
   if (config.simulate && !ingestKey)
     throw new ConfigError('SIMULATE needs an ingest key (INGEST_KEY)');
@@ -20,14 +25,14 @@ try {
           ingestKey,
           workflow: server.workflow,
           hub: server.hub,
-          city,
+          city: { ...city, hotspots: loadHotspots(loaded.dir) },
           clock: systemClock,
           timeScale: config.timeScale,
           utcOffsetMinutes: config.utcOffsetMinutes,
         })
       : undefined;
   console.log(
-    `city-brain listening on ${server.url} (demo ${config.demo ? 'on' : 'off'}, simulator ${simulator ? 'on' : 'off'})`,
+    `city-brain listening on ${server.url}: ${city.info.name} from ${loaded.dir} (demo ${config.demo ? 'on' : 'off'}, simulator ${simulator ? 'on' : 'off'})`,
   );
   const stop = () => {
     simulator?.stop();
@@ -36,7 +41,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof CityPackageError) {
     console.error(err.message);
     process.exit(1);
   }

@@ -4,6 +4,7 @@ export * from './domain/common.js';
 export * from './domain/regions.js';
 export * from './domain/cameras.js';
 export * from './domain/organisation.js';
+export * from './domain/city.js';
 export * from './domain/incidents.js';
 export * from './domain/reports.js';
 export * from './workflow/rules.js';

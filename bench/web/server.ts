@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { demoCity } from '../../tests/support/server.js';
+import { loadDemoPackage } from '../../fixtures/index.js';
 
 export interface BenchServer extends RunningServer {
   /** Moves the server's clock: negative to open incidents in the past while seeding. */
@@ -31,7 +31,7 @@ export async function startBenchServer(webDir: string): Promise<BenchServer> {
       WEB_DIR: webDir,
     }),
   );
-  const server = await startServer(config, demoCity(), () => new Date(Date.now() + offset));
+  const server = await startServer(config, loadDemoPackage(), () => new Date(Date.now() + offset));
   return {
     ...server,
     setClockOffset(ms: number) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import compression from 'compression';
 import express, { type Express, type Router } from 'express';
-import type { DemoCity } from '../../fixtures/index.js';
+import type { City } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
 import type { Config } from '../config.js';
 import type { Board } from '../live/board.js';
@@ -11,17 +11,18 @@ import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
 import { authRoutes } from './auth-routes.js';
+import { basemapRoutes } from './basemap.js';
 import { cityRoutes } from './city-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
 import { BODY_LIMIT_BYTES } from './json-body.js';
 import { errorHandler } from './middleware.js';
 
-const BASEMAP_DIR = new URL('../../fixtures/basemap/', import.meta.url).pathname;
-
 export interface AppDeps {
   config: Config;
-  city: DemoCity;
+  city: City;
+  /** The city package's basemap folder, if it has one. */
+  basemapDir: string | undefined;
   auth: Auth;
   store: Store;
   board: Board;
@@ -58,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/v1/client-config', (_req, res) => {
     res.json({
       mapStyleUrl: config.mapStyleUrl,
-      city: city.city,
+      city: city.info,
       demo: config.demo,
       // Names only, for the desks' push-to-wall target list; the tokens stay here.
       walls: config.deviceTokens.map((d) => d.name),
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
   });
 
-  app.use('/basemap', express.static(BASEMAP_DIR, { maxAge: '1h', fallthrough: false }));
+  app.use(basemapRoutes(deps.basemapDir, city.info));
 
   if (existsSync(config.webDir)) {
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { DemoCity } from '../../fixtures/index.js';
+import type { City } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
 import type { Board } from '../live/board.js';
 import { requireUser } from './middleware.js';
 
-/** The city's reference data behind a login: cameras (with live status), departments, grid workers, patrols. Regions are public (http/app.ts). */
-export function cityRoutes(auth: Auth, city: DemoCity, board: Board): Router {
+/** The city's reference data behind a login: cameras (with live status), departments, grid workers, patrols, key places. Regions are public (http/app.ts). */
+export function cityRoutes(auth: Auth, city: City, board: Board): Router {
   const router = Router();
   router.use(requireUser(auth));
   router.get(
@@ -18,5 +18,6 @@ export function cityRoutes(auth: Auth, city: DemoCity, board: Board): Router {
   router.get('/departments', (_req, res) => void res.json(city.departments));
   router.get('/grid-workers', (_req, res) => void res.json(city.gridWorkers));
   router.get('/patrols', (_req, res) => void res.json(city.patrols));
+  router.get('/key-places', (_req, res) => void res.json(city.keyPlaces));
   return router;
 }

@@ -10,8 +10,9 @@ import {
   type RegionFeature,
   type ReportInputParsed,
   type Severity,
+  type City,
 } from '../../shared/index.js';
-import type { DemoCity } from '../../fixtures/index.js';
+import { toWgs84 } from '../city/crs.js';
 import { HttpError } from '../http-error.js';
 import type { DeltaBus, WriteQueue } from '../live/bus.js';
 import type { Clock } from '../live/clock.js';
@@ -60,7 +61,7 @@ export class IngestService {
     private readonly bus: DeltaBus,
     private readonly queue: WriteQueue,
     private readonly nearby: NearbyIncidents,
-    city: Pick<DemoCity, 'regions' | 'cameras'>,
+    city: Pick<City, 'regions' | 'cameras'>,
     private readonly clock: Clock,
     private readonly day: CentreDay,
     private readonly limits: DeadlineLimits = defaultLimits,
@@ -73,7 +74,8 @@ export class IngestService {
     this.cameras = new Set(city.cameras.map((c) => c.id));
   }
 
-  submit(reports: ReportInputParsed[], integration: string): Promise<IntakeOutcome[]> {
+  submit(given: ReportInputParsed[], integration: string): Promise<IntakeOutcome[]> {
+    const reports = given.map(inWgs84);
     const grids = this.locate(reports);
     return new Promise((resolve, reject) => {
       this.waiting.push({ reports, grids, integration, resolve, reject });
@@ -206,6 +208,7 @@ export class IngestService {
   ): Promise<Incident> {
     const community = this.regions.get(grid.parentId!)!;
     const street = this.regions.get(community.parentId!)!;
+    const district = this.regions.get(street.parentId!)!;
     const at = now.toISOString();
     return {
       id: `INC-${this.day.label(now).replaceAll('-', '')}-${pad(await this.store.nextId('incident'))}`,
@@ -220,7 +223,13 @@ export class IngestService {
       gridId: grid.id,
       communityId: community.id,
       streetId: street.id,
-      districtId: street.parentId!,
+      districtId: district.id,
+      areaNames: {
+        grid: grid.name,
+        community: community.name,
+        street: street.name,
+        district: district.name,
+      },
       cameraId: input.cameraId ?? null,
       state: 'reported',
       assignments: [],
@@ -272,6 +281,14 @@ export class IngestService {
       ],
     };
   }
+}
+
+/** A phone's GCJ-02 or BD-09 position, in the WGS84 the city and the map speak. */
+function inWgs84(report: ReportInputParsed): ReportInputParsed {
+  const { crs, lng, lat } = report.location;
+  if (!crs || crs === 'wgs84' || crs === 'cgcs2000') return report;
+  const [x, y] = toWgs84(crs)([lng, lat]);
+  return { ...report, location: { lng: x, lat: y } };
 }
 
 function maxSeverity(a: Severity, b: Severity | undefined): Severity {

@@ -8,18 +8,21 @@ import {
   type Camera,
   type Category,
   type LngLat,
+  type City,
   type RegionFeature,
 } from '../../shared/index.js';
-import type { DemoCity, Hotspot } from '../../fixtures/index.js';
+import type { Hotspot } from './hotspots.js';
 import { between, chance, pick, weighted, type Random } from './random.js';
 
 export type { Hotspot };
 
-/** What the simulator needs of the demo city. */
+/** What the simulator needs of the city: the package's, with its hot spots if it has any. */
 export type SimCity = Pick<
-  DemoCity,
-  'regions' | 'cameras' | 'departments' | 'gridWorkers' | 'patrols' | 'hotspots'
->;
+  City,
+  'regions' | 'cameras' | 'departments' | 'gridWorkers' | 'patrols'
+> & {
+  hotspots: Hotspot[];
+};
 
 export interface GridPlace {
   id: string;
@@ -57,7 +60,8 @@ export class Places {
           feature,
           bbox: areaBBox(feature.geometry),
           weight: Math.max(1, grid.population ?? (grid.households ?? 0) * 2.8) || 1,
-          gridWorkerId: grid.gridWorkerId ?? city.gridWorkers.find((w) => w.gridId === grid.id)?.id,
+          gridWorkerId:
+            grid.gridWorkerId ?? city.gridWorkers.find((w) => w.gridIds.includes(grid.id))?.id,
         };
       });
     if (!this.grids.length) throw new Error('the city has no grids to simulate in');

@@ -6,8 +6,8 @@ import {
   type DeadlineLimits,
   type Delta,
   type Incident,
+  type City,
 } from '../../shared/index.js';
-import type { DemoCity } from '../../fixtures/index.js';
 import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
 import type { DeltaBus, WriteQueue } from '../live/bus.js';
 import type { Clock } from '../live/clock.js';
@@ -25,7 +25,7 @@ export class WorkflowService {
     private readonly store: Store,
     private readonly bus: DeltaBus,
     private readonly queue: WriteQueue,
-    city: Pick<DemoCity, 'departments' | 'gridWorkers'>,
+    city: Pick<City, 'departments' | 'gridWorkers'>,
     private readonly clock: Clock,
     private readonly limits: DeadlineLimits,
   ) {

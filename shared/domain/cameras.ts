@@ -20,6 +20,7 @@ export const CAMERA_SITES = [
   'village-road',
   'riverside',
   'transport',
+  'other',
 ] as const;
 export const CameraSiteSchema = z.enum(CAMERA_SITES);
 export type CameraSite = z.infer<typeof CameraSiteSchema>;

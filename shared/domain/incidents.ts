@@ -102,6 +102,14 @@ export const IncidentSchema = z.object({
   communityId: IdSchema,
   streetId: IdSchema,
   districtId: IdSchema,
+  /**
+   * The names of its grid, community, street and district when it was reported, so history
+   * reads the same after the city package renames or removes a region. Absent on incidents
+   * recorded before the names were kept.
+   */
+  areaNames: z
+    .object({ grid: z.string(), community: z.string(), street: z.string(), district: z.string() })
+    .optional(),
   cameraId: IdSchema.nullable(),
   state: IncidentStateSchema,
   assignments: z.array(AssignmentSchema),
@@ -120,15 +128,17 @@ export const IncidentSchema = z.object({
 export type Incident = z.infer<typeof IncidentSchema>;
 
 /**
- * An incident as lists and the live stream carry it: everything but the timeline and the
- * description (a hotline's transcript can run to 4,000 characters), which the detail view loads.
+ * An incident as lists and the live stream carry it: everything but the timeline, the area names
+ * and the description (a hotline's transcript can run to 4,000 characters), which the detail
+ * view loads.
  * Every screen gets every change, so each byte here goes out hundreds of times.
  */
-export type IncidentSummary = Omit<Incident, 'timeline' | 'description'>;
+export type IncidentSummary = Omit<Incident, 'timeline' | 'description' | 'areaNames'>;
 
 export function summarize({
   timeline: _timeline,
   description: _description,
+  areaNames: _areaNames,
   ...rest
 }: Incident): IncidentSummary {
   return rest;

@@ -28,7 +28,8 @@ export const DepartmentSchema = z.object({
   kind: DepartmentKindSchema,
   /** Street offices serve one street; city departments serve everywhere. */
   streetId: IdSchema.optional(),
-  phone: z.string().min(5),
+  /** Its duty telephone, when the package gives one. */
+  phone: z.string().min(5).optional(),
 });
 export type Department = z.infer<typeof DepartmentSchema>;
 

@@ -11,6 +11,8 @@ export const RegionSchema = z.object({
   name: z.string().min(1),
   level: RegionLevelSchema,
   parentId: IdSchema.nullable(),
+  /** 统计用区划代码, when the package gives one. */
+  code: z.string().min(1).max(32).optional(),
   /** A point inside the region, for its label and for flying the map to it. */
   center: LngLatSchema,
   population: z.number().int().nonnegative().optional(),
@@ -49,8 +51,9 @@ export type RegionCollection = z.infer<typeof RegionCollectionSchema>;
 export const GridWorkerSchema = z.object({
   id: IdSchema,
   name: z.string().min(1),
-  gridId: IdSchema,
-  phone: z.string().regex(/^1\d{10}$/),
+  /** The grids the worker walks; most walk one, some a few. */
+  gridIds: z.array(IdSchema).min(1),
+  phone: z.string().regex(/^1\d{10}$/, 'a mobile number of 11 digits starting with 1'),
   /** Where the worker usually is: the grid's service station. */
   position: LngLatSchema,
 });

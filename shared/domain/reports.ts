@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CrsSchema } from './city.js';
 import { IdSchema, LngLatSchema, TimestampSchema } from './common.js';
 import { CategorySchema, SeveritySchema, SourceSchema } from './incidents.js';
 
@@ -12,7 +13,12 @@ export const ReportInputSchema = z.object({
   groupRisk: z.boolean().optional(),
   title: z.string().trim().min(1).max(200),
   description: z.string().max(4000).default(''),
-  location: z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }),
+  location: z.object({
+    lng: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90),
+    /** The system the phone or integration measured in; converted to WGS84 on intake. */
+    crs: CrsSchema.optional(),
+  }),
   /** When it happened, as the sender saw it. */
   time: z.iso.datetime({ offset: true }),
   cameraId: IdSchema.optional(),

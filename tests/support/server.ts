@@ -11,7 +11,10 @@ import type {
   Snapshot,
 } from '../../shared/index.js';
 import { SequenceCursor, unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../shared/index.js';
-import { loadDemoCity, type DemoCity } from '../../fixtures/index.js';
+import type { City } from '../../shared/index.js';
+import { DEMO_CITY_DIR, loadDemoPackage } from '../../fixtures/index.js';
+import type { LoadedCity } from '../../server/city/index.js';
+import { loadHotspots, type Hotspot } from '../../server/simulate/hotspots.js';
 import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import type { Clock } from '../../server/live/clock.js';
@@ -20,9 +23,11 @@ import { startServer, type RunningServer } from '../../server/server.js';
 export const DEMO_PASSWORD = 'citybrain-demo';
 export const INGEST_KEY = 'demo-ingest-key';
 
+type DemoCity = City & { hotspots: Hotspot[] };
 let city: DemoCity | undefined;
+/** The demo city as the server loads it, with the hot spots its simulator reads. */
 export function demoCity(): DemoCity {
-  return (city ??= loadDemoCity());
+  return (city ??= { ...loadDemoPackage().city, hotspots: loadHotspots(DEMO_CITY_DIR) });
 }
 
 export interface TestServer extends RunningServer {
@@ -32,7 +37,7 @@ export interface TestServer extends RunningServer {
 
 /** A real server on an ephemeral port over a fresh SQLite file. */
 export async function startTestServer(
-  options: { clock?: Clock; dataDir?: string } = {},
+  options: { clock?: Clock; dataDir?: string; city?: LoadedCity } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'citybrain-test-'));
   const config = withDemoCredentials(
@@ -44,7 +49,7 @@ export async function startTestServer(
       DEMO_ORIGIN_PORT: '0',
     }),
   );
-  const server = await startServer(config, demoCity(), options.clock);
+  const server = await startServer(config, options.city ?? loadDemoPackage(), options.clock);
   return {
     ...server,
     dataDir,
