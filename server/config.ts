@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RoleSchema } from '../shared/index.js';
@@ -13,6 +13,11 @@ export const ConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('0.0.0.0'),
   dataDir: z.string().min(1).default('data'),
+  /**
+   * Accounts managed with `npm run user` (server/auth/accounts-file.ts), reloaded while the server
+   * runs; added to `users`, `ingestKeys` and `deviceTokens` below. Default `<dataDir>/accounts.json`.
+   */
+  accountsFile: z.string().min(1).optional(),
   /** Switches on the demo city's simulator, demo accounts and the demo camera origin. */
   demo: z.boolean().default(true),
   /** Runs the demo simulator (reports, desk, departments, patrols); unset follows `demo`. */
@@ -70,6 +75,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PORT: 'port',
   HOST: 'host',
   DATA_DIR: 'dataDir',
+  ACCOUNTS_FILE: 'accountsFile',
   DEMO: 'demo',
   SIMULATE: 'simulate',
   TIME_SCALE: 'timeScale',
@@ -126,10 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const cityDir = parsed.data.city.dir ?? (parsed.data.demo ? DEMO_CITY_DIR : undefined);
+  const dataDir = resolve(parsed.data.dataDir);
   return {
     ...parsed.data,
     city: { dir: cityDir && resolve(cityDir) },
-    dataDir: resolve(parsed.data.dataDir),
+    dataDir,
+    accountsFile: resolve(parsed.data.accountsFile ?? join(dataDir, 'accounts.json')),
     webDir: resolve(parsed.data.webDir),
   };
 }

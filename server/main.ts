@@ -1,28 +1,29 @@
-import { withDemoCredentials } from './auth/demo-credentials.js';
-import { CityPackageError, formatProblem, loadCity } from './city/index.js';
+import { formatProblem } from './city/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './live/clock.js';
-import { startServer } from './server.js';
-import { loadHotspots } from './simulate/hotspots.js';
-import { startSimulator } from './simulate/index.js';
+import { preflight, serverEnv } from './preflight.js';
 
 try {
-  const config = withDemoCredentials(loadConfig());
-  if (!config.city.dir)
-    throw new ConfigError('CITY_DIR is not set: name the city package folder (docs/CITY.md)');
-  const loaded = loadCity(config.city.dir);
+  // Everything a start needs is checked before anything listens: every refusal at once.
+  const checked = preflight(loadConfig(serverEnv()));
+  if (!checked.ok) {
+    for (const line of checked.refusals) console.error(line);
+    process.exit(1);
+  }
+  const { config, loaded } = checked;
+  // Loaded only now, so that a refusal is quick and nothing of the server has started.
+  const { startServer } = await import('./server.js');
+  const { loadHotspots } = await import('./simulate/hotspots.js');
+  const { startSimulator } = await import('./simulate/index.js');
   for (const warning of loaded.warnings) console.warn(`city package: ${formatProblem(warning)}`);
   const { city } = loaded;
   const server = await startServer(config, loaded);
-  const ingestKey = config.ingestKeys[0]?.key;
-  if (config.simulate && !ingestKey)
-    throw new ConfigError('SIMULATE needs an ingest key (INGEST_KEY)');
   // The simulator talks to this server through its public intake API, like any integration.
   const simulator =
-    (config.simulate ?? config.demo) && ingestKey
+    (config.simulate ?? config.demo)
       ? startSimulator({
           baseUrl: server.url,
-          ingestKey,
+          ingestKey: server.auth.internalKey('simulator'),
           workflow: server.workflow,
           hub: server.hub,
           city: { ...city, hotspots: loadHotspots(loaded.dir) },
@@ -41,7 +42,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof CityPackageError) {
+  if (err instanceof ConfigError) {
     console.error(err.message);
     process.exit(1);
   }

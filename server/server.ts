@@ -27,6 +27,7 @@ export interface RunningServer {
   url: string;
   http: Server;
   hub: RealtimeHub;
+  auth: Auth;
   ingest: IngestService;
   workflow: WorkflowService;
   /** The demo camera origin, when it runs: tests and benchmarks take cameras offline there. */
@@ -131,12 +132,14 @@ export async function startServer(
     url: `http://127.0.0.1:${port}`,
     http,
     hub,
+    auth,
     ingest,
     workflow,
     originUrl: streams.origin?.url,
     async close() {
       overdue.stop();
       clearInterval(dayTurn);
+      auth.close();
       await hub.close();
       await streams.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));

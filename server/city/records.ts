@@ -21,6 +21,12 @@ const num = z.preprocess(
 const lng = num.pipe(z.number().min(-180).max(180));
 const lat = num.pipe(z.number().min(-90).max(90));
 const lngLat = z.tuple([lng, lat]);
+/**
+ * A camera's or grid worker's position: two numbers, their range left to the reader
+ * (points.ts `plausible`), which tells a pair outside China and a swapped one; a latitude
+ * bound here would catch every swapped pair in China first (its latitude is over 90).
+ */
+const pointLngLat = z.tuple([num, num]);
 const text = z.string().trim().min(1);
 /** A value from a list, given in English or by its Chinese word. */
 function oneOf<T extends string>(values: readonly T[], chinese: Record<string, T>) {
@@ -104,7 +110,7 @@ const CAMERA_SITE_WORDS = {
 export const CameraRecordSchema = z.object({
   id: IdSchema,
   name: text,
-  position: lngLat,
+  position: pointLngLat,
   bearing: num.pipe(z.number().min(0).lt(360)).optional(),
   fov: num.pipe(z.number().gt(0).max(360)).optional(),
   range: num.pipe(z.number().positive().max(5000)).optional(),
@@ -187,7 +193,7 @@ export const GridWorkerRecordSchema = z.object({
         : v,
     z.array(IdSchema).min(1, 'names no grid'),
   ),
-  position: lngLat.optional(),
+  position: pointLngLat.optional(),
 });
 
 export const PatrolRecordSchema = z.object({

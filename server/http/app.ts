@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
       city: city.info,
       demo: config.demo,
       // Names only, for the desks' push-to-wall target list; the tokens stay here.
-      walls: config.deviceTokens.map((d) => d.name),
+      walls: deps.auth.accounts.current.deviceTokens.map((d) => d.name),
     });
   });
   app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));

@@ -18,6 +18,7 @@ import {
   WallPushRequestSchema,
   WIRE_VERSION,
 } from '../../shared/index.js';
+import type { EndedAccess } from '../auth/accounts.js';
 import type { Auth, Principal } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
 import type { Board } from '../live/board.js';
@@ -140,6 +141,7 @@ export class RealtimeHub {
   private readonly kpiTimer: NodeJS.Timeout;
   private kpisDirty = true;
   private patrols: PatrolPosition[] = [];
+  private readonly stopEnding: () => void;
 
   constructor(
     http: HttpServer,
@@ -191,6 +193,8 @@ export class RealtimeHub {
       });
       this.scheduleFlush();
     });
+    // A user disabled, removed or changed, or a wall token removed: their screens go at once.
+    this.stopEnding = deps.auth.onAccessEnded((ended) => this.endSockets(ended));
     this.kpiTimer = setInterval(() => {
       this.pushKpis();
       // KPIs and patrols pile up for a screen that stopped reading even when no delta comes.
@@ -212,10 +216,34 @@ export class RealtimeHub {
   }
 
   close(): Promise<void> {
+    this.stopEnding();
     clearInterval(this.kpiTimer);
     clearTimeout(this.flushTimer);
     clearTimeout(this.welcomeTimer);
     return this.io.close();
+  }
+
+  /** Disconnects the sockets of the users and wall tokens whose access ended. */
+  private endSockets({ usernames, deviceTokenHashes }: EndedAccess): void {
+    const users = new Set(usernames);
+    const walls = new Set(deviceTokenHashes);
+    let ended = 0;
+    for (const socket of this.io.sockets.sockets.values()) {
+      const { principal } = socket.data;
+      if (!principal) continue;
+      const gone = principal.deviceTokenHash
+        ? walls.has(principal.deviceTokenHash)
+        : principal.sessionHash !== undefined && users.has(principal.id);
+      if (!gone) continue;
+      socket.disconnect(true);
+      ended++;
+    }
+    if (ended)
+      this.deps.metrics.count(
+        'citybrain_socket_access_ended_total',
+        'sockets disconnected because their user or wall token lost access',
+        ended,
+      );
   }
 
   private scheduleFlush(): void {

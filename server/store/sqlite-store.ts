@@ -66,6 +66,7 @@ export function openSqliteStore(dataDir: string): Store {
       'SELECT username, name, role, expires_at AS expiresAt FROM sessions WHERE token_hash = ?',
     ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE username = ?'),
     purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
   };
 
@@ -173,6 +174,9 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async deleteSession(tokenHash) {
       stmt.deleteSession.run(tokenHash);
+    },
+    async deleteSessionsOf(username) {
+      stmt.deleteSessionsOf.run(username);
     },
     async close() {
       await checkpointer.stop();

@@ -64,5 +64,7 @@ export interface Store {
   putSession(tokenHash: string, session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of a user: disabled, removed or changed in the accounts. */
+  deleteSessionsOf(username: string): Promise<void>;
   close(): Promise<void>;
 }

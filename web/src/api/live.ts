@@ -51,7 +51,14 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
       }),
   });
   socket.on('connect', () => handlers.status(true));
-  socket.on('disconnect', () => handlers.status(false));
+  socket.on('disconnect', (reason) => {
+    handlers.status(false);
+    // Socket.IO does not come back by itself after the server hung up. The server hangs up when
+    // this session ended (logout elsewhere, the user disabled): knock again, and the handshake
+    // says whether the session still stands ("unauthorized" if not).
+    if (reason === 'io server disconnect')
+      setTimeout(() => socket.connect(), 500 + Math.random() * 1_000);
+  });
   socket.on('connect_error', (err) => handlers.status(false, err.message));
   socket.on('snapshot', (s) => {
     cursor.reset(s.seq);

@@ -1,4 +1,5 @@
 import { onBeforeUnmount } from 'vue';
+import { useRouter } from 'vue-router';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
 import type { Delta, Kpis } from '../../../shared/realtime/events.js';
 import { connectLive } from '../api/live.js';
@@ -17,6 +18,7 @@ export function useLiveFeed(): void {
   const incidents = useIncidentsStore();
   const cameras = useCamerasStore();
   const live = useLiveStore();
+  const router = useRouter();
   if (!session.token) return;
 
   let pending: Delta[] = [];
@@ -74,7 +76,15 @@ export function useLiveFeed(): void {
     status(connected, error) {
       live.connected = connected;
       live.error = error;
-      if (error?.startsWith('unauthorized')) session.forget();
+      if (error?.startsWith('unauthorized')) {
+        // The session ended on the server: back to the login, to come back here after it.
+        session.forget();
+        socket.close();
+        void router.replace({
+          path: '/login',
+          query: { next: router.currentRoute.value.fullPath },
+        });
+      }
       // The server was updated under a screen left open: fetch the build that reads it.
       if (error?.startsWith('outdated')) location.reload();
     },

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
+import type { KeyPlace } from '../../../shared/domain/city.js';
 import type { Department, Patrol } from '../../../shared/domain/organisation.js';
 import type { Region, RegionCollection, RegionLevel } from '../../../shared/domain/regions.js';
 import { apiFetch } from '../api/http.js';
@@ -19,21 +20,24 @@ export const useCityStore = defineStore('city', () => {
   const regionById = shallowRef(new Map<string, Region>());
   const departments = shallowRef<Department[]>([]);
   const patrols = shallowRef(new Map<string, Patrol>());
+  const keyPlaces = shallowRef<KeyPlace[]>([]);
   let loading: Promise<void> | undefined;
 
   function load(): Promise<void> {
     loading ??= (async () => {
-      const [c, r, d, p] = await Promise.all([
+      const [c, r, d, p, k] = await Promise.all([
         apiFetch<ClientConfig>('/api/v1/client-config'),
         apiFetch<RegionCollection>('/api/v1/regions'),
         apiFetch<Department[]>('/api/v1/departments'),
         apiFetch<Patrol[]>('/api/v1/patrols'),
+        apiFetch<KeyPlace[]>('/api/v1/key-places'),
       ]);
       config.value = c;
       regions.value = r;
       regionById.value = new Map(r.features.map((f) => [f.properties.id, f.properties]));
       departments.value = d;
       patrols.value = new Map(p.map((x) => [x.id, x]));
+      keyPlaces.value = k;
     })().catch((err: unknown) => {
       loading = undefined;
       throw err;
@@ -49,5 +53,5 @@ export const useCityStore = defineStore('city', () => {
     return region;
   }
 
-  return { config, regions, regionById, departments, patrols, load, ancestor };
+  return { config, regions, regionById, departments, patrols, keyPlaces, load, ancestor };
 });

@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { existsSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Role } from '../../shared/index.js';
+import { ConfigError, type Config } from '../config.js';
+import { readAccountsFile, type AccountsFile } from './accounts-file.js';
+import {
+  demoDeviceTokens,
+  demoIngestKeys,
+  demoOffendersInFile,
+  demoUsers,
+  isDemoCredential,
+} from './demo-credentials.js';
+
+export interface LiveUser {
+  username: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+  departmentId?: string;
+}
+
+/** Everyone who may sign in, post reports or drive a wall, from the config and the file. */
+export interface Accounts {
+  users: ReadonlyMap<string, LiveUser>;
+  ingestKeys: readonly { name: string; keyHash: string }[];
+  deviceTokens: readonly { name: string; tokenHash: string; role: Role }[];
+}
+
+/** Whose access a reload ended: their sessions and sockets must go. */
+export interface EndedAccess {
+  usernames: string[];
+  /** Wall device tokens (their hashes) no longer valid, or valid for another role. */
+  deviceTokenHashes: string[];
+}
+
+/** SHA-256, base64url: how keys, wall tokens and session tokens are stored and compared. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Where the accounts file of a config lives. */
+export function accountsPath(config: Config): string {
+  return config.accountsFile ?? join(config.dataDir, 'accounts.json');
+}
+
+/**
+ * The config's accounts (its demo ones only where neither it nor the file names any of that
+ * kind) and the file's together. A username in both is an error: which one would count?
+ */
+export function mergeAccounts(config: Config, file: AccountsFile, path = accountsPath(config)) {
+  const configUsers = config.users.filter((u) => !isDemoCredential(u));
+  const configKeys = config.ingestKeys.filter((k) => !isDemoCredential(k));
+  const configTokens = config.deviceTokens.filter((t) => !isDemoCredential(t));
+  const demo = config.demo;
+  const users = new Map<string, LiveUser>();
+  const fromConfig = demo && !configUsers.length && !file.users.length ? demoUsers() : configUsers;
+  for (const u of fromConfig) users.set(u.username, { ...u, disabled: false });
+  const both: string[] = [];
+  for (const u of file.users) {
+    if (users.has(u.username)) both.push(u.username);
+    users.set(u.username, { ...u, disabled: u.disabled ?? false });
+  }
+  if (both.length)
+    throw new ConfigError(
+      `accounts file ${path}: ${both.join(', ')} also in the config's users; keep each user in one place`,
+    );
+  const keys =
+    demo && !configKeys.length && !file.ingestKeys.length ? demoIngestKeys() : configKeys;
+  const tokens =
+    demo && !configTokens.length && !file.deviceTokens.length ? demoDeviceTokens() : configTokens;
+  return {
+    users,
+    ingestKeys: [
+      ...keys.map((k) => ({ name: k.name, keyHash: hashSecret(k.key) })),
+      ...file.ingestKeys,
+    ],
+    deviceTokens: [
+      ...tokens.map((t) => ({ name: t.name, tokenHash: hashSecret(t.token), role: t.role })),
+      ...file.deviceTokens,
+    ],
+  } satisfies Accounts;
+}
+
+/**
+ * Whose access ends going from `before` to `after`: users removed, disabled, given another role
+ * or department, or a new password (a password changed because it leaked must also end the
+ * sessions opened with it); wall tokens removed or given another role.
+ */
+export function endedAccess(before: Accounts, after: Accounts): EndedAccess {
+  const usernames: string[] = [];
+  for (const [username, was] of before.users) {
+    if (was.disabled) continue;
+    const now = after.users.get(username);
+    if (
+      !now ||
+      now.disabled ||
+      now.role !== was.role ||
+      now.departmentId !== was.departmentId ||
+      now.passwordHash !== was.passwordHash
+    )
+      usernames.push(username);
+  }
+  const tokens = new Map(after.deviceTokens.map((t) => [t.tokenHash, t.role]));
+  const deviceTokenHashes = before.deviceTokens
+    .filter((t) => tokens.get(t.tokenHash) !== t.role)
+    .map((t) => t.tokenHash);
+  return { usernames, deviceTokenHashes };
+}
+
+/**
+ * One SIGHUP listener for the process, however many servers run in it (tests): SIGHUP reloads
+ * every watched accounts file.
+ */
+const hangUpListeners = new Set<() => void>();
+const onHangUp = () => {
+  for (const listener of hangUpListeners) listener();
+};
+
+/** How often the file is polled: robust to editors and renames; fs.watch makes it quicker. */
+const POLL_MS = 1_000;
+/** Editors write in bursts; one reload after the last event. */
+const SETTLE_MS = 50;
+
+/**
+ * The accounts as they are now: read at start, reloaded when the file changes (polled every
+ * second and watched in its folder) or on SIGHUP. A bad file on reload is logged and the accounts
+ * in force stay. Listeners hear whose access a reload ended.
+ */
+export class LiveAccounts {
+  readonly path: string;
+  private accounts: Accounts;
+  private readonly listeners = new Set<(ended: EndedAccess) => void>();
+  private reloading: Promise<unknown> = Promise.resolve();
+  private watcher: FSWatcher | undefined;
+  private settle: NodeJS.Timeout | undefined;
+  private watching = false;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Pick<Console, 'log' | 'error'> = console,
+  ) {
+    this.path = accountsPath(config);
+    // At start a bad file stops the server, like a bad config.
+    this.accounts = mergeAccounts(config, readAccountsFile(this.path), this.path);
+  }
+
+  get current(): Accounts {
+    return this.accounts;
+  }
+
+  /** Calls `listener` after each reload that ended someone's access; returns the unsubscribe. */
+  onEnded(listener: (ended: EndedAccess) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Rereads the file; reloads run one after the other. False when the file was refused. */
+  reload(why = 'reload'): Promise<boolean> {
+    const run = this.reloading.then(() => this.load(why));
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(this.path, { interval: POLL_MS, persistent: false }, this.onPoll);
+    // Quicker than polling where the platform tells us; the folder, since a rename replaces it.
+    const dir = dirname(this.path);
+    if (existsSync(dir)) {
+      try {
+        this.watcher = watch(dir, { persistent: false }, (_event, name) => {
+          if (name && name.toString() !== basename(this.path)) return;
+          clearTimeout(this.settle);
+          this.settle = setTimeout(() => void this.reload('accounts file changed'), SETTLE_MS);
+        });
+        this.watcher.on('error', () => this.watcher?.close());
+      } catch {
+        // Polling alone.
+      }
+    }
+    hangUpListeners.add(this.onHangUp);
+    if (hangUpListeners.size === 1) process.on('SIGHUP', onHangUp);
+  }
+
+  close(): void {
+    if (!this.watching) return;
+    this.watching = false;
+    unwatchFile(this.path, this.onPoll);
+    this.watcher?.close();
+    clearTimeout(this.settle);
+    hangUpListeners.delete(this.onHangUp);
+    if (!hangUpListeners.size) process.off('SIGHUP', onHangUp);
+  }
+
+  private readonly onPoll = (now: Stats, before: Stats) => {
+    if (
+      now.mtimeMs !== before.mtimeMs ||
+      now.ino !== before.ino ||
+      now.size !== before.size ||
+      now.nlink !== before.nlink
+    )
+      void this.reload('accounts file changed');
+  };
+
+  private readonly onHangUp = () => void this.reload('SIGHUP');
+
+  private async load(why: string): Promise<boolean> {
+    let next: Accounts;
+    try {
+      const file = readAccountsFile(this.path);
+      if (!this.config.demo) {
+        const offenders = await demoOffendersInFile(file);
+        if (offenders.length)
+          throw new ConfigError(
+            `accounts file ${this.path}: outside demo mode:\n  ${offenders.join('\n  ')}`,
+          );
+      }
+      next = mergeAccounts(this.config, file, this.path);
+    } catch (err) {
+      const message = err instanceof ConfigError ? err.message : String(err);
+      // The folder's watch and the poll often both see one bad write: said once.
+      if (message !== this.lastError || why === 'SIGHUP')
+        this.log.error(
+          `${why}: accounts not reloaded, the previous ones stay in force: ${message}`,
+        );
+      this.lastError = message;
+      return false;
+    }
+    this.lastError = undefined;
+    const before = this.accounts;
+    this.accounts = next;
+    const ended = endedAccess(before, next);
+    if (sameAccounts(before, next)) {
+      if (why === 'SIGHUP') this.log.log(`SIGHUP: accounts in ${this.path} unchanged`);
+    } else
+      this.log.log(
+        `${why}: accounts reloaded from ${this.path}: ${count(next.users.size, 'user')}, ${count(next.ingestKeys.length, 'integration key')}, ${count(next.deviceTokens.length, 'wall token')}`,
+      );
+    if (ended.usernames.length || ended.deviceTokenHashes.length) {
+      for (const listener of this.listeners) {
+        try {
+          listener(ended);
+        } catch (err) {
+          this.log.error('ending access after a reload failed', err);
+        }
+      }
+    }
+    return true;
+  }
+}
+
+function sameAccounts(a: Accounts, b: Accounts): boolean {
+  const plain = (x: Accounts) =>
+    JSON.stringify([[...x.users.values()], x.ingestKeys, x.deviceTokens]);
+  return plain(a) === plain(b);
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
