@@ -13,12 +13,11 @@
  * conversion of every coordinate is in the figure.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LngLat, RegionCollection } from '../shared/index.js';
-import { writeSyntheticCity } from './city/synthetic.js';
+import { loosenPackage, writeSyntheticCity } from './city/synthetic.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_CITY = join(ROOT, 'fixtures/city');
@@ -99,24 +98,6 @@ function timeStart(dir: string): Promise<Run> {
   );
 }
 
-/** Grows every grid by 0.5 % about its middle, so neighbours no longer share vertices. */
-function loosen(dir: string): void {
-  const file = join(dir, 'regions.geojson');
-  const regions = JSON.parse(readFileSync(file, 'utf8')) as RegionCollection & { crs?: unknown };
-  for (const f of regions.features) {
-    if (f.properties.level !== 'grid' || f.geometry.type !== 'Polygon') continue;
-    const ring = f.geometry.coordinates[0]!;
-    const corners = ring.slice(1);
-    const cx = corners.reduce((s, p) => s + p[0], 0) / corners.length;
-    const cy = corners.reduce((s, p) => s + p[1], 0) / corners.length;
-    f.geometry.coordinates[0] = ring.map(([x, y]): LngLat => [
-      cx + (x - cx) * 1.005,
-      cy + (y - cy) * 1.005,
-    ]);
-  }
-  writeFileSync(file, JSON.stringify(regions));
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const max = (xs: number[]) => Math.max(...xs);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -129,7 +110,7 @@ async function main(): Promise<void> {
     const t = performance.now();
     writeSyntheticCity(shared, { grids: SIZE, cameras: SIZE, crs: 'gcj02' });
     writeSyntheticCity(loose, { grids: SIZE, cameras: SIZE, crs: 'gcj02' });
-    loosen(loose);
+    loosenPackage(loose);
     console.log(
       `wrote two packages of ${SIZE} grids and ${SIZE} cameras in ${s(performance.now() - t)}`,
     );

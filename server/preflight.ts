@@ -99,6 +99,9 @@ export function preflight(loadedConfig: Config, compiled: boolean = COMPILED): P
     if (!config.streams.tokenSecret) refusals.push(REFUSALS.noTokenSecret);
   }
 
+  // The simulator pours made-up incidents into the event log: never into a real centre's.
+  if (config.simulate && !config.demo)
+    refusals.push('SIMULATE=true needs DEMO=true: the simulator makes up incidents');
   // A bad accounts file is named once, however many checks read it.
   if (refusals.length || !loaded) return { ok: false, refusals: [...new Set(refusals)] };
   return { ok: true, config, loaded };

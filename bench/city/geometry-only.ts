@@ -12,10 +12,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LngLat, RegionFeature } from '../../shared/index.js';
+import type { RegionFeature } from '../../shared/index.js';
 import { checkRegionGeometry, DEFAULT_TOLERANCE } from '../../server/city/geometry-check.js';
 import { formatProblem, ProblemList, type RecordOrigin } from '../../server/city/problems.js';
-import { writeSyntheticCity } from './synthetic.js';
+import { loosenGrids, writeSyntheticCity } from './synthetic.js';
 
 const loose = process.argv.includes('--loose');
 const grids = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
@@ -28,19 +28,7 @@ try {
   const { features } = JSON.parse(readFileSync(join(dir, 'regions.geojson'), 'utf8')) as {
     features: RegionFeature[];
   };
-  if (loose) {
-    for (const f of features) {
-      if (f.properties.level !== 'grid' || f.geometry.type !== 'Polygon') continue;
-      const ring = f.geometry.coordinates[0]!;
-      const corners = ring.slice(1);
-      const cx = corners.reduce((s, p) => s + p[0], 0) / corners.length;
-      const cy = corners.reduce((s, p) => s + p[1], 0) / corners.length;
-      f.geometry.coordinates[0] = ring.map(([x, y]): LngLat => [
-        cx + (x - cx) * 1.005,
-        cy + (y - cy) * 1.005,
-      ]);
-    }
-  }
+  if (loose) loosenGrids(features);
   const origins = new Map<string, RecordOrigin>(
     features.map((f, i) => [f.properties.id, { file: 'regions.geojson', where: `features[${i}]` }]),
   );

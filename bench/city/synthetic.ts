@@ -8,9 +8,10 @@
  * neighbours share exactly the same vertices and the vertices can be jittered freely: the tiling
  * has no gap and no overlap, and the boundaries are not straight lines.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gcoord from 'gcoord';
+import type { LngLat, RegionFeature } from '../../shared/index.js';
 import { seededRandom, type Random } from '../../shared/random.js';
 
 export interface SyntheticCityOptions {
@@ -364,4 +365,30 @@ function personName(rng: Random): string {
 /** A JSON array with one record a line, as the fixtures are written: diffable and greppable. */
 function jsonLines(records: readonly object[]): string {
   return `[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+}
+
+/**
+ * Grows every grid by 0.5 % about its middle (under a metre over each edge, within the checker's
+ * tolerance), so neighbours no longer share vertices, as with grids drawn one by one.
+ */
+export function loosenGrids(features: RegionFeature[]): void {
+  for (const f of features) {
+    if (f.properties.level !== 'grid' || f.geometry.type !== 'Polygon') continue;
+    const ring = f.geometry.coordinates[0]!;
+    const corners = ring.slice(1);
+    const cx = corners.reduce((s, p) => s + p[0], 0) / corners.length;
+    const cy = corners.reduce((s, p) => s + p[1], 0) / corners.length;
+    f.geometry.coordinates[0] = ring.map(([x, y]): LngLat => [
+      cx + (x - cx) * 1.005,
+      cy + (y - cy) * 1.005,
+    ]);
+  }
+}
+
+/** The same, on a written package's regions.geojson. */
+export function loosenPackage(dir: string): void {
+  const file = join(dir, 'regions.geojson');
+  const regions = JSON.parse(readFileSync(file, 'utf8')) as { features: RegionFeature[] };
+  loosenGrids(regions.features);
+  writeFileSync(file, JSON.stringify(regions));
 }

@@ -213,7 +213,7 @@ export class LiveAccounts {
     try {
       const file = readAccountsFile(this.path);
       if (!this.config.demo) {
-        const offenders = await demoOffendersInFile(file);
+        const offenders = demoOffendersInFile(file);
         if (offenders.length)
           throw new ConfigError(
             `accounts file ${this.path}: outside demo mode:\n  ${offenders.join('\n  ')}`,

@@ -3,6 +3,7 @@ import type { Actor, Role } from '../../shared/index.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import { hashSecret, LiveAccounts, type EndedAccess } from './accounts.js';
+import { DEMO_PASSWORD } from './demo-credentials.js';
 import { checkPassword, PASSWORD_COST } from './passwords.js';
 
 export interface Principal extends Actor {
@@ -62,6 +63,11 @@ export class Auth {
     if (!ok || !user) throw new AuthError('wrong username or password');
     // Said only to whoever knows the password.
     if (user.disabled) throw new AuthError('this account is disabled');
+    // The demo's published password never opens a centre's account, however it got there.
+    if (!this.config.demo && password === DEMO_PASSWORD)
+      throw new AuthError(
+        'this account has the demo password: set another with npm run user -- passwd <username>',
+      );
     // The accounts may have been reloaded while the password was being checked.
     const now = this.accounts.current.users.get(username);
     if (!now || now.disabled || now.passwordHash !== user.passwordHash || now.role !== user.role)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { readAccountsFile, type AccountsFile } from './accounts-file.js';
-import { checkPassword, hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 
 /** The demo's published credentials (README). Outside the demo none of them may be in use. */
 export const DEMO_PASSWORD = 'citybrain-demo';
@@ -62,20 +62,11 @@ function fileKeyOffenders(file: AccountsFile): string[] {
 const demoPasswordChecked = new Map<string, boolean>();
 
 /**
- * What in an accounts file is a demo credential, for a reload outside demo mode; the users'
- * hashes are checked off the event loop, each hash once.
+ * What in an accounts file is a demo credential, for a reload outside demo mode: its keys and
+ * wall tokens (hashes compared). Its users' passwords are checked at login instead (auth.ts).
  */
-export async function demoOffendersInFile(file: AccountsFile): Promise<string[]> {
-  const offenders: string[] = [];
-  for (const u of file.users) {
-    let demo = demoPasswordChecked.get(u.passwordHash);
-    if (demo === undefined) {
-      demo = await checkPassword(DEMO_PASSWORD, u.passwordHash);
-      demoPasswordChecked.set(u.passwordHash, demo);
-    }
-    if (demo) offenders.push(`user ${u.username} has the demo password`);
-  }
-  return [...offenders, ...fileKeyOffenders(file)];
+export function demoOffendersInFile(file: AccountsFile): string[] {
+  return fileKeyOffenders(file);
 }
 
 function usesDemoPassword(passwordHash: string): boolean {
@@ -98,7 +89,10 @@ export function withDemoCredentials(config: Config): Config {
     : { users: [], ingestKeys: [], deviceTokens: [] };
   if (!config.demo) {
     const offenders = [
-      ...[...config.users, ...file.users]
+      // The accounts file's users are not checked here: a centre may have hundreds, each check
+      // costs a quarter of a second, and the CLI refuses the demo password. A login with it is
+      // refused outside demo mode instead (auth.ts).
+      ...config.users
         .filter((u) => usesDemoPassword(u.passwordHash))
         .map((u) => `user ${u.username} has the demo password`),
       ...config.ingestKeys

@@ -2,8 +2,11 @@ import polygonClipping from 'polygon-clipping';
 import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import polylabel from 'polylabel';
 import {
+  areaBBox,
+  pointInArea,
   REGION_LEVELS,
   type AreaGeometry,
+  type BBox,
   type LngLat,
   type RegionFeature,
   type RegionLevel,
@@ -25,8 +28,6 @@ const PLURAL: Record<RegionLevel, string> = {
   community: 'communities',
   grid: 'grids',
 };
-
-type BBox = [west: number, south: number, east: number, north: number];
 
 interface Member {
   /** Its place in the input, to report a family's problems in the order of the file. */
@@ -66,6 +67,8 @@ export function checkRegionGeometry(
   origins: ReadonlyMap<string, RecordOrigin>,
   tolerance: Tolerance,
   problems: ProblemList,
+  /** Parents with a child the reader had to leave out, already reported: no gap check. */
+  incomplete: ReadonlySet<string> = new Set(),
 ): void {
   const members = new Map<string, Member>();
   const broken = new Set<string>();
@@ -97,7 +100,8 @@ export function checkRegionGeometry(
   // Parents in input order, so the problems come out in the order of the file.
   for (const parent of members.values()) {
     const children = families.get(parent.id);
-    if (children) checkFamily(parent, children, tolerance, broken, unreadable, problems);
+    if (children)
+      checkFamily(parent, children, tolerance, broken, unreadable, problems, incomplete);
   }
 }
 
@@ -108,6 +112,7 @@ function checkFamily(
   broken: ReadonlySet<string>,
   unreadable: (m: Member, reason: string) => void,
   problems: ProblemList,
+  incomplete: ReadonlySet<string>,
 ): void {
   if (tilesExactly(parent, children)) return;
 
@@ -166,7 +171,7 @@ function checkFamily(
           }
         }
         // A child that cannot be read would show as a gap as large as itself: say nothing.
-        if (valid.length === children.length) {
+        if (valid.length === children.length && !incomplete.has(parent.id)) {
           const gaps = firstOf(
             () => polygonClipping.difference(whole, union),
             () => polygonClipping.difference(whole, ...geoms),
@@ -455,30 +460,13 @@ function polygonsOf(area: AreaGeometry): MultiPolygon {
   return area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
 }
 
+// polygon-clipping's polygons are GeoJSON's coordinates: the shared helpers read them as they are.
 function bboxOf(geom: MultiPolygon): BBox {
-  const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const rings of geom) {
-    for (const [x, y] of rings[0] ?? []) {
-      if (x < box[0]) box[0] = x;
-      if (y < box[1]) box[1] = y;
-      if (x > box[2]) box[2] = x;
-      if (y > box[3]) box[3] = y;
-    }
-  }
-  return box;
+  return areaBBox({ type: 'MultiPolygon', coordinates: geom as LngLat[][][] });
 }
 
-/** Even-odd over all rings, so a hole counts as outside. */
-function pointInPolygon([x, y]: readonly [number, number], rings: Polygon): boolean {
-  let inside = false;
-  for (const ring of rings) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i]!;
-      const [xj, yj] = ring[j]!;
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
+function pointInPolygon(point: readonly [number, number], rings: Polygon): boolean {
+  return pointInArea([point[0], point[1]], { type: 'Polygon', coordinates: rings as LngLat[][] });
 }
 
 interface Shape {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   AreaIndex,
   areaBBox,
+  pointInArea,
   type City,
   type Region,
   type RegionFeature,
@@ -72,13 +73,27 @@ export function checkCity(dirArg: string): CityCheck {
 
   const settings = readCityFile(dir, problems);
   if (!settings) return done();
-  const crsOf = (file: string) => settings.files[file]?.crs ?? settings.crs;
+  const crsOf = (file: string) => {
+    const own = settings.files[file]?.crs;
+    return { crs: own ?? settings.crs, explicit: own !== undefined };
+  };
+  // A setting for a file the package does not have is most likely a misspelt name.
+  for (const file of Object.keys(settings.files)) {
+    if (!existsSync(join(dir, file)))
+      problems.warn(
+        'city.json',
+        `names "${file}", which is not in the package`,
+        undefined,
+        'files',
+      );
+  }
   const regions = readRegions(dir, crsOf, problems);
   checkRegionGeometry(
     regions.tree,
     regions.origins,
     { ...DEFAULT_TOLERANCE, ...settings.tolerance },
     problems,
+    regions.rejected.parents,
   );
 
   const byId = new Map<string, Region>(
@@ -92,6 +107,10 @@ export function checkCity(dirArg: string): CityCheck {
     gridsById: new Map(gridFeatures.map((f) => [f.properties.id, f])),
     city: cityFeature,
     crsOf,
+    rejected: {
+      ids: regions.rejected.ids,
+      contains: (p) => regions.rejected.areas.some((a) => pointInArea(p, a)),
+    },
   };
   const cameras = readCameras(dir, frame, problems);
   const departments = readDepartments(dir, frame, problems);
@@ -104,6 +123,17 @@ export function checkCity(dirArg: string): CityCheck {
   const workerOf = new Map<string, string>();
   for (const w of gridWorkers)
     for (const g of w.gridIds) if (!workerOf.has(g)) workerOf.set(g, w.id);
+  const unwalked = gridFeatures.filter((f) => !workerOf.has(f.properties.id));
+  if (unwalked.length)
+    problems.warn(
+      'grid-workers',
+      `${unwalked.length} of ${gridFeatures.length} grids have no grid worker (${unwalked
+        .slice(0, 3)
+        .map((f) => f.properties.id)
+        .join(
+          ', ',
+        )}${unwalked.length > 3 ? ', …' : ''}): their incidents cannot be assigned to one`,
+    );
   const features = regions.features.map((f): RegionFeature => {
     const gridWorkerId = workerOf.get(f.properties.id);
     return gridWorkerId ? { ...f, properties: { ...f.properties, gridWorkerId } } : f;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AreaIndex } from '../../shared/index.js';
 import {
@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import { CRS_LABELS, CRS_NAMES, convertArea, inChina, toWgs84, type Crs } from './crs.js';
 import { labelPoint } from './label-point.js';
 import type { ProblemList, RecordOrigin } from './problems.js';
-import { fileCrs, readArea } from './regions.js';
+import { fileCrs, readArea, type DeclaredCrs } from './regions.js';
 import { csvRecords, jsonRecords, readJson, readText, type RawRecord } from './read.js';
 import {
   CAMERA_COLUMNS,
@@ -39,7 +39,9 @@ export interface CityFrame {
   gridsById: Map<string, RegionFeature>;
   city: RegionFeature | undefined;
   /** city.json's system for a file that does not declare its own. */
-  crsOf(file: string): Crs;
+  crsOf(file: string): DeclaredCrs;
+  /** Regions reported as unreadable: what names them or lies in them is not reported again. */
+  rejected: { ids: ReadonlySet<string>; contains(p: LngLat): boolean };
 }
 
 interface Source {
@@ -58,7 +60,9 @@ function readSource(
   problems: ProblemList,
   required: boolean,
 ): Source | undefined {
-  const present = extensions.map((e) => `${base}.${e}`).filter((f) => existsSync(join(dir, f)));
+  const present = extensions
+    .map((e) => `${base}.${e}`)
+    .filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
   if (!present.length) {
     if (required)
       problems.error(
@@ -73,16 +77,30 @@ function readSource(
   if (present.length > 1)
     problems.error(present[1]!, `give one of ${present.join(' and ')}, not both`);
   const file = present[0]!;
+  const source = readRecords(dir, file, base, columns, frame, problems);
+  if (required && !source.records.length)
+    problems.warn(file, 'holds no records: the city has none of them');
+  return source;
+}
+
+function readRecords(
+  dir: string,
+  file: string,
+  base: string,
+  columns: Record<string, string> | undefined,
+  frame: CityFrame,
+  problems: ProblemList,
+): Source {
   if (file.endsWith('.csv')) {
     const records = csvRecords(readText(join(dir, file)), file, columns ?? {}, problems);
     return {
       file,
       records: records.map((r) => ({ ...r, fields: withPosition(r.fields) })),
-      crs: frame.crsOf(file),
+      crs: frame.crsOf(file).crs,
     };
   }
   const json = readJson(join(dir, file), file, problems);
-  if (json === undefined) return { file, records: [], crs: frame.crsOf(file) };
+  if (json === undefined) return { file, records: [], crs: frame.crsOf(file).crs };
   const crs = fileCrs(json, file, frame.crsOf(file), problems);
   const records = jsonRecords(json, file, problems).map((r) => {
     // A GeoJSON point feature gives its position as its geometry.
@@ -102,7 +120,12 @@ function uniqueIds<E extends { item: { id: string }; origin: RecordOrigin }>(
   return items.filter(({ item, origin }) => {
     const earlier = seen.get(item.id);
     if (earlier) {
-      problems.error(origin, `duplicate of ${earlier.where}`, item.id, 'id');
+      problems.error(
+        origin,
+        `duplicate of ${/^\d+$/.test(earlier.where) ? `line ${earlier.where}` : earlier.where}`,
+        item.id,
+        'id',
+      );
       return false;
     }
     seen.set(item.id, origin);
@@ -207,7 +230,17 @@ export function readCameras(dir: string, frame: CityFrame, problems: ProblemList
     if (!plausible(raw, origin, item.id, frame, problems)) continue;
     const position = convert(raw);
     const grid = frame.grids.find(position);
-    let regionId = grid?.properties.id;
+    if (!grid) {
+      if (!shifted && !frame.rejected.contains(position))
+        problems.error(
+          origin,
+          `${position[0]},${position[1]} is outside every grid of the city`,
+          item.id,
+          'position',
+        );
+      continue;
+    }
+    let regionId = grid.properties.id;
     if (item.regionId !== undefined) {
       const named = frame.regions.get(item.regionId);
       if (!named) {
@@ -223,7 +256,9 @@ export function readCameras(dir: string, frame: CityFrame, problems: ProblemList
         );
         continue;
       }
-      if (!shifted && regionId && regionId !== item.regionId)
+      // A camera on the road between two grids is often filed under either: the package's word
+      // is kept, and the disagreement said.
+      if (!shifted && regionId !== item.regionId)
         problems.warn(
           origin,
           `names grid ${item.regionId}, but its position lies in grid ${regionId}; ${item.regionId} is kept`,
@@ -231,15 +266,6 @@ export function readCameras(dir: string, frame: CityFrame, problems: ProblemList
           'regionId',
         );
       regionId = item.regionId;
-    } else if (!grid) {
-      if (!shifted)
-        problems.error(
-          origin,
-          `${position[0]},${position[1]} is outside every grid of the city`,
-          item.id,
-          'position',
-        );
-      continue;
     }
     const hasBearing = item.bearing !== undefined;
     cameras.push({
@@ -249,7 +275,7 @@ export function readCameras(dir: string, frame: CityFrame, problems: ProblemList
       bearing: item.bearing ?? 0,
       fov: item.fov ?? (hasBearing ? 90 : 360),
       range: item.range ?? 100,
-      regionId: regionId!,
+      regionId,
       kind: item.kind,
       site: item.site,
       status: 'online',
@@ -328,6 +354,7 @@ export function readGridWorkers(
   const shifted = checkSystem(source.file, source.crs, placed, frame, problems);
   return unique.flatMap(({ item, origin }) => {
     const missing = item.gridIds.filter((g) => !frame.gridsById.has(g));
+    if (missing.some((g) => frame.rejected.ids.has(g))) return [];
     if (missing.length) {
       problems.error(
         origin,
@@ -369,10 +396,31 @@ export function readPatrols(dir: string, frame: CityFrame, problems: ProblemList
       problems.error(origin, `no region "${item.regionId}"`, item.id, 'regionId');
       return [];
     }
+    if (region.level !== 'street' && region.level !== 'district') {
+      problems.error(
+        origin,
+        `"${item.regionId}" is a ${region.level}: a patrol's beat is a street or a district`,
+        item.id,
+        'regionId',
+      );
+      return [];
+    }
     const route = (item.route as LngLat[] | undefined)?.map(convert);
     const position = item.position
       ? convert(item.position as LngLat)
       : (route?.[0] ?? region.center);
+    const astray = [position, ...(route ?? [])].find(
+      (p) => frame.city && !pointInArea(p, frame.city.geometry),
+    );
+    if (astray) {
+      problems.error(
+        origin,
+        `${astray[0]},${astray[1]} is outside the city`,
+        item.id,
+        item.route ? 'route' : 'position',
+      );
+      return [];
+    }
     return [
       {
         id: item.id,
@@ -416,12 +464,13 @@ export function readKeyPlaces(dir: string, frame: CityFrame, problems: ProblemLi
     const position = area ? labelPoint(convertArea(area, convert)) : convert(raw);
     const grid = frame.grids.find(position);
     if (!grid) {
-      problems.error(
-        origin,
-        `${position[0]},${position[1]} is outside every grid of the city`,
-        item.id,
-        'geometry',
-      );
+      if (!frame.rejected.contains(position))
+        problems.error(
+          origin,
+          `${position[0]},${position[1]} is outside every grid of the city`,
+          item.id,
+          'geometry',
+        );
       return [];
     }
     return [

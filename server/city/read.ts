@@ -48,7 +48,7 @@ export function jsonRecords(value: unknown, file: string, problems: ProblemList)
         problems.error(origin, 'expected an object');
         return [];
       }
-      return [{ origin, fields: item }];
+      return [{ origin, fields: tidy(item) }];
     });
   }
   if (isObject(value) && value.type === 'FeatureCollection' && Array.isArray(value.features)) {
@@ -59,7 +59,7 @@ export function jsonRecords(value: unknown, file: string, problems: ProblemList)
         return [];
       }
       const properties = isObject(feature.properties) ? feature.properties : {};
-      return [{ origin, fields: { ...properties, geometry: feature.geometry } }];
+      return [{ origin, fields: tidy({ ...properties, geometry: feature.geometry }) }];
     });
   }
   problems.error(file, 'expected a JSON array of records or a GeoJSON FeatureCollection');
@@ -120,6 +120,30 @@ export function csvRecords(
     records.push({ origin, fields });
   }
   return records;
+}
+
+/**
+ * What GIS exports put in records that means nothing: QGIS writes null (or "") for an empty
+ * attribute, as a CSV leaves its cell empty, and GDAL writes a height as a third coordinate.
+ * Empty values are left out (but for parentId, whose null says "the city"), positions cut to
+ * [lng, lat].
+ */
+function tidy(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if ((value === null || value === '') && key !== 'parentId') continue;
+    if (key === 'geometry' && isObject(value) && Array.isArray(value.coordinates))
+      out[key] = { ...value, coordinates: flat2d(value.coordinates) };
+    else if (key === 'position' || key === 'center' || key === 'route') out[key] = flat2d(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function flat2d(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (value.length > 2 && value.every((x) => typeof x === 'number')) return value.slice(0, 2);
+  return value.map(flat2d);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -187,7 +187,7 @@ export const GridWorkerRecordSchema = z.object({
     (v) =>
       typeof v === 'string'
         ? v
-            .split(/[;、|]/)
+            .split(/[;；,，、|]/)
             .map((s) => s.trim())
             .filter(Boolean)
         : v,

@@ -21,6 +21,11 @@ export interface PackageRegions {
   origins: Map<string, RecordOrigin>;
   /** Features whose parent exists and is one level up: the tree the geometry check walks. */
   tree: RegionFeature[];
+  /**
+   * Regions in the files that could not be read, already reported: what lies in them or under
+   * them is not reported again as orphaned or outside the city.
+   */
+  rejected: { ids: Set<string>; parents: Set<string>; areas: AreaGeometry[] };
 }
 
 /** The files regions come from: regions.geojson, or every .geojson in regions/. */
@@ -38,13 +43,14 @@ export function regionFiles(dir: string): string[] {
 /** Reads, converts and checks the region tree (not its geometry: geometry-check.ts does). */
 export function readRegions(
   dir: string,
-  crsOf: (file: string) => Crs,
+  crsOf: (file: string) => DeclaredCrs,
   problems: ProblemList,
 ): PackageRegions {
   const files = regionFiles(dir);
   if (!files.length) problems.error('regions.geojson', 'is missing (or regions/*.geojson)');
   const features: RegionFeature[] = [];
   const origins = new Map<string, RecordOrigin>();
+  const rejected: PackageRegions['rejected'] = { ids: new Set(), parents: new Set(), areas: [] };
   for (const file of files) {
     const json = readJson(join(dir, file), file, problems);
     if (json === undefined) continue;
@@ -53,7 +59,13 @@ export function readRegions(
     for (const record of jsonRecords(json, file, problems)) {
       const props = validate(RegionRecordSchema, record, problems);
       const area = readArea(record, problems);
-      if (!props || !area) continue;
+      if (!props || !area) {
+        const { id, parentId } = record.fields;
+        if (typeof id === 'string') rejected.ids.add(id);
+        if (typeof parentId === 'string') rejected.parents.add(parentId);
+        if (area) rejected.areas.push(convertArea(area, convert));
+        continue;
+      }
       const earlier = origins.get(props.id);
       if (earlier) {
         problems.error(record.origin, `duplicate of ${describe(earlier, file)}`, props.id, 'id');
@@ -74,14 +86,31 @@ export function readRegions(
   return {
     features,
     origins,
-    tree: checkTree(features, origins, files[0] ?? 'regions.geojson', problems),
+    tree: checkTree(features, origins, files[0] ?? 'regions.geojson', rejected, problems),
+    rejected,
   };
 }
 
-/** A GeoJSON file's own `crs` member wins over what city.json says of it. */
-export function fileCrs(json: unknown, file: string, declared: Crs, problems: ProblemList): Crs {
+/** The system city.json gives a file: its own entry under "files", else the package's. */
+export interface DeclaredCrs {
+  crs: Crs;
+  /** Whether city.json names this file under "files". */
+  explicit: boolean;
+}
+
+/**
+ * The system a GeoJSON file is read in. city.json's entry for the file wins: QGIS labels every
+ * export CRS84, data from 高德 included, as it has no GCJ-02. A file's own label that disagrees
+ * with the package's system, with no entry to settle it, is an error: which one is right?
+ */
+export function fileCrs(
+  json: unknown,
+  file: string,
+  declared: DeclaredCrs,
+  problems: ProblemList,
+): Crs {
   const own = (json as { crs?: unknown } | null)?.crs;
-  if (own === undefined) return declared;
+  if (own === undefined || declared.explicit) return declared.crs;
   const crs = parseCrs(own);
   if (!crs)
     problems.error(
@@ -90,7 +119,18 @@ export function fileCrs(json: unknown, file: string, declared: Crs, problems: Pr
       undefined,
       'crs',
     );
-  return crs ?? declared;
+  else if (crs !== declared.crs && !(isWgs84Like(crs) && isWgs84Like(declared.crs)))
+    problems.error(
+      file,
+      `the file says ${crs}, city.json says ${declared.crs}: name the right one in city.json, "files": { "${file}": { "crs": … } } (QGIS labels every export CRS84, 高德 data included)`,
+      undefined,
+      'crs',
+    );
+  return declared.crs;
+}
+
+function isWgs84Like(crs: Crs): boolean {
+  return crs === 'wgs84' || crs === 'cgcs2000';
 }
 
 /** A region's or key place's outline: a Polygon or a MultiPolygon of closed rings. */
@@ -146,6 +186,7 @@ function checkTree(
   features: RegionFeature[],
   origins: Map<string, RecordOrigin>,
   firstFile: string,
+  rejected: PackageRegions['rejected'],
   problems: ProblemList,
 ): RegionFeature[] {
   const byId = new Map(features.map((f) => [f.properties.id, f]));
@@ -178,7 +219,9 @@ function checkTree(
     }
     const parent = byId.get(parentId);
     if (!parent) {
-      problems.error(origin, `no region "${parentId}"`, id, 'parentId');
+      // A parent that is in the files but could not be read was reported already.
+      if (rejected.ids.has(parentId)) rejected.ids.add(id);
+      else problems.error(origin, `no region "${parentId}"`, id, 'parentId');
       continue;
     }
     if (parent.properties.level !== want) {
@@ -191,6 +234,16 @@ function checkTree(
       continue;
     }
     tree.push(f);
+  }
+  // A region above the grids with nothing under it is a hole in the 一张网: no grid to find for a
+  // report there. Said, not refused: a package may be loaded a level at a time.
+  const parents = new Set(tree.map((f) => f.properties.parentId));
+  for (const f of tree) {
+    const { id, level } = f.properties;
+    if (level !== 'grid' && !parents.has(id)) {
+      const child = REGION_LEVELS[REGION_LEVELS.indexOf(level) + 1]!;
+      problems.warn(origins.get(id)!, `has no ${child} under it: reports there find no grid`, id);
+    }
   }
   return tree;
 }

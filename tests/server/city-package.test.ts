@@ -282,7 +282,7 @@ describe('a broken lakeside package', { timeout: 120_000 }, () => {
       );
       return lines;
     });
-    await expectRefused(dir, ['cameras.csv:3: 44030000001320000001: id: duplicate of 2']);
+    await expectRefused(dir, ['cameras.csv:3: 44030000001320000001: id: duplicate of line 2']);
   });
 
   it('names a camera row with a non-numeric 经度 and one with a cell too many', async () => {
