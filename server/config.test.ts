@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_INGEST_KEY, DEMO_PASSWORD, withDemoCredentials } from './auth/demo-credentials.js';
+import { mergeAccounts } from './auth/accounts.js';
+import { DEMO_INGEST_KEY, DEMO_PASSWORD, refuseDemoCredentials } from './auth/demo-credentials.js';
 import { hashPassword, verifyPassword } from './auth/passwords.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -34,15 +36,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ CONFIG_FILE: '/nonexistent/config.json' })).toThrow(/does not exist/);
   });
 
-  it('fills in the published demo accounts and keys in demo mode', () => {
-    const config = withDemoCredentials(loadConfig({ DEMO: 'true' }));
-    expect(config.users.map((u) => [u.username, u.role])).toEqual([
+  it('has the published demo accounts and keys in demo mode', () => {
+    const config = refuseDemoCredentials(loadConfig({ DEMO: 'true' }));
+    const accounts = mergeAccounts(config, { users: [], ingestKeys: [], deviceTokens: [] });
+    expect([...accounts.users.values()].map((u) => [u.username, u.role])).toEqual([
       ['duty', 'duty'],
       ['operator', 'operator'],
       ['leader', 'leader'],
     ]);
-    expect(verifyPassword(DEMO_PASSWORD, config.users[0]!.passwordHash)).toBe(true);
-    expect(config.ingestKeys[0]!.key).toBe(DEMO_INGEST_KEY);
+    expect(verifyPassword(DEMO_PASSWORD, accounts.users.get('duty')!.passwordHash)).toBe(true);
+    expect(accounts.ingestKeys).toEqual([
+      { name: 'demo', keyHash: createHash('sha256').update(DEMO_INGEST_KEY).digest('base64url') },
+    ]);
   });
 
   it('refuses to start outside demo mode while a demo password or key is configured', () => {
@@ -61,11 +66,11 @@ describe('configuration', () => {
         ],
       }),
     );
-    expect(() => withDemoCredentials(loadConfig({ CONFIG_FILE: file, DEMO: 'false' }))).toThrow(
+    expect(() => refuseDemoCredentials(loadConfig({ CONFIG_FILE: file, DEMO: 'false' }))).toThrow(
       /user duty has the demo password/,
     );
     expect(() =>
-      withDemoCredentials(loadConfig({ DEMO: 'false', INGEST_KEY: DEMO_INGEST_KEY })),
+      refuseDemoCredentials(loadConfig({ DEMO: 'false', INGEST_KEY: DEMO_INGEST_KEY })),
     ).toThrow(/ingest key env is the demo key/);
     writeFileSync(
       file,
@@ -80,7 +85,7 @@ describe('configuration', () => {
         ],
       }),
     );
-    const real = withDemoCredentials(
+    const real = refuseDemoCredentials(
       loadConfig({ CONFIG_FILE: file, DEMO: 'false', INGEST_KEY: 'a-real-ingest-key' }),
     );
     expect(real.users).toHaveLength(1);

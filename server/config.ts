@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RoleSchema } from '../shared/index.js';
+import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
 import { StreamsConfigSchema } from './streams/config.js';
 
 /**
@@ -42,9 +43,7 @@ export const ConfigSchema = z.object({
         username: z.string().min(1),
         name: z.string().min(1),
         role: RoleSchema,
-        passwordHash: z
-          .string()
-          .regex(/^scrypt:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:salt:hash'),
+        passwordHash: z.string().regex(PASSWORD_HASH_PATTERN, 'must be scrypt:N:salt:hash'),
       }),
     )
     .default([]),

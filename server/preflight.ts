@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readAccountsFile } from './auth/accounts-file.js';
-import { withDemoCredentials } from './auth/demo-credentials.js';
+import { accountsPath, readAccountsFile } from './auth/accounts-file.js';
+import { refuseDemoCredentials } from './auth/demo-credentials.js';
 import { CityPackageError, formatProblem, loadCity, type LoadedCity } from './city/index.js';
 import { ConfigError, type Config } from './config.js';
 
@@ -57,15 +56,14 @@ export type PreflightResult =
   { ok: true; config: Config; loaded: LoadedCity } | { ok: false; refusals: string[] };
 
 /**
- * Checks everything a start needs and loads the city package once. In demo mode the published
- * demo accounts are filled in; outside it they are refused, along with the rest.
+ * Checks everything a start needs and loads the city package once. Outside demo mode the demo's
+ * published credentials are refused, along with the rest.
  */
-export function preflight(loadedConfig: Config, compiled: boolean = COMPILED): PreflightResult {
-  if (loadedConfig.demo && compiled) return { ok: false, refusals: [REFUSALS.demoFromDist] };
+export function preflight(config: Config, compiled: boolean = COMPILED): PreflightResult {
+  if (config.demo && compiled) return { ok: false, refusals: [REFUSALS.demoFromDist] };
   const refusals: string[] = [];
-  let config = loadedConfig;
   try {
-    config = withDemoCredentials(loadedConfig);
+    refuseDemoCredentials(config);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     refusals.push(err.message);
@@ -86,7 +84,7 @@ export function preflight(loadedConfig: Config, compiled: boolean = COMPILED): P
   }
 
   if (!config.demo) {
-    const accountsFile = config.accountsFile ?? join(config.dataDir, 'accounts.json');
+    const accountsFile = accountsPath(config);
     let accountUsers: number | undefined;
     try {
       accountUsers = readAccountsFile(accountsFile).users.filter((u) => !u.disabled).length;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
+import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { loadDemoPackage } from '../../fixtures/index.js';
@@ -20,7 +20,7 @@ export interface BenchServer extends RunningServer {
 export async function startBenchServer(webDir: string): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-web-'));
   let offset = 0;
-  const config = withDemoCredentials(
+  const config = refuseDemoCredentials(
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',

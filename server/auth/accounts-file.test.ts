@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.js';
 import { readAccountsFile, writeAccountsFile, type AccountsFile } from './accounts-file.js';
-import { hashSecret } from './accounts.js';
+import { hashSecret } from './accounts-file.js';
 import { hashPassword } from './passwords.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'citybrain-accounts-'));

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -12,7 +12,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { IdSchema, RoleSchema, type Role } from '../../shared/index.js';
-import { ConfigError } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { PASSWORD_HASH_PATTERN } from './passwords.js';
 
 /**
@@ -20,6 +20,16 @@ import { PASSWORD_HASH_PATTERN } from './passwords.js';
  * while it runs. Integration keys and wall tokens are kept only as SHA-256 hashes (base64url): the
  * file holds no usable secret besides the scrypt hashes of passwords.
  */
+
+/** SHA-256, base64url: how keys, wall tokens and session tokens are stored and compared. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Where the accounts file of a config lives. */
+export function accountsPath(config: Config): string {
+  return config.accountsFile ?? join(config.dataDir, 'accounts.json');
+}
 
 /** SHA-256, base64url without padding: 43 characters. */
 const Sha256Schema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a SHA-256 hash, base64url');

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 import { writeAccountsFile, type AccountsFile } from './accounts-file.js';
-import { endedAccess, hashSecret, LiveAccounts, mergeAccounts } from './accounts.js';
-import { DEMO_INGEST_KEY, withDemoCredentials } from './demo-credentials.js';
+import { hashSecret } from './accounts-file.js';
+import { endedAccess, LiveAccounts, mergeAccounts } from './accounts.js';
+import { DEMO_INGEST_KEY, refuseDemoCredentials } from './demo-credentials.js';
 import { hashPassword } from './passwords.js';
 
 const HASH = hashPassword('a-long-secret', 1024);
@@ -14,7 +15,7 @@ const empty = (): AccountsFile => ({ users: [], ingestKeys: [], deviceTokens: []
 function setup(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-accounts-'));
   const path = join(dataDir, 'accounts.json');
-  const config = () => withDemoCredentials(loadConfig({ DATA_DIR: dataDir, ...env }));
+  const config = () => refuseDemoCredentials(loadConfig({ DATA_DIR: dataDir, ...env }));
   return { dataDir, path, config };
 }
 

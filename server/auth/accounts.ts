@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import { existsSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Role } from '../../shared/index.js';
 import { ConfigError, type Config } from '../config.js';
-import { readAccountsFile, type AccountsFile } from './accounts-file.js';
+import { accountsPath, hashSecret, readAccountsFile, type AccountsFile } from './accounts-file.js';
 import {
   demoDeviceTokens,
   demoIngestKeys,
   demoOffendersInFile,
   demoUsers,
-  isDemoCredential,
 } from './demo-credentials.js';
 
 export interface LiveUser {
@@ -35,25 +33,12 @@ export interface EndedAccess {
   deviceTokenHashes: string[];
 }
 
-/** SHA-256, base64url: how keys, wall tokens and session tokens are stored and compared. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
-}
-
-/** Where the accounts file of a config lives. */
-export function accountsPath(config: Config): string {
-  return config.accountsFile ?? join(config.dataDir, 'accounts.json');
-}
-
 /**
- * The config's accounts (its demo ones only where neither it nor the file names any of that
- * kind) and the file's together. A username in both is an error: which one would count?
+ * The config's accounts and the file's together; in demo mode, the demo's published ones of each
+ * kind that neither names. A username in both is an error: which one would count?
  */
 export function mergeAccounts(config: Config, file: AccountsFile, path = accountsPath(config)) {
-  const configUsers = config.users.filter((u) => !isDemoCredential(u));
-  const configKeys = config.ingestKeys.filter((k) => !isDemoCredential(k));
-  const configTokens = config.deviceTokens.filter((t) => !isDemoCredential(t));
-  const demo = config.demo;
+  const { users: configUsers, ingestKeys: configKeys, deviceTokens: configTokens, demo } = config;
   const users = new Map<string, LiveUser>();
   const fromConfig = demo && !configUsers.length && !file.users.length ? demoUsers() : configUsers;
   for (const u of fromConfig) users.set(u.username, { ...u, disabled: false });

@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, Role } from '../../shared/index.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
-import { hashSecret, LiveAccounts, type EndedAccess } from './accounts.js';
+import { hashSecret } from './accounts-file.js';
+import { LiveAccounts, type EndedAccess } from './accounts.js';
 import { DEMO_PASSWORD } from './demo-credentials.js';
 import { checkPassword, PASSWORD_COST } from './passwords.js';
 

@@ -16,7 +16,7 @@ import {
 import type { z } from 'zod';
 import { CRS_LABELS, CRS_NAMES, convertArea, inChina, toWgs84, type Crs } from './crs.js';
 import { labelPoint } from './label-point.js';
-import type { ProblemList, RecordOrigin } from './problems.js';
+import { describeOrigin, type ProblemList, type RecordOrigin } from './problems.js';
 import { fileCrs, readArea, type DeclaredCrs } from './regions.js';
 import { csvRecords, jsonRecords, readJson, readText, type RawRecord } from './read.js';
 import {
@@ -120,12 +120,7 @@ function uniqueIds<E extends { item: { id: string }; origin: RecordOrigin }>(
   return items.filter(({ item, origin }) => {
     const earlier = seen.get(item.id);
     if (earlier) {
-      problems.error(
-        origin,
-        `duplicate of ${/^\d+$/.test(earlier.where) ? `line ${earlier.where}` : earlier.where}`,
-        item.id,
-        'id',
-      );
+      problems.error(origin, `duplicate of ${describeOrigin(earlier, origin.file)}`, item.id, 'id');
       return false;
     }
     seen.set(item.id, origin);

@@ -22,6 +22,12 @@ export interface RecordOrigin {
   where: string;
 }
 
+/** An earlier record, as a message about one in `file` names it: "line 2", "features[3]". */
+export function describeOrigin(origin: RecordOrigin, file: string): string {
+  const where = /^\d+$/.test(origin.where) ? `line ${origin.where}` : origin.where;
+  return origin.file === file ? where : `${origin.file}:${origin.where}`;
+}
+
 export function formatProblem(p: CityProblem): string {
   const head = [p.where ? `${p.file}:${p.where}` : p.file, p.id, p.field].filter(Boolean);
   return `${head.join(': ')}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;

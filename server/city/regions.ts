@@ -11,7 +11,7 @@ import {
 } from '../../shared/index.js';
 import { convertArea, parseCrs, toWgs84, type Crs } from './crs.js';
 import { labelPoint } from './label-point.js';
-import type { ProblemList, RecordOrigin } from './problems.js';
+import { describeOrigin, type ProblemList, type RecordOrigin } from './problems.js';
 import { jsonRecords, readJson, type RawRecord } from './read.js';
 import { RegionRecordSchema } from './records.js';
 import { validate } from './validate.js';
@@ -68,7 +68,12 @@ export function readRegions(
       }
       const earlier = origins.get(props.id);
       if (earlier) {
-        problems.error(record.origin, `duplicate of ${describe(earlier, file)}`, props.id, 'id');
+        problems.error(
+          record.origin,
+          `duplicate of ${describeOrigin(earlier, file)}`,
+          props.id,
+          'id',
+        );
         continue;
       }
       origins.set(props.id, record.origin);
@@ -246,8 +251,4 @@ function checkTree(
     }
   }
   return tree;
-}
-
-export function describe(origin: RecordOrigin, file: string): string {
-  return origin.file === file ? origin.where : `${origin.file}:${origin.where}`;
 }

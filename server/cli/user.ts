@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROLES, RoleSchema, type Role } from '../../shared/index.js';
-import { hashSecret } from '../auth/accounts.js';
 import {
+  hashSecret,
   readAccountsFile,
   UsernameSchema,
   writeAccountsFile,

@@ -9,7 +9,7 @@ import express from 'express';
 import { loadDemoCity } from '../../fixtures/index.js';
 import type { Camera, CameraStatus } from '../../shared/index.js';
 import { Auth } from '../../server/auth/auth.js';
-import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
+import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import { errorHandler } from '../../server/http/middleware.js';
 import { Metrics } from '../../server/metrics.js';
@@ -56,7 +56,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'citybrain-streams-'));
-  const config = withDemoCredentials(
+  const config = refuseDemoCredentials(
     loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, DEMO: 'true' }),
   );
   const store = openSqliteStore(dir);

@@ -15,7 +15,7 @@ import type { City } from '../../shared/index.js';
 import { DEMO_CITY_DIR, loadDemoPackage } from '../../fixtures/index.js';
 import type { LoadedCity } from '../../server/city/index.js';
 import { loadHotspots, type Hotspot } from '../../server/simulate/hotspots.js';
-import { withDemoCredentials } from '../../server/auth/demo-credentials.js';
+import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import type { Clock } from '../../server/live/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -40,7 +40,7 @@ export async function startTestServer(
   options: { clock?: Clock; dataDir?: string; city?: LoadedCity } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'citybrain-test-'));
-  const config = withDemoCredentials(
+  const config = refuseDemoCredentials(
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
