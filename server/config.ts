@@ -12,7 +12,8 @@ import { StreamsConfigSchema } from './streams/config.js';
  */
 export const ConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
-  host: z.string().min(1).default('0.0.0.0'),
+  /** Where to listen; unset: loopback in demo mode (said at start), every address otherwise. */
+  host: z.string().min(1).optional(),
   dataDir: z.string().min(1).default('data'),
   /**
    * Accounts managed with `npm run user` (server/auth/accounts-file.ts), reloaded while the server
@@ -64,10 +65,56 @@ export const ConfigSchema = z.object({
   city: z.object({ dir: z.string().min(1).optional() }).prefault({}),
   /** Camera streams: registry, tokens, forwarder, health, RTSP, demo origin (server/streams/config.ts). */
   streams: StreamsConfigSchema.prefault({}),
+  /**
+   * `GET /metrics` for Prometheus: with a token, only with `Authorization: Bearer <token>`;
+   * without one, only from the server's own host (loopback).
+   */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** pino's level; the demo prints readable lines, production JSON lines. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Login throttling: failures per account and per client address within the window. */
+  login: z
+    .object({
+      accountFailures: z.number().int().min(1).max(1000).default(10),
+      addressFailures: z.number().int().min(1).max(100_000).default(100),
+      windowMinutes: z
+        .number()
+        .min(1)
+        .max(24 * 60)
+        .default(10),
+    })
+    .prefault({}),
+  /** The audit trail (审计日志): rows older than this are pruned by the server. */
+  audit: z.object({ retentionDays: z.number().int().min(1).max(3650).default(180) }).prefault({}),
+  store: z
+    .object({
+      /**
+       * SQLite's `synchronous`: `full` (the default outside demo mode) survives power loss with
+       * every acknowledged write; `normal` survives a killed process but may lose the last
+       * moments to a power cut.
+       */
+      synchronous: z.enum(['full', 'normal']).optional(),
+      backup: z
+        .object({
+          /** Nightly backups go here (none without it). */
+          dir: z.string().min(1).optional(),
+          /** Local hour (the centre's UTC offset) at which the nightly backup runs. */
+          hour: z.number().int().min(0).max(23).default(3),
+          /** How many nightly backups are kept. */
+          keep: z.number().int().min(1).max(365).default(7),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Keys for integrations posting reports (Authorization: Bearer <key>). */
   ingestKeys: z.array(z.object({ name: z.string().min(1), key: z.string().min(12) })).default([]),
 });
-export type Config = z.infer<typeof ConfigSchema>;
+type ParsedConfig = z.infer<typeof ConfigSchema>;
+/** The configuration as the server uses it: every choice that depends on demo mode made. */
+export type Config = Omit<ParsedConfig, 'host' | 'store'> & {
+  host: string;
+  store: Omit<ParsedConfig['store'], 'synchronous'> & { synchronous: 'full' | 'normal' };
+};
 
 /** Environment variable -> config key. */
 const ENV_KEYS: Record<string, keyof Config> = {
@@ -82,6 +129,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   MAP_STYLE_URL: 'mapStyleUrl',
   UTC_OFFSET_MINUTES: 'utcOffsetMinutes',
   SESSION_TTL_HOURS: 'sessionTtlHours',
+  METRICS_TOKEN: 'metricsToken',
+  LOG_LEVEL: 'logLevel',
 };
 
 const NUMERIC_KEYS = new Set<keyof Config>([
@@ -125,6 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   }
   if (Object.keys(streamsEnv).length) fromEnv.streams = { ...fileStreams, ...streamsEnv };
+  const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
+  const storeEnv: Record<string, unknown> = {};
+  if (env.SQLITE_SYNCHRONOUS) storeEnv.synchronous = env.SQLITE_SYNCHRONOUS;
+  if (env.BACKUP_DIR) storeEnv.backup = { ...(fileStore.backup as object), dir: env.BACKUP_DIR };
+  if (Object.keys(storeEnv).length) fromEnv.store = { ...fileStore, ...storeEnv };
   const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -132,8 +186,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cityDir = parsed.data.city.dir ?? (parsed.data.demo ? DEMO_CITY_DIR : undefined);
   const dataDir = resolve(parsed.data.dataDir);
+  const { store } = parsed.data;
   return {
     ...parsed.data,
+    host: parsed.data.host ?? (parsed.data.demo ? '127.0.0.1' : '0.0.0.0'),
+    store: {
+      synchronous: store.synchronous ?? (parsed.data.demo ? 'normal' : 'full'),
+      backup: { ...store.backup, dir: store.backup.dir && resolve(store.backup.dir) },
+    },
     city: { dir: cityDir && resolve(cityDir) },
     dataDir,
     accountsFile: resolve(parsed.data.accountsFile ?? join(dataDir, 'accounts.json')),

@@ -50,4 +50,43 @@ export const MIGRATIONS: readonly string[] = [
     value INTEGER NOT NULL
   );
   `,
+  // Intake is idempotent per integration: one integration's external ids cannot collide with,
+  // or claim, another's. Sessions remember the credential they were opened with, so a password
+  // changed while the server was down still ends them. The audit trail (审计日志) is append-only.
+  `
+  CREATE TABLE reports_v2 (
+    id TEXT PRIMARY KEY,
+    integration TEXT NOT NULL,
+    source TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    received_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (integration, source, external_id)
+  );
+  INSERT INTO reports_v2 (id, integration, source, external_id, incident_id, received_at, doc)
+    SELECT id, '', source, external_id, incident_id, received_at, doc FROM reports;
+  DROP TABLE reports;
+  ALTER TABLE reports_v2 RENAME TO reports;
+  CREATE INDEX reports_incident ON reports(incident_id, received_at);
+  ALTER TABLE sessions ADD COLUMN credential TEXT NOT NULL DEFAULT '';
+  CREATE INDEX sessions_username ON sessions(username);
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT,
+    actor_role TEXT,
+    address TEXT,
+    target TEXT,
+    camera_id TEXT,
+    incident_id TEXT,
+    outcome TEXT NOT NULL DEFAULT 'ok',
+    detail TEXT
+  );
+  CREATE INDEX audit_at ON audit(at);
+  CREATE INDEX audit_actor ON audit(actor, at);
+  CREATE INDEX audit_camera ON audit(camera_id, at) WHERE camera_id IS NOT NULL;
+  CREATE INDEX audit_action ON audit(action, at);
+  `,
 ];
