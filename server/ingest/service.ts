@@ -46,7 +46,7 @@ export interface IntakeOutcome {
 }
 
 /**
- * Intake (上报): turns integration reports into incidents. Idempotent on (source, externalId);
+ * Intake (上报): turns integration reports into incidents. Idempotent on (integration, source, externalId);
  * a report near an open incident of its category joins it. A batch lands whole or not at all.
  */
 export class IngestService {
@@ -139,9 +139,11 @@ export class IngestService {
     const outcomes: IntakeOutcome[][] = group.map(() => []);
     for (const [n, { reports, grids, integration }] of group.entries())
       for (const [k, input] of reports.entries()) {
-        const key = `${input.source}\u0000${input.externalId}`;
+        // One integration's external ids are its own: another cannot claim or collide with them.
+        const key = `${integration}\u0000${input.source}\u0000${input.externalId}`;
         const prior =
-          seenKeys.get(key) ?? (await this.store.findReport(input.source, input.externalId));
+          seenKeys.get(key) ??
+          (await this.store.findReport(integration, input.source, input.externalId));
         if (prior) {
           const reportId = 'reportId' in prior ? prior.reportId : prior.id;
           outcomes[n]!.push({ result: 'duplicate', reportId, incidentId: prior.incidentId });
@@ -168,6 +170,7 @@ export class IngestService {
         change.incidents.push(incident);
         change.reports.push({
           id: reportId,
+          integration,
           source: input.source,
           externalId: input.externalId,
           category: input.category,

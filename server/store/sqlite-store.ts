@@ -37,7 +37,7 @@ export function openSqliteStore(dataDir: string): Store {
         closed_at = excluded.closed_at, due_at = excluded.due_at, doc = excluded.doc
       WHERE incidents.version = excluded.version - 1`),
     insertReport: db.prepare(
-      'INSERT INTO reports (id, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO reports (id, integration, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     upsertCamera: db.prepare(
       'INSERT INTO camera_status (camera_id, status) VALUES (?, ?) ON CONFLICT (camera_id) DO UPDATE SET status = excluded.status',
@@ -52,7 +52,9 @@ export function openSqliteStore(dataDir: string): Store {
       `SELECT doc FROM incidents WHERE state NOT IN ('closed', 'evaluated', 'rejected')
          OR reported_at >= ? OR closed_at >= ? ORDER BY reported_at`,
     ),
-    report: db.prepare('SELECT doc FROM reports WHERE source = ? AND external_id = ?'),
+    report: db.prepare(
+      'SELECT doc FROM reports WHERE integration = ? AND source = ? AND external_id = ?',
+    ),
     reportsOf: db.prepare('SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id'),
     counters: db.prepare('SELECT name, value FROM counters'),
     saveCounter: db.prepare(
@@ -92,6 +94,7 @@ export function openSqliteStore(dataDir: string): Store {
     for (const r of change.reports ?? []) {
       stmt.insertReport.run(
         r.id,
+        r.integration ?? '',
         r.source,
         r.externalId,
         r.incidentId,
@@ -148,8 +151,8 @@ export function openSqliteStore(dataDir: string): Store {
     async liveIncidents(since) {
       return docs<Incident>(stmt.live.all(since, since));
     },
-    async findReport(source, externalId) {
-      const row = stmt.report.get(source, externalId) as { doc: string } | undefined;
+    async findReport(integration, source, externalId) {
+      const row = stmt.report.get(integration, source, externalId) as { doc: string } | undefined;
       return row ? (JSON.parse(row.doc) as Report) : undefined;
     },
     async reportsOf(incidentId) {

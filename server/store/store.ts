@@ -56,7 +56,7 @@ export interface Store {
   queryIncidents(query: IncidentQuery): Promise<{ total: number; incidents: Incident[] }>;
   /** Open incidents and those reported or finished since `since`: the live board. */
   liveIncidents(since: string): Promise<Incident[]>;
-  findReport(source: string, externalId: string): Promise<Report | undefined>;
+  findReport(integration: string, source: string, externalId: string): Promise<Report | undefined>;
   reportsOf(incidentId: string): Promise<Report[]>;
   /** Next value of a named counter, for human-readable ids; saved with the next commit. */
   nextId(counter: string): Promise<number>;

@@ -35,6 +35,8 @@ export const ReportBatchSchema = z.object({
 /** A stored report, attached to exactly one incident (many reports, one incident). */
 export const ReportSchema = z.object({
   id: IdSchema,
+  /** The integration whose key posted it: its external ids are its own (absent before v2). */
+  integration: z.string().optional(),
   source: SourceSchema,
   externalId: z.string(),
   category: CategorySchema,
