@@ -29,18 +29,23 @@ export interface Accounts {
 /** Whose access a reload ended: their sessions and sockets must go. */
 export interface EndedAccess {
   usernames: string[];
+  /** Sessions (their token hashes) ended: logged out, expired, or their user's access ended. */
+  sessionHashes?: string[];
   /** Wall device tokens (their hashes) no longer valid, or valid for another role. */
   deviceTokenHashes: string[];
 }
 
 /**
- * The config's accounts and the file's together; in demo mode, the demo's published ones of each
- * kind that neither names. A username in both is an error: which one would count?
+ * The config's accounts and the file's together; in demo mode with none of either, the demo's
+ * published ones. One real user, key or token and the demo's are all left out: a published
+ * password never sits beside a centre's own accounts. A username in both is an error: which one
+ * would count?
  */
 export function mergeAccounts(config: Config, file: AccountsFile, path = accountsPath(config)) {
-  const { users: configUsers, ingestKeys: configKeys, deviceTokens: configTokens, demo } = config;
+  const { users: configUsers, ingestKeys: configKeys, deviceTokens: configTokens } = config;
+  const demo = config.demo && !hasRealAccounts(config, file);
   const users = new Map<string, LiveUser>();
-  const fromConfig = demo && !configUsers.length && !file.users.length ? demoUsers() : configUsers;
+  const fromConfig = demo ? demoUsers() : configUsers;
   for (const u of fromConfig) users.set(u.username, { ...u, disabled: false });
   const both: string[] = [];
   for (const u of file.users) {
@@ -51,10 +56,8 @@ export function mergeAccounts(config: Config, file: AccountsFile, path = account
     throw new ConfigError(
       `accounts file ${path}: ${both.join(', ')} also in the config's users; keep each user in one place`,
     );
-  const keys =
-    demo && !configKeys.length && !file.ingestKeys.length ? demoIngestKeys() : configKeys;
-  const tokens =
-    demo && !configTokens.length && !file.deviceTokens.length ? demoDeviceTokens() : configTokens;
+  const keys = demo ? demoIngestKeys() : configKeys;
+  const tokens = demo ? demoDeviceTokens() : configTokens;
   return {
     users,
     ingestKeys: [
@@ -66,6 +69,19 @@ export function mergeAccounts(config: Config, file: AccountsFile, path = account
       ...file.deviceTokens,
     ],
   } satisfies Accounts;
+}
+
+/** Whether the config or the accounts file names any user, ingest key or wall token. */
+export function hasRealAccounts(config: Config, file: AccountsFile): boolean {
+  const lists: readonly (readonly unknown[])[] = [
+    config.users,
+    config.ingestKeys,
+    config.deviceTokens,
+    file.users,
+    file.ingestKeys,
+    file.deviceTokens,
+  ];
+  return lists.some((list) => list.length > 0);
 }
 
 /**
@@ -117,6 +133,7 @@ export class LiveAccounts {
   readonly path: string;
   private accounts: Accounts;
   private readonly listeners = new Set<(ended: EndedAccess) => void>();
+  private readonly changeListeners = new Set<(changes: AccountChange[]) => void>();
   private reloading: Promise<unknown> = Promise.resolve();
   private watcher: FSWatcher | undefined;
   private settle: NodeJS.Timeout | undefined;
@@ -134,6 +151,12 @@ export class LiveAccounts {
 
   get current(): Accounts {
     return this.accounts;
+  }
+
+  /** Calls `listener` with what each reload changed, in words for the audit trail. */
+  onChanged(listener: (changes: AccountChange[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Calls `listener` after each reload that ended someone's access; returns the unsubscribe. */
@@ -225,6 +248,15 @@ export class LiveAccounts {
       this.log.log(
         `${why}: accounts reloaded from ${this.path}: ${count(next.users.size, 'user')}, ${count(next.ingestKeys.length, 'integration key')}, ${count(next.deviceTokens.length, 'wall token')}`,
       );
+    const changes = accountChanges(before, next);
+    if (changes.length)
+      for (const listener of this.changeListeners) {
+        try {
+          listener(changes);
+        } catch (err) {
+          this.log.error('telling of an accounts change failed', err);
+        }
+      }
     if (ended.usernames.length || ended.deviceTokenHashes.length) {
       for (const listener of this.listeners) {
         try {
@@ -236,6 +268,51 @@ export class LiveAccounts {
     }
     return true;
   }
+}
+
+/** One change of a user, an integration key or a wall token, never with a secret or its hash. */
+export interface AccountChange {
+  kind: 'user' | 'ingest-key' | 'wall-token';
+  name: string;
+  change: 'added' | 'removed' | 'disabled' | 'enabled' | 'password' | 'role' | 'department';
+}
+
+/** What a reload changed, for the audit trail. */
+export function accountChanges(before: Accounts, after: Accounts): AccountChange[] {
+  const changes: AccountChange[] = [];
+  const user = (name: string, change: AccountChange['change']) =>
+    changes.push({ kind: 'user', name, change });
+  for (const [name, was] of before.users) {
+    const now = after.users.get(name);
+    if (!now) {
+      user(name, 'removed');
+      continue;
+    }
+    if (now.disabled !== was.disabled) user(name, now.disabled ? 'disabled' : 'enabled');
+    if (now.passwordHash !== was.passwordHash) user(name, 'password');
+    if (now.role !== was.role) user(name, 'role');
+    if (now.departmentId !== was.departmentId) user(name, 'department');
+  }
+  for (const name of after.users.keys()) if (!before.users.has(name)) user(name, 'added');
+  const keyed = <T extends { name: string }>(
+    kind: AccountChange['kind'],
+    a: readonly T[],
+    b: readonly T[],
+    same: (x: T, y: T) => boolean,
+  ) => {
+    for (const x of a)
+      if (!b.some((y) => same(x, y))) changes.push({ kind, name: x.name, change: 'removed' });
+    for (const y of b)
+      if (!a.some((x) => same(x, y))) changes.push({ kind, name: y.name, change: 'added' });
+  };
+  keyed('ingest-key', before.ingestKeys, after.ingestKeys, (x, y) => x.keyHash === y.keyHash);
+  keyed(
+    'wall-token',
+    before.deviceTokens,
+    after.deviceTokens,
+    (x, y) => x.tokenHash === y.tokenHash && x.role === y.role,
+  );
+  return changes;
 }
 
 function sameAccounts(a: Accounts, b: Accounts): boolean {

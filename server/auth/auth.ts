@@ -1,33 +1,58 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, Role } from '../../shared/index.js';
 import type { Config } from '../config.js';
+import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
 import type { Store } from '../store/store.js';
 import { hashSecret } from './accounts-file.js';
 import { LiveAccounts, type EndedAccess } from './accounts.js';
 import { DEMO_PASSWORD } from './demo-credentials.js';
+import { LoginThrottle } from './login-throttle.js';
 import { checkPassword, PASSWORD_COST } from './passwords.js';
 
 export interface Principal extends Actor {
   role: Role;
   /** The session token's hash, for logout; absent for device tokens. */
   sessionHash?: string;
+  /** When the session ends (ms); absent for device tokens. */
+  expiresAt?: number;
   /** A wall device's token hash, so its sockets can be ended when the token is removed. */
   deviceTokenHash?: string;
   /** The department a `department` user acts for. */
   departmentId?: string;
 }
 
-export class AuthError extends Error {}
+/** Why a login was refused, with a stable code for the screen. */
+export class AuthError extends Error {
+  constructor(
+    readonly code:
+      'login_failed' | 'account_disabled' | 'demo_password_refused' | 'login_throttled',
+    message: string,
+    /** For `login_throttled`: seconds until another try is taken. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Expired sessions are looked for this often, so their sockets go within about a second. */
+const SWEEP_MS = 500;
 
 /**
  * Logins, session tokens, wall device tokens and integration keys, checked against the live
- * accounts (config and accounts file, reloaded while the server runs).
+ * accounts (config and accounts file, reloaded while the server runs). Every end of access
+ * (logout, expiry, a user disabled or changed, a wall token removed) is told to the listeners,
+ * which drop that access's sockets and stream URLs.
  */
 export class Auth {
   readonly accounts: LiveAccounts;
   private readonly internalKeys = new Map<string, string>();
   private readonly ended = new Set<(ended: EndedAccess) => void>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
+  private readonly throttle: LoginThrottle;
+  /** Sessions in use since this process started, with their expiry, for the sweep. */
+  private readonly live = new Map<string, { username: string; expiresAt: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+  private audit: AuditTrail = NO_AUDIT;
 
   constructor(
     private readonly config: Config,
@@ -35,62 +60,118 @@ export class Auth {
     accounts?: LiveAccounts,
   ) {
     this.accounts = accounts ?? new LiveAccounts(config);
-    this.unsubscribe = this.accounts.onEnded((ended) => void this.endAccess(ended));
+    this.throttle = new LoginThrottle(config.login);
+    this.unsubscribe = [
+      this.accounts.onEnded((ended) => void this.endAccess(ended)),
+      this.accounts.onChanged((changes) => {
+        for (const { kind, name, change } of changes)
+          this.audit.record({
+            action: 'accounts.changed',
+            target: `${kind}:${name}`,
+            detail: { change },
+          });
+      }),
+    ];
     this.accounts.watch();
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  /** Where logins, logouts, ended sessions and account changes are recorded. */
+  auditTo(audit: AuditTrail): void {
+    this.audit = audit;
   }
 
   /** Stops watching the accounts file and SIGHUP. */
   close(): void {
-    this.unsubscribe();
+    for (const stop of this.unsubscribe) stop();
+    clearInterval(this.sweeper);
     this.accounts.close();
   }
 
   /**
-   * Calls `listener` when a reload ends someone's access (the hub drops their sockets); their
-   * sessions are deleted here. Returns the unsubscribe.
+   * Calls `listener` whenever access ends (the hub drops the sockets, the streams their URLs);
+   * the sessions are deleted here. Returns the unsubscribe.
    */
   onAccessEnded(listener: (ended: EndedAccess) => void): () => void {
     this.ended.add(listener);
     return () => this.ended.delete(listener);
   }
 
+  /** Checks a password and opens a session, or throws an AuthError saying why not. */
   async login(
     username: string,
     password: string,
+    address = 'unknown',
   ): Promise<{ token: string; role: Role; name: string; expiresAt: string }> {
+    const refuse = (err: AuthError): never => {
+      this.audit.record({
+        action: err.code === 'login_throttled' ? 'login.throttled' : 'login.failed',
+        actor: username,
+        address,
+        outcome: 'refused',
+        detail: { code: err.code },
+      });
+      throw err;
+    };
+    const wait = await this.throttle.wait(username, address);
+    if (wait) refuse(throttled(wait));
     const user = this.accounts.current.users.get(username);
     // Hash even for an unknown user, so timing does not tell which usernames exist.
     const ok = (await checkPassword(password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
-    if (!ok || !user) throw new AuthError('wrong username or password');
+    if (!ok || !user) {
+      const lock = await this.throttle.failed(username, address);
+      // The try that reaches the limit is told so; a locked unknown name reads like a known one.
+      refuse(lock ? throttled(lock) : new AuthError('login_failed', 'wrong username or password'));
+    }
+    const known = user!;
     // Said only to whoever knows the password.
-    if (user.disabled) throw new AuthError('this account is disabled');
+    if (known.disabled) refuse(new AuthError('account_disabled', 'this account is disabled'));
     // The demo's published password never opens a centre's account, however it got there.
     if (!this.config.demo && password === DEMO_PASSWORD)
-      throw new AuthError(
-        'this account has the demo password: set another with npm run user -- passwd <username>',
+      refuse(
+        new AuthError(
+          'demo_password_refused',
+          'this account has the demo password: set another with npm run user -- passwd <username>',
+        ),
       );
     // The accounts may have been reloaded while the password was being checked.
     const now = this.accounts.current.users.get(username);
-    if (!now || now.disabled || now.passwordHash !== user.passwordHash || now.role !== user.role)
-      throw new AuthError('wrong username or password');
+    if (!now || now.disabled || now.passwordHash !== known.passwordHash || now.role !== known.role)
+      refuse(new AuthError('login_failed', 'wrong username or password'));
+    await this.throttle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
+    const tokenHash = hashSecret(token);
     const expiresAt = Date.now() + this.config.sessionTtlHours * 3_600_000;
-    await this.store.putSession(hashSecret(token), {
-      username: user.username,
-      name: user.name,
-      role: user.role,
+    await this.store.putSession(tokenHash, {
+      username: known.username,
+      name: known.name,
+      role: known.role,
       expiresAt,
+      credential: credentialOf(known.passwordHash),
     });
+    this.live.set(tokenHash, { username: known.username, expiresAt });
+    this.audit.record({ action: 'login', actor: known.username, actorRole: known.role, address });
     return {
       token,
-      role: user.role,
-      name: user.name,
+      role: known.role,
+      name: known.name,
       expiresAt: new Date(expiresAt).toISOString(),
     };
   }
 
-  async logout(principal: Principal): Promise<void> {
-    if (principal.sessionHash) await this.store.deleteSession(principal.sessionHash);
+  async logout(principal: Principal, address?: string): Promise<void> {
+    const { sessionHash } = principal;
+    if (!sessionHash) return;
+    await this.store.deleteSession(sessionHash);
+    this.live.delete(sessionHash);
+    this.audit.record({
+      action: 'logout',
+      actor: principal.id,
+      actorRole: principal.role,
+      ...(address ? { address } : {}),
+    });
+    this.tell({ usernames: [], deviceTokenHashes: [], sessionHashes: [sessionHash] });
   }
 
   /** The principal behind a bearer token (session or wall device), or undefined. */
@@ -111,17 +192,47 @@ export class Auth {
     if (!session || session.expiresAt < Date.now()) return undefined;
     // A session outlives no change to its user: one made while the server was down included.
     const user = this.accounts.current.users.get(session.username);
-    if (!user || user.disabled || user.role !== session.role) {
+    if (
+      !user ||
+      user.disabled ||
+      user.role !== session.role ||
+      session.credential !== credentialOf(user.passwordHash)
+    ) {
       await this.store.deleteSession(tokenHash);
+      this.live.delete(tokenHash);
       return undefined;
     }
+    this.live.set(tokenHash, { username: user.username, expiresAt: session.expiresAt });
     return {
       id: user.username,
       name: user.name,
       role: user.role,
       sessionHash: tokenHash,
+      expiresAt: session.expiresAt,
       ...(user.departmentId ? { departmentId: user.departmentId } : {}),
     };
+  }
+
+  /**
+   * Whether a principal found earlier still stands: its session not ended or expired, its user
+   * or wall token unchanged. From memory, for every socket command.
+   */
+  stillValid(principal: Principal): boolean {
+    const { current } = this.accounts;
+    if (principal.deviceTokenHash)
+      return current.deviceTokens.some(
+        (d) => d.tokenHash === principal.deviceTokenHash && d.role === principal.role,
+      );
+    const session = principal.sessionHash ? this.live.get(principal.sessionHash) : undefined;
+    const user = current.users.get(principal.id);
+    return (
+      !!session &&
+      session.expiresAt > Date.now() &&
+      !!user &&
+      !user.disabled &&
+      user.role === principal.role &&
+      user.departmentId === principal.departmentId
+    );
   }
 
   /** The integration behind an ingest key, or undefined. */
@@ -145,15 +256,67 @@ export class Auth {
     return key;
   }
 
-  /** Deletes the sessions of those whose access ended, and tells the listeners (the hub). */
+  /** Ends the sessions that expired: their sockets and stream URLs go with them. */
+  private sweep(): void {
+    const now = Date.now();
+    const expired: string[] = [];
+    for (const [hash, { username, expiresAt }] of this.live) {
+      if (expiresAt > now) continue;
+      this.live.delete(hash);
+      expired.push(hash);
+      this.audit.record({ action: 'session.ended', actor: username, detail: { why: 'expired' } });
+    }
+    if (!expired.length) return;
+    this.tell({ usernames: [], deviceTokenHashes: [], sessionHashes: expired });
+    for (const hash of expired)
+      this.store.deleteSession(hash).catch((err: unknown) => {
+        console.error('could not delete an expired session', err);
+      });
+  }
+
+  /** Deletes the sessions of those whose access ended, and tells the listeners. */
   private async endAccess(ended: EndedAccess): Promise<void> {
-    for (const listener of this.ended) listener(ended);
+    const sessionHashes: string[] = [];
     try {
-      for (const username of ended.usernames) await this.store.deleteSessionsOf(username);
+      for (const username of ended.usernames) {
+        for (const hash of await this.store.deleteSessionsOf(username)) {
+          sessionHashes.push(hash);
+          this.live.delete(hash);
+        }
+        this.audit.record({
+          action: 'session.ended',
+          actor: username,
+          detail: { why: 'account changed' },
+        });
+      }
     } catch (err) {
       console.error('could not delete the sessions of ended accounts', err);
     }
+    this.tell({ ...ended, sessionHashes: [...(ended.sessionHashes ?? []), ...sessionHashes] });
   }
+
+  private tell(ended: EndedAccess): void {
+    for (const listener of this.ended) {
+      try {
+        listener(ended);
+      } catch (err) {
+        console.error('ending access failed', err);
+      }
+    }
+  }
+}
+
+function throttled(seconds: number): AuthError {
+  return new AuthError(
+    'login_throttled',
+    `too many failed logins: try again in ${seconds} s`,
+    seconds,
+  );
+}
+
+/** A session's mark of the password it was opened with; not the hash itself. */
+function credentialOf(passwordHash: string): string {
+  return hashSecret(`credential\n${passwordHash}`).slice(0, 24);
 }
 
 /** At the cost of new hashes, so an unknown username takes as long as a known one. */

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AuthError, type Auth } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
+import type { Metrics } from '../metrics.js';
 import { handle, parse, requireUser } from './middleware.js';
 
 const LoginSchema = z.object({
@@ -9,17 +10,25 @@ const LoginSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
-export function authRoutes(auth: Auth): Router {
+export function authRoutes(auth: Auth, metrics: Metrics): Router {
   const router = Router();
   router.post(
     '/login',
     handle(async (req, res) => {
       const { username, password } = parse(LoginSchema, req.body);
       try {
-        res.json(await auth.login(username, password));
+        res.json(await auth.login(username, password, req.ip));
+        metrics.count('citybrain_logins_total', 'login attempts, by result', 1, { result: 'ok' });
       } catch (err) {
-        if (err instanceof AuthError) throw new HttpError(401, err.message);
-        throw err;
+        if (!(err instanceof AuthError)) throw err;
+        metrics.count('citybrain_logins_total', 'login attempts, by result', 1, {
+          result: err.code,
+        });
+        if (err.retryAfterSeconds) {
+          res.setHeader('Retry-After', String(err.retryAfterSeconds));
+          throw new HttpError(429, err.message, { code: err.code });
+        }
+        throw new HttpError(401, err.message, { code: err.code });
       }
     }),
   );
@@ -27,7 +36,7 @@ export function authRoutes(auth: Auth): Router {
     '/logout',
     requireUser(auth),
     handle(async (req, res) => {
-      await auth.logout(req.principal!);
+      await auth.logout(req.principal!, req.ip);
       res.status(204).end();
     }),
   );

@@ -10,6 +10,7 @@ import {
   type RegionFeature,
   type ReportInputParsed,
   type Severity,
+  type TimelineEntry,
   type City,
 } from '../../shared/index.js';
 import { toWgs84 } from '../city/crs.js';
@@ -271,19 +272,52 @@ export class IngestService {
       cameraId: incident.cameraId ?? input.cameraId ?? null,
       reportCount: incident.reportCount + 1,
       updatedAt: at,
-      timeline: [
-        ...incident.timeline,
-        {
-          at,
-          action: 'report-attached',
-          actor,
-          from: incident.state,
-          to: incident.state,
-          detail: { reportId, source: input.source },
-        },
-      ],
+      timeline: withAttachedReport(incident, reportId, input.source, actor, at),
     };
   }
+}
+
+/**
+ * The timeline with one more attached report. Reports in a row, with no other entry between
+ * them, share one entry that counts them (the first, the last, how many, from which sources):
+ * a crowd reporting the same fire makes one line, not hundreds, and the incident's document,
+ * sent whole to every screen that opens it, stays small. The reports themselves are paged.
+ */
+function withAttachedReport(
+  incident: Incident,
+  reportId: string,
+  source: string,
+  actor: Actor,
+  at: string,
+): TimelineEntry[] {
+  const last = incident.timeline.at(-1);
+  const entry = (detail: Record<string, unknown>): TimelineEntry => ({
+    at,
+    action: 'report-attached',
+    actor,
+    from: incident.state,
+    to: incident.state,
+    detail,
+  });
+  if (last?.action !== 'report-attached')
+    return [...incident.timeline, entry({ reportId, source, reports: 1 })];
+  const before = last.detail ?? {};
+  const count = typeof before.reports === 'number' ? before.reports : 1;
+  const sources = new Set<string>(
+    Array.isArray(before.sources) ? (before.sources as string[]) : [String(before.source)],
+  );
+  sources.add(source);
+  return [
+    ...incident.timeline.slice(0, -1),
+    entry({
+      reportId,
+      source,
+      reports: count + 1,
+      firstReportId: before.firstReportId ?? before.reportId,
+      firstAt: before.firstAt ?? last.at,
+      sources: [...sources],
+    }),
+  ];
 }
 
 /** A phone's GCJ-02 or BD-09 position, in the WGS84 the city and the map speak. */

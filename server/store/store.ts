@@ -6,6 +6,7 @@ import type {
   Role,
   CameraStatus,
 } from '../../shared/index.js';
+import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit.js';
 
 /** A delta before the store has given it its place in the sequence. */
 export type DeltaDraft = Delta extends infer D
@@ -39,6 +40,8 @@ export interface Session {
   name: string;
   role: Role;
   expiresAt: number;
+  /** A fingerprint of the password it was opened with: a new password ends it, even offline. */
+  credential: string;
 }
 
 /**
@@ -64,7 +67,13 @@ export interface Store {
   putSession(tokenHash: string, session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
-  /** Ends every session of a user: disabled, removed or changed in the accounts. */
-  deleteSessionsOf(username: string): Promise<void>;
+  /** Ends every session of a user (disabled, removed or changed); returns their token hashes. */
+  deleteSessionsOf(username: string): Promise<string[]>;
+  /** Appends to the audit trail (审计日志), all in one transaction; `at` is each entry's time. */
+  appendAudit(entries: readonly (AuditEntry & { at: string })[]): Promise<void>;
+  /** The audit entries matching the query, newest first, and how many match in all. */
+  queryAudit(query: AuditQuery): Promise<{ total: number; entries: AuditRecord[] }>;
+  /** Deletes audit entries from before `before` (ISO-8601, UTC); returns how many went. */
+  pruneAudit(before: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -114,6 +114,11 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     const wall = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await wall.goto(`${env.server.url}/wall?device=demo-wall-device-token&rotate=0`);
     await wall.locator('.link:not(.down)').waitFor();
+    // The device token leaves the address bar at once, and the wall stays signed in on reload.
+    expect(wall.url()).toBe(`${env.server.url}/wall?rotate=0`);
+    await wall.reload();
+    await wall.locator('.link:not(.down)').waitFor();
+    expect(wall.url()).not.toContain('demo-wall-device-token');
     const desk = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await loginAs(desk, env.server.url, 'duty');
     await desk.getByText('推送上墙-端到端').first().click();

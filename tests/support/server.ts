@@ -37,7 +37,13 @@ export interface TestServer extends RunningServer {
 
 /** A real server on an ephemeral port over a fresh SQLite file. */
 export async function startTestServer(
-  options: { clock?: Clock; dataDir?: string; city?: LoadedCity } = {},
+  options: {
+    clock?: Clock;
+    dataDir?: string;
+    city?: LoadedCity;
+    /** More environment for the config (METRICS_TOKEN, SESSION_TTL_HOURS, ...). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'citybrain-test-'));
   const config = refuseDemoCredentials(
@@ -47,6 +53,7 @@ export async function startTestServer(
       DATA_DIR: dataDir,
       DEMO: 'true',
       DEMO_ORIGIN_PORT: '0',
+      ...options.env,
     }),
   );
   const server = await startServer(config, options.city ?? loadDemoPackage(), options.clock);

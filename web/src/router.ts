@@ -14,6 +14,13 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: () => `/${useSessionStore().screens[0] ?? 'login'}` },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    {
+      path: '/admin/audit',
+      component: () => import('./views/AuditView.vue'),
+      meta: { screen: 'audit' },
+    },
+    // Screens are opened as `/<screen>`; the audit trail lives under /admin.
+    { path: '/audit', redirect: '/admin/audit' },
     ...(['wall', 'desk', 'brief', 'video'] as const).map((screen) => ({
       path: `/${screen}`,
       component: SCREEN_VIEWS[screen],
@@ -23,12 +30,20 @@ export const router = createRouter({
   ],
 });
 
-/** The role decides which screens open; a wall reloads itself in with `?device=<token>`. */
+/**
+ * The role decides which screens open. A wall PC is set up once with its device token in the
+ * address (`/wall#device=<token>`, or `?device=`): the token is kept in the PC's storage and
+ * taken out of the address at once, so it sits in no screenshot, history entry or server log.
+ */
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   const session = useSessionStore();
-  if (typeof to.query.device === 'string') {
-    await session.useDeviceToken(to.query.device).catch(() => session.forget());
+  const fromHash = /^#device=([^&]+)$/.exec(to.hash)?.[1];
+  const device = typeof to.query.device === 'string' ? to.query.device : fromHash;
+  if (device) {
+    await session.useDeviceToken(decodeURIComponent(device)).catch(() => session.forget());
+    const { device: _, ...query } = to.query;
+    return { path: to.path, query, hash: fromHash ? '' : to.hash, replace: true };
   }
   if (!session.token) return { path: '/login', query: { next: to.fullPath } };
   const screen = to.meta.screen as Screen | undefined;
