@@ -37,6 +37,7 @@ export function securityHeaders(
     // Cameras' HLS is served from here; a cross-origin-embedder policy would only get in the way.
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
     // Intranet deployments often run without TLS; HSTS is for the TLS front (docs/DEPLOY.md).
     strictTransportSecurity: false,
   });
