@@ -399,7 +399,12 @@ function pushClient(url: string, token: string) {
             { target: CHURN_WALL, command: { kind: 'cameras', cameraIds } },
             (err: Error | null, result) => {
               if (err) reject(err);
-              else if (!result.ok) reject(new Error(`wall:push ${result.status} ${result.error}`));
+              else if (!result.ok)
+                reject(
+                  new Error(
+                    `wall:push ${result.status} ${result.error.code}: ${result.error.message}`,
+                  ),
+                );
               else resolve();
             },
           );

@@ -9,6 +9,21 @@ import { hashPassword, verifyPassword } from './auth/passwords.js';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('configuration', () => {
+  it('listens on loopback in demo mode unless HOST says otherwise; everywhere outside it', () => {
+    expect(loadConfig({ DEMO: 'true' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ DEMO: 'true', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ DEMO: 'false' }).host).toBe('0.0.0.0');
+  });
+
+  it('fsyncs every commit outside demo mode unless told otherwise', () => {
+    expect(loadConfig({ DEMO: 'false' }).store.synchronous).toBe('full');
+    expect(loadConfig({ DEMO: 'true' }).store.synchronous).toBe('normal');
+    expect(loadConfig({ DEMO: 'false', SQLITE_SYNCHRONOUS: 'normal' }).store.synchronous).toBe(
+      'normal',
+    );
+    expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'sometimes' })).toThrow(/store.synchronous/);
+  });
+
   it('reads defaults, then the file, then the environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
     const file = join(dir, 'config.json');
@@ -43,6 +58,7 @@ describe('configuration', () => {
       ['duty', 'duty'],
       ['operator', 'operator'],
       ['leader', 'leader'],
+      ['admin', 'admin'],
     ]);
     expect(verifyPassword(DEMO_PASSWORD, accounts.users.get('duty')!.passwordHash)).toBe(true);
     expect(accounts.ingestKeys).toEqual([

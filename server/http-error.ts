@@ -1,49 +1,35 @@
-/** One field the server refused, by its path in the body or query (`location.lng`). */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+import type { z } from 'zod';
+import {
+  codeForStatus,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldProblem,
+} from '../shared/errors.js';
 
-/** What every refusal looks like on the wire: a stable code for the screen, a message for people. */
-export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldProblem[] };
-}
-
-/** The code a refusal gets when its thrower names none: one per status. */
-const STATUS_CODES: Readonly<Record<number, string>> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  415: 'unsupported_media_type',
-  416: 'range_not_satisfiable',
-  429: 'too_many_requests',
-  500: 'internal',
-  502: 'upstream_failed',
-  503: 'unavailable',
-  504: 'upstream_timeout',
-};
-
-export function codeForStatus(status: number): string {
-  return STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request');
-}
+// The wire shape and the codes live in shared/ so the web reads the same ones; typed codes make
+// a typo a typecheck error rather than a code no screen has a text for.
+export { codeForStatus };
+export type { ErrorBody, ErrorCode, FieldProblem };
 
 /** An error that reaches the client as-is: a status, a stable code and a message saying what was wrong. */
 export class HttpError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fields: FieldProblem[] | undefined;
 
   constructor(
     readonly status: number,
     message: string,
-    options: { code?: string; fields?: FieldProblem[] } = {},
+    options: { code?: ErrorCode; fields?: FieldProblem[] } = {},
   ) {
     super(message);
     this.code = options.code ?? codeForStatus(status);
     this.fields = options.fields;
   }
+}
+
+/** Each zod issue as the field it is about (`(body)` for the whole value), for `invalid_fields`. */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
 }
 
 /** The body of a refusal. Anything but an HttpError is an internal error whose details stay here. */

@@ -1,6 +1,7 @@
 import { formatProblem } from './city/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './live/clock.js';
+import { StoreOpenError } from './store/open-database.js';
 import { preflight, serverEnv } from './preflight.js';
 
 try {
@@ -11,11 +12,15 @@ try {
     process.exit(1);
   }
   const { config, loaded } = checked;
-  // Loaded only now, so that a refusal is quick and nothing of the server has started.
+  // Loaded only now, so that a refusal is quick and nothing of the server has started. The
+  // refusals above stay plain lines on stderr, one per missing thing, for whoever starts it.
+  const { configureLogging, moduleLog } = await import('./log.js');
+  configureLogging(config);
+  const log = moduleLog('main');
   const { startServer } = await import('./server.js');
   const { loadHotspots } = await import('./simulate/hotspots.js');
   const { startSimulator } = await import('./simulate/index.js');
-  for (const warning of loaded.warnings) console.warn(`city package: ${formatProblem(warning)}`);
+  for (const warning of loaded.warnings) log.warn(`city package: ${formatProblem(warning)}`);
   const { city } = loaded;
   const server = await startServer(config, loaded);
   // The simulator talks to this server through its public intake API, like any integration.
@@ -32,9 +37,15 @@ try {
           utcOffsetMinutes: config.utcOffsetMinutes,
         })
       : undefined;
-  console.log(
+  log.info(
     `city-brain listening on ${server.url}: ${city.info.name} from ${loaded.dir} (demo ${config.demo ? 'on' : 'off'}, simulator ${simulator ? 'on' : 'off'})`,
   );
+  if (config.demo && /^(127\.|::1$|localhost$)/.test(config.host))
+    log.info(
+      `demo mode listens on ${config.host} only, this machine; set HOST=0.0.0.0 to open it to others`,
+    );
+  if (config.demo && !server.auth.accounts.current.demo)
+    log.info('demo mode: real accounts are configured, so the demo accounts and keys are left out');
   const stop = () => {
     simulator?.stop();
     void server.close().then(() => process.exit(0));
@@ -42,7 +53,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof StoreOpenError) {
     console.error(err.message);
     process.exit(1);
   }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultLimits } from '../shared/index.js';
+import { AuditLog } from './audit/audit-log.js';
 import { Auth } from './auth/auth.js';
 import type { LoadedCity } from './city/index.js';
 import { missingRegions } from './city/history.js';
@@ -8,6 +9,7 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { IntakeEndpoint } from './http/ingest-routes.js';
 import { intakeFastPath } from './http/intake-fast-path.js';
+import { securityHeaders } from './http/security-headers.js';
 import { IngestService } from './ingest/service.js';
 import { NearbyIncidents } from './ingest/nearby.js';
 import { Board } from './live/board.js';
@@ -15,13 +17,18 @@ import { DeltaBus, WriteQueue } from './live/bus.js';
 import { systemClock, type Clock } from './live/clock.js';
 import { CentreDay } from './live/day.js';
 import { KpiTracker } from './live/kpis.js';
+import { moduleLog } from './log.js';
 import { Metrics } from './metrics.js';
 import { RealtimeHub } from './realtime/hub.js';
+import { startNightlyBackups } from './store/backup.js';
+import { databaseFile } from './store/open-database.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { instrumentStore } from './store/instrumented.js';
 import { createStreams } from './streams/index.js';
 import { OverdueClock } from './workflow/overdue-clock.js';
 import { WorkflowService } from './workflow/service.js';
+
+const log = moduleLog('server');
 
 export interface RunningServer {
   url: string;
@@ -42,7 +49,21 @@ export async function startServer(
   clock: Clock = systemClock,
 ): Promise<RunningServer> {
   const metrics = new Metrics();
-  const store = instrumentStore(openSqliteStore(config.dataDir), metrics);
+  const store = instrumentStore(
+    openSqliteStore(config.dataDir, {
+      synchronous: config.store.synchronous,
+      backupDir: config.store.backup.dir,
+    }),
+    metrics,
+  );
+  const backups = startNightlyBackups(
+    databaseFile(config.dataDir),
+    config.store.backup,
+    config.utcOffsetMinutes,
+    moduleLog('backup'),
+  );
+  const audit = new AuditLog(store, { retentionDays: config.audit.retentionDays, clock });
+  await audit.start();
   const day = new CentreDay(config.utcOffsetMinutes);
   const now = clock();
   const board = new Board(
@@ -51,7 +72,7 @@ export async function startServer(
     await store.cameraStatuses(),
   );
   // An edited package may drop regions that today's incidents still name: said, not a crash.
-  for (const line of missingRegions(city, board.incidents.values())) console.warn(line);
+  for (const line of missingRegions(city, board.incidents.values())) log.warn(line);
   const streets = city.regions.features
     .filter((f) => f.properties.level === 'street')
     .map((f) => f.properties.id);
@@ -61,7 +82,8 @@ export async function startServer(
   const queue = new WriteQueue();
   const nearby = new NearbyIncidents(board.incidents.values());
   const auth = new Auth(config, store);
-  const workflow = new WorkflowService(store, bus, queue, city, clock, defaultLimits);
+  auth.auditTo(audit);
+  const workflow = new WorkflowService(store, bus, queue, city, clock, defaultLimits, audit);
   const ingest = new IngestService(store, bus, queue, nearby, city, clock, day, defaultLimits);
   const overdue = new OverdueClock(board, clock, (id, dueAt) => workflow.flagOverdue(id, dueAt));
 
@@ -71,6 +93,7 @@ export async function startServer(
     cameras: city.cameras.map((c) => ({ ...c, status: board.cameras.get(c.id) ?? c.status })),
     auth,
     metrics,
+    audit,
     // A camera's health is a durable change like any other: logged, sequenced, pushed.
     reportStatus: (cameraId, status) =>
       queue.run(async () => {
@@ -99,14 +122,24 @@ export async function startServer(
     metrics,
     clock,
     streams: streams.router,
+    audit,
   });
   const intakeFast = intakeFastPath(intake);
   // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput. So do
   // report POSTs, for their rate.
-  const http = createServer(
-    (req, res) => streams.handle(req, res) || intakeFast(req, res) || app(req, res),
-  );
-  const hub = new RealtimeHub(http, { auth, store, board, kpis, workflow, clock, metrics });
+  const secure = securityHeaders(config.mapStyleUrl);
+  const http = createServer((req, res) => {
+    // The fast paths are timed here, as requestLog times Express's requests; they are not
+    // logged request by request (segments come by the thousand a second), only their errors.
+    const start = performance.now();
+    secure(req, res, () => {
+      if (streams.handle(req, res))
+        metrics.timeResponse(req, res, '/streams/:cameraId/:file', start);
+      else if (intakeFast(req, res)) metrics.timeResponse(req, res, req.url!, start);
+      else app(req, res);
+    });
+  });
+  const hub = new RealtimeHub(http, { auth, store, board, kpis, workflow, clock, metrics, audit });
 
   bus.subscribe((deltas) => {
     board.apply(deltas);
@@ -143,6 +176,9 @@ export async function startServer(
       await hub.close();
       await streams.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      // After everything that records, before the store it writes to.
+      await audit.close();
+      await backups.stop();
       await store.close();
     },
   };

@@ -35,7 +35,7 @@ const config = {
   ...loadConfig({ DATA_DIR: dir, DEMO: 'false' }),
   deviceTokens: [{ name: 'bench', token: args.deviceToken, role: 'operator' as const }],
 };
-const store = openSqliteStore(dir);
+const store = openSqliteStore(dir, { synchronous: 'normal' });
 const metrics = new Metrics();
 const streams = createStreams({
   config: StreamsConfigSchema.parse({ registryFile }),

@@ -1,38 +1,14 @@
-import type { Role } from '../../shared/index.js';
+import type { AuditAction, AuditEntry } from '../../shared/domain/audit.js';
 
-/**
- * What the audit trail (审计日志) records: who did what, to which camera or incident, from where.
- * Append-only; read back by `GET /api/v1/audit` for the `admin` role.
- */
-export const AUDIT_ACTIONS = [
-  'login',
-  'login.failed',
-  'login.throttled',
-  'logout',
-  'session.ended',
-  'incident.act',
-  'stream.issued',
-  'wall.push',
-  'accounts.changed',
-  'audit.read',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export interface AuditEntry {
-  action: AuditAction;
-  /** Who: a username, `device:<wall>`, or `integration:<name>`; absent when nobody is known. */
-  actor?: string;
-  actorRole?: Role;
-  /** The client's address, as the server saw it. */
-  address?: string;
-  /** What was acted on, in words a reader of the trail understands (a username, a wall). */
-  target?: string;
-  cameraId?: string;
-  incidentId?: string;
-  outcome?: 'ok' | 'refused';
-  /** Anything else worth keeping: the screen a stream was asked from, the action's kind. */
-  detail?: Record<string, unknown>;
-}
+// The vocabulary and the rows are shared with the web's audit page.
+export {
+  AUDIT_ACTIONS,
+  AUDIT_PAGE_LIMIT,
+  type AuditAction,
+  type AuditEntry,
+  type AuditPage,
+  type AuditRecord,
+} from '../../shared/domain/audit.js';
 
 /** Where the parts of the server write the trail; recording never throws and never waits. */
 export interface AuditTrail {
@@ -41,3 +17,19 @@ export interface AuditTrail {
 
 /** For pieces run without a store (unit tests, benchmarks): records nothing. */
 export const NO_AUDIT: AuditTrail = { record() {} };
+
+/** A read of the trail: every filter given must match; newest first. */
+export interface AuditQuery {
+  /** The actor, exactly (a username, `device:<wall>`, `integration:<name>`). */
+  actor?: string;
+  cameraId?: string;
+  incidentId?: string;
+  /** Any of these actions. */
+  actions?: readonly AuditAction[];
+  /** From this instant (ISO-8601, UTC), inclusive. */
+  from?: string;
+  /** Before this instant (ISO-8601, UTC). */
+  to?: string;
+  limit: number;
+  offset: number;
+}

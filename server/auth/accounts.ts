@@ -24,6 +24,8 @@ export interface Accounts {
   users: ReadonlyMap<string, LiveUser>;
   ingestKeys: readonly { name: string; keyHash: string }[];
   deviceTokens: readonly { name: string; tokenHash: string; role: Role }[];
+  /** Whether these are the demo's published accounts (demo mode with no real ones). */
+  demo: boolean;
 }
 
 /** Whose access a reload ended: their sessions and sockets must go. */
@@ -68,6 +70,7 @@ export function mergeAccounts(config: Config, file: AccountsFile, path = account
       ...tokens.map((t) => ({ name: t.name, tokenHash: hashSecret(t.token), role: t.role })),
       ...file.deviceTokens,
     ],
+    demo,
   } satisfies Accounts;
 }
 

@@ -328,6 +328,11 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The actor an action is recorded under: who, and for which department; never their session. */
+export function actorFrom({ id, name, role, departmentId }: Principal): Actor {
+  return { id, name, role, ...(departmentId ? { departmentId } : {}) };
+}
+
 /** Reads `Authorization: Bearer <token>`. */
 export function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');

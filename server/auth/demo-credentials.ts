@@ -12,6 +12,7 @@ const DEMO_USERS = [
   { username: 'duty', name: '值班员 李明', role: 'duty' },
   { username: 'operator', name: '大屏操作员 王芳', role: 'operator' },
   { username: 'leader', name: '指挥中心 张主任', role: 'leader' },
+  { username: 'admin', name: '安全审计员 赵敏', role: 'admin' },
 ] as const;
 
 let demoUserCache: Config['users'] | undefined;

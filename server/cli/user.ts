@@ -37,7 +37,8 @@ wall device tokens (/wall?device=<token>):
   wall list                list the wall tokens' names and roles
   wall remove <name>       remove a token; its walls are disconnected at once
 
-roles: ${ROLES.join(', ')}; a department user needs --department <id>.
+roles: ${ROLES.join(', ')}; a department user needs --department <id>; an admin reads
+the audit trail (/admin/audit) and nothing of the loop.
 Passwords: at least 10 characters, read from the terminal with echo off, or as two lines on
 stdin when it is not a terminal. Never on the command line.
 The file: ACCOUNTS_FILE, else accountsFile in CONFIG_FILE, else <DATA_DIR>/accounts.json.

@@ -3,20 +3,25 @@ import { join } from 'node:path';
 import compression from 'compression';
 import express, { type Express, type Router } from 'express';
 import type { City } from '../../shared/index.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Auth } from '../auth/auth.js';
 import type { Config } from '../config.js';
+import { HttpError } from '../http-error.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
+import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
 import { cityRoutes } from './city-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
 import { BODY_LIMIT_BYTES } from './json-body.js';
-import { errorHandler } from './middleware.js';
+import { metricsGate } from './metrics-gate.js';
+import { requestLog } from './request-log.js';
+import { errorHandler, handle } from './middleware.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +35,8 @@ export interface AppDeps {
   workflow: WorkflowService;
   metrics: Metrics;
   clock: Clock;
+  /** The audit trail (审计日志), read back at /api/v1/audit. */
+  audit: AuditLog;
   /** Camera streams: the stream-URL API, and the stream GETs when the server's fast path is not used. */
   streams: Router;
 }
@@ -41,20 +48,37 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // API answers are small and per request; hashing them for an ETag only costs time.
   app.set('etag', false);
+  // First, so that it times everything and every answer carries X-Request-Id.
+  app.use(requestLog(deps.metrics));
   // Intake answers are a few bytes at up to thousands a second: not worth compressing.
   app.use(
     compression({
       filter: (req, res) => !req.path.startsWith('/api/v1/reports') && compression.filter(req, res),
     }),
   );
+  // An intake POST without a valid key is refused before its body is read.
+  app.post(['/api/v1/reports', '/api/v1/reports/batch'], (req, res, next) => {
+    try {
+      deps.intake.gate(req.headers.authorization);
+    } catch (err) {
+      res.setHeader('connection', 'close');
+      deps.intake.refused(401);
+      throw err;
+    }
+    next();
+  });
   app.use('/api', express.json({ limit: BODY_LIMIT_BYTES }));
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', seq: deps.store.lastSeq(), demo: config.demo });
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(deps.metrics.render());
-  });
+  app.get(
+    '/metrics',
+    metricsGate(config.metricsToken),
+    handle(async (_req, res) => {
+      res.type('text/plain; version=0.0.4').send(await deps.metrics.render());
+    }),
+  );
   // Public: what the login page and the map need before anyone signs in.
   app.get('/api/v1/client-config', (_req, res) => {
     res.json({
@@ -67,13 +91,18 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));
 
-  app.use('/api/v1/auth', authRoutes(deps.auth));
+  app.use('/api/v1/auth', authRoutes(deps.auth, deps.metrics));
   app.use('/api/v1', ingestRoutes(deps.intake));
   app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
+  app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   app.use(deps.streams);
-  app.use('/api', (req, res) => {
-    res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
+  app.use('/api', (req, _res, next) => {
+    next(
+      new HttpError(404, `no such API route: ${req.method} ${req.originalUrl}`, {
+        code: 'route_not_found',
+      }),
+    );
   });
 
   app.use(basemapRoutes(deps.basemapDir, city.info));

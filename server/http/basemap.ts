@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { CityInfo } from '../../shared/index.js';
+import { errorBody, HttpError } from '../http-error.js';
 
 /**
  * /basemap: the city package's own offline basemap when it has one; otherwise a plain dark
@@ -22,10 +23,11 @@ export function basemapRoutes(basemapDir: string | undefined, info: CityInfo): R
   };
   router.get('/basemap/style.json', (_req, res) => void res.json(style));
   router.use('/basemap', (req, res) => {
-    res
-      .status(404)
-      .type('text/plain')
-      .send(`no basemap file ${req.path}: the city package has no basemap/`);
+    // The same refusal shape as a missing file in a package's own basemap (the error handler).
+    const { status, body } = errorBody(
+      new HttpError(404, `no basemap file ${req.path}: the city package has no basemap/`),
+    );
+    res.status(status).json(body);
   });
   return router;
 }

@@ -26,6 +26,14 @@ const instant = z.iso
   .transform((s) => new Date(s).toISOString())
   .optional();
 
+/** Reports sent with an incident's detail; the rest are paged. */
+const FIRST_REPORTS = 50;
+
+const PageSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
 const ListQuerySchema = z.object({
   state: csv(IncidentStateSchema),
   category: csv(CategorySchema),
@@ -69,8 +77,22 @@ export function incidentRoutes(
     handle(async (req, res) => {
       const id = String(req.params.id);
       const incident = await store.getIncident(id);
-      if (!incident) throw new HttpError(404, `no incident ${id}`);
-      res.json({ incident, reports: await store.reportsOf(id) });
+      if (!incident) throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
+      // The first page of its reports: an incident a crowd reported has hundreds.
+      const { total, reports } = await store.reportsOf(id, { limit: FIRST_REPORTS, offset: 0 });
+      res.json({ incident, reports, reportsTotal: total });
+    }),
+  );
+
+  router.get(
+    '/:id/reports',
+    handle(async (req, res) => {
+      const id = String(req.params.id);
+      const page = parse(PageSchema, req.query);
+      if (!(await store.getIncident(id)))
+        throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
+      const { total, reports } = await store.reportsOf(id, page);
+      res.json({ total, ...page, reports });
     }),
   );
 
@@ -78,7 +100,9 @@ export function incidentRoutes(
     '/:id/actions',
     handle(async (req, res) => {
       const request = parse(ActionRequestSchema, req.body);
-      const incident = await workflow.act(String(req.params.id), request, actorOf(req));
+      const incident = await workflow.act(String(req.params.id), request, actorOf(req), {
+        address: req.ip,
+      });
       res.json({ incident });
     }),
   );

@@ -31,9 +31,7 @@ export class IntakeEndpoint {
     authorization: string | undefined,
     body: unknown,
   ): Promise<IntakeAnswer> {
-    const integration = this.auth.integration(bearer(authorization));
-    if (!integration)
-      throw new HttpError(401, 'unknown or missing integration key (Authorization: Bearer <key>)');
+    const integration = this.gate(authorization);
     if (route === 'report') {
       const [outcome] = await this.ingest.submit([parse(ReportInputSchema, body)], integration);
       this.record([outcome!]);
@@ -43,6 +41,19 @@ export class IntakeEndpoint {
     const outcomes = await this.ingest.submit(reports, integration);
     this.record(outcomes);
     return { status: 200, body: { results: outcomes } };
+  }
+
+  /**
+   * The integration behind a key, or a 401: checked before the body is read, so a client
+   * without a key cannot make the server read (and parse) megabytes for nothing.
+   */
+  gate(authorization: string | undefined): string {
+    const integration = this.auth.integration(bearer(authorization));
+    if (!integration)
+      throw new HttpError(401, 'unknown or missing integration key (Authorization: Bearer <key>)', {
+        code: 'intake_key_invalid',
+      });
+    return integration;
   }
 
   /** Refused reports count too: a rising "rejected" is an integration to call. */

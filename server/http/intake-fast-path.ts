@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../http-error.js';
+import { errorBody, HttpError } from '../http-error.js';
+import { moduleLog } from '../log.js';
 import type { IntakeEndpoint, IntakeRoute } from './ingest-routes.js';
 import { isPlainJson, readJsonBody } from './json-body.js';
+
+const log = moduleLog('intake');
 
 const ROUTES: Readonly<Record<string, IntakeRoute>> = {
   '/api/v1/reports': 'report',
@@ -27,13 +30,21 @@ export function intakeFastPath(
     res.end(json);
   };
   const fail = (res: ServerResponse, err: unknown) => {
-    if (err instanceof HttpError) return send(res, err.status, { error: err.message });
-    console.error(err);
-    send(res, 500, { error: 'internal error' });
+    if (!(err instanceof HttpError)) log.error({ err }, 'report intake failed');
+    const { status, body } = errorBody(err);
+    send(res, status, body);
   };
   return (req, res) => {
     const route = req.method === 'POST' ? ROUTES[req.url ?? ''] : undefined;
     if (!route || !isPlainJson(req)) return false;
+    try {
+      endpoint.gate(req.headers.authorization);
+    } catch (err) {
+      // The body stays unread: the connection closes rather than wait for it.
+      res.setHeader('connection', 'close');
+      fail(res, err);
+      return true;
+    }
     readJsonBody(req, (err, body) => {
       if (err) return fail(res, err);
       endpoint.answer(route, req.headers.authorization, body).then(

@@ -6,6 +6,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const BODY_TOO_LARGE = 'request body too large';
 export const BODY_NOT_JSON = 'request body is not valid JSON';
 
+// The same codes as the Express error handler gives body-parser's refusals (http/middleware.ts).
+const notJson = () => new HttpError(400, BODY_NOT_JSON, { code: 'body_not_json' });
+
 /** Only plain UTF-8 JSON; any other type, charset or content encoding is left to express.json. */
 const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
@@ -42,7 +45,7 @@ export function readJsonBody(
     } else chunks.push(chunk);
   });
   req.on('end', () => {
-    if (tooLarge) return done(new HttpError(413, BODY_TOO_LARGE));
+    if (tooLarge) return done(new HttpError(413, BODY_TOO_LARGE, { code: 'body_too_large' }));
     // Like iconv-lite behind express.json, a byte-order mark is not part of the text.
     const text = Buffer.concat(chunks, size)
       .toString('utf8')
@@ -52,10 +55,10 @@ export function readJsonBody(
     try {
       body = JSON.parse(text);
     } catch {
-      return done(new HttpError(400, BODY_NOT_JSON));
+      return done(notJson());
     }
     // express.json's strict mode: a bare string, number, boolean or null is refused too.
-    if (typeof body !== 'object' || body === null) return done(new HttpError(400, BODY_NOT_JSON));
+    if (typeof body !== 'object' || body === null) return done(notJson());
     done(undefined, body);
   });
 }

@@ -1,9 +1,12 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Actor, Role } from '../../shared/index.js';
-import { bearer, type Auth, type Principal } from '../auth/auth.js';
-import { HttpError } from '../http-error.js';
+import { actorFrom, bearer, type Auth, type Principal } from '../auth/auth.js';
+import { errorBody, fieldProblems, HttpError, type ErrorBody } from '../http-error.js';
+import { moduleLog } from '../log.js';
 import { BODY_NOT_JSON, BODY_TOO_LARGE } from './json-body.js';
+
+const log = moduleLog('http');
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -24,9 +27,14 @@ export function requireUser(auth: Auth, roles?: readonly Role[]): RequestHandler
     auth
       .authenticate(bearer(req.headers.authorization))
       .then((principal) => {
-        if (!principal) throw new HttpError(401, 'log in first: missing, unknown or expired token');
+        if (!principal)
+          throw new HttpError(401, 'log in first: missing, unknown or expired token', {
+            code: 'unauthenticated',
+          });
         if (roles && !roles.includes(principal.role)) {
-          throw new HttpError(403, `role ${principal.role} may not do this`);
+          throw new HttpError(403, `role ${principal.role} may not do this`, {
+            code: 'role_forbidden',
+          });
         }
         req.principal = principal;
         next();
@@ -37,24 +45,42 @@ export function requireUser(auth: Auth, roles?: readonly Role[]): RequestHandler
 
 /** The actor an action is recorded under: who, never their session. */
 export function actorOf(req: Request): Actor {
-  const { id, name, role } = req.principal!;
-  return { id, name, role };
+  return actorFrom(req.principal!);
 }
 
 /** Parses with a zod schema, or answers 400 naming every bad field. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-  throw new HttpError(400, problems.join('; '));
+  const fields = fieldProblems(result.error);
+  // The message still names every field, for API users reading a log or a curl answer.
+  throw new HttpError(400, fields.map((f) => `${f.path}: ${f.message}`).join('; '), {
+    code: 'invalid_fields',
+    fields,
+  });
 }
 
-export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+/** Express's and body-parser's own errors (status, type) as the refusals our clients read. */
+function asHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
   const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
-  const status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
-  let message = status >= 500 ? 'internal error' : (e.message ?? 'bad request');
-  if (e.type === 'entity.too.large') message = BODY_TOO_LARGE;
-  if (e.type === 'entity.parse.failed') message = BODY_NOT_JSON;
-  if (status >= 500) console.error(err);
-  res.status(status).json({ error: message });
+  if (e.type === 'entity.too.large')
+    return new HttpError(413, BODY_TOO_LARGE, { code: 'body_too_large' });
+  if (e.type === 'entity.parse.failed')
+    return new HttpError(400, BODY_NOT_JSON, { code: 'body_not_json' });
+  const status = e.status ?? e.statusCode ?? 500;
+  return new HttpError(status, e.message ?? 'bad request');
+}
+
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const known = asHttpError(err);
+  if (known.status >= 500) {
+    // Logged here and shown only as `internal`: a 5xx's details stay on the server.
+    log.error({ err, reqId: req.requestId }, 'request failed');
+    const body: ErrorBody = { error: { code: 'internal', message: 'internal error' } };
+    res.status(known.status).json(body);
+    return;
+  }
+  const { status, body } = errorBody(known);
+  res.status(status).json(body);
 };

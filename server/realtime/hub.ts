@@ -18,12 +18,14 @@ import {
   WallPushRequestSchema,
   WIRE_VERSION,
 } from '../../shared/index.js';
+import type { AuditTrail } from '../audit/audit.js';
 import type { EndedAccess } from '../auth/accounts.js';
-import type { Auth, Principal } from '../auth/auth.js';
-import { HttpError } from '../http-error.js';
+import { actorFrom, type Auth, type Principal } from '../auth/auth.js';
+import { errorBody, fieldProblems, HttpError } from '../http-error.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { KpiTracker } from '../live/kpis.js';
+import { moduleLog } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
@@ -66,6 +68,7 @@ const MAX_QUEUED_BYTES = 4 * 2 ** 20;
 const MAX_QUEUED_PACKETS = 40;
 const KPI_INTERVAL_MS = 1_000;
 const LIVE = 'live';
+const log = moduleLog('realtime');
 
 interface SocketData {
   principal: Principal;
@@ -91,6 +94,8 @@ export interface HubDeps {
   workflow: WorkflowService;
   clock: Clock;
   metrics: Metrics;
+  /** Where wall pushes are recorded. */
+  audit?: AuditTrail;
 }
 
 /**
@@ -184,8 +189,25 @@ export class RealtimeHub {
           this.io.engine.clientsCount,
         ),
       );
-      socket.on('incident:act', (id, request, ack) => void this.act(socket, id, request, ack));
-      socket.on('wall:push', (request, ack) => this.pushToWall(socket, request, ack));
+      // Every command re-checks the access the socket was opened with: ended access loses its
+      // socket within a second anyway, and a command in that second must not pass.
+      const valid = (ack: unknown) => {
+        if (deps.auth.stillValid(socket.data.principal)) return true;
+        if (typeof ack === 'function')
+          (ack as (r: CommandResult<never>) => void)({
+            ok: false,
+            status: 401,
+            error: { code: 'session_ended', message: 'log in again' },
+          });
+        socket.disconnect(true);
+        return false;
+      };
+      socket.on('incident:act', (id, request, ack) => {
+        if (valid(ack)) void this.act(socket, id, request, ack);
+      });
+      socket.on('wall:push', (request, ack) => {
+        if (valid(ack)) this.pushToWall(socket, request, ack);
+      });
       const { lastSeq } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
       this.arrivals.push({
         socket,
@@ -223,17 +245,19 @@ export class RealtimeHub {
     return this.io.close();
   }
 
-  /** Disconnects the sockets of the users and wall tokens whose access ended. */
-  private endSockets({ usernames, deviceTokenHashes }: EndedAccess): void {
+  /** Disconnects the sockets of the sessions, users and wall tokens whose access ended. */
+  private endSockets({ usernames, deviceTokenHashes, sessionHashes = [] }: EndedAccess): void {
     const users = new Set(usernames);
     const walls = new Set(deviceTokenHashes);
+    const sessions = new Set(sessionHashes);
     let ended = 0;
     for (const socket of this.io.sockets.sockets.values()) {
       const { principal } = socket.data;
       if (!principal) continue;
       const gone = principal.deviceTokenHash
         ? walls.has(principal.deviceTokenHash)
-        : principal.sessionHash !== undefined && users.has(principal.id);
+        : principal.sessionHash !== undefined &&
+          (sessions.has(principal.sessionHash) || users.has(principal.id));
       if (!gone) continue;
       socket.disconnect(true);
       ended++;
@@ -260,6 +284,7 @@ export class RealtimeHub {
       this.io.to(LIVE).emit('deltas', packed);
       this.ring.push(packed);
       this.flushed = batch.at(-1)!.seq;
+      this.deps.metrics.broadcast(this.flushed);
       this.deps.metrics.count(
         'citybrain_deltas_sent_total',
         'deltas broadcast to clients',
@@ -370,7 +395,7 @@ export class RealtimeHub {
       }
       this.scheduleFlush();
     } catch (err) {
-      console.error('could not bring a client up to date', err);
+      log.error({ err }, 'could not bring a client up to date');
       socket.disconnect(true);
     }
   }
@@ -409,17 +434,36 @@ export class RealtimeHub {
     const reply = ack as (r: CommandResult<WallPush>) => void;
     const { role, name } = socket.data.principal;
     if (!(WALL_PUSH_ROLES as readonly string[]).includes(role)) {
-      return reply({ ok: false, status: 403, error: `role ${role} may not push to the wall` });
+      return reply({
+        ok: false,
+        status: 403,
+        error: { code: 'role_forbidden', message: `role ${role} may not push to the wall` },
+      });
     }
     const parsed = WallPushRequestSchema.safeParse(request);
     if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      return reply({ ok: false, status: 400, error: why });
+      const fields = fieldProblems(parsed.error);
+      const why = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+      return reply({
+        ok: false,
+        status: 400,
+        error: { code: 'invalid_fields', message: why, fields },
+      });
     }
     const push: WallPush = { ...parsed.data, by: name, at: this.deps.clock().toISOString() };
     // To every socket, not only the live room: a push is momentary, and a wall that lags behind
     // the stream or is catching up must still obey it. Walls keep the pushes addressed to them.
     this.io.emit('wall', push);
+    const { principal } = socket.data;
+    this.deps.audit?.record({
+      action: 'wall.push',
+      actor: principal.id,
+      actorRole: principal.role,
+      address: socket.handshake.address,
+      target: push.target,
+      ...(push.command.kind === 'incident' ? { incidentId: push.command.incidentId } : {}),
+      detail: push.command,
+    });
     this.deps.metrics.count('citybrain_wall_pushes_total', 'pushes to the wall', 1, {
       kind: push.command.kind,
     });
@@ -436,20 +480,29 @@ export class RealtimeHub {
     const reply = ack as (r: CommandResult<ReturnType<typeof summarize>>) => void;
     const parsed = ActionRequestSchema.safeParse(request);
     if (typeof incidentId !== 'string' || !parsed.success) {
-      const why = parsed.success
-        ? 'incidentId must be a string'
-        : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      return reply({ ok: false, status: 400, error: why });
+      const fields = parsed.success
+        ? [{ path: 'incidentId', message: 'must be a string' }]
+        : fieldProblems(parsed.error);
+      const why = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+      return reply({
+        ok: false,
+        status: 400,
+        error: { code: 'invalid_fields', message: why, fields },
+      });
     }
     try {
-      const { id, name, role } = socket.data.principal;
-      const incident = await this.deps.workflow.act(incidentId, parsed.data, { id, name, role });
+      const incident = await this.deps.workflow.act(
+        incidentId,
+        parsed.data,
+        actorFrom(socket.data.principal),
+        { address: socket.handshake.address },
+      );
       reply({ ok: true, value: summarize(incident) });
     } catch (err) {
-      if (err instanceof HttpError)
-        return reply({ ok: false, status: err.status, error: err.message });
-      console.error(err);
-      reply({ ok: false, status: 500, error: 'internal error' });
+      // The same answer as REST gives: an HttpError as it is, anything else as `internal`.
+      if (!(err instanceof HttpError)) log.error({ err }, 'incident:act failed');
+      const { status, body } = errorBody(err);
+      reply({ ok: false, status, error: body.error });
     }
   }
 }

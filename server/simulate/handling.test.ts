@@ -57,7 +57,8 @@ class MemoryWorkflow implements Workflow {
     const incident = this.incidents.get(id);
     if (!incident) throw new HttpError(404, `no incident ${id}`);
     const result = applyAction(incident, request, actor, this.now());
-    if (!result.ok) throw new HttpError(ACTION_ERROR_STATUS[result.code], result.message);
+    if (!result.ok)
+      throw new HttpError(ACTION_ERROR_STATUS[result.kind], result.message, { code: result.code });
     this.incidents.set(id, result.incident);
     return result.incident;
   }

@@ -21,7 +21,12 @@ const MISS_REACH = 6 * HOUR;
 export const SIM_DUTY: Actor = { id: 'sim-duty', name: '值班员（模拟）', role: 'duty' };
 
 export function departmentActor(department: Pick<Department, 'id' | 'name'>): Actor {
-  return { id: `dept:${department.id}`, name: department.name, role: 'department' };
+  return {
+    id: `dept:${department.id}`,
+    name: department.name,
+    role: 'department',
+    departmentId: department.id,
+  };
 }
 
 /** How one incident's life will go, decided once when it arrives. */

@@ -1,5 +1,6 @@
 import type { PatrolPosition, Severity } from '../../shared/index.js';
 import type { Clock } from '../live/clock.js';
+import { moduleLog } from '../log.js';
 import { Agenda } from './agenda.js';
 import { nextArrivalDelay, ReportFactory, type GeneratedReport } from './arrivals.js';
 import { SimDesk, type Workflow } from './desk.js';
@@ -23,7 +24,7 @@ export interface SimulatorDeps {
   random?: () => number;
   /** The centre's offset from UTC, for the hour-of-day curve (China: +8 h). */
   utcOffsetMinutes?: number;
-  /** Where a line about an unexpected failure goes (default console.warn, throttled). */
+  /** Where a line about an unexpected failure goes (default the log, throttled). */
   log?: (line: string) => void;
   /** Reports posted right after start so a fresh screen is not empty (real time). */
   warmUp?: { count?: number; windowMs?: number };
@@ -44,6 +45,7 @@ export interface SimulatorStats {
   acted: number;
 }
 
+const simLog = moduleLog('simulator');
 const TICK_MS = 200;
 const PATROL_TICK_MS = 2_000;
 /** Reports in flight at once; beyond it an arrival is skipped rather than queued forever. */
@@ -64,7 +66,7 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     deps.random ?? (deps.seed !== undefined ? seededRandom(deps.seed) : Math.random);
   const { clock } = deps;
   const offset = deps.utcOffsetMinutes ?? 480;
-  const log = throttled(deps.log ?? ((line) => console.warn(line)), clock);
+  const log = throttled(deps.log ?? ((line) => simLog.warn(line)), clock);
   const agenda = new Agenda();
   const places = new Places(deps.city);
   const fleet = new PatrolFleet(deps.city.patrols, rng);

@@ -22,11 +22,15 @@ export async function postReport(
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    let body: { result?: string; incidentId?: string; error?: string } = {};
+    let body: {
+      result?: string;
+      incidentId?: string;
+      error?: { code?: string; message?: string };
+    } = {};
     try {
       body = text ? (JSON.parse(text) as typeof body) : {};
     } catch {
-      body = { error: text.slice(0, 200) };
+      body = { error: { message: text.slice(0, 200) } };
     }
     if (
       res.ok &&
@@ -35,7 +39,10 @@ export async function postReport(
     ) {
       return { ok: true, result: body.result, incidentId: body.incidentId };
     }
-    return { ok: false, status: res.status, error: body.error ?? `HTTP ${res.status}` };
+    // The simulator only logs refusals, so the English message with its code is what it wants.
+    const { code, message } = body.error ?? {};
+    const error = message ? (code ? `${code}: ${message}` : message) : `HTTP ${res.status}`;
+    return { ok: false, status: res.status, error };
   } catch (err) {
     return { ok: false, status: 0, error: (err as Error).message };
   }

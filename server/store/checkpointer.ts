@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 const IDLE_MS = 250;
 /** How soon it tries again when writes landed while it worked, so the WAL can start over. */
 const BEHIND_MS = 5;
+/** As the writer's (open-database.ts); not imported from there, which imports this module. */
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The worker's code, as a string: it must run where no TypeScript loader is registered (the
@@ -15,7 +17,7 @@ const BEHIND_MS = 5;
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file);
+const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 db.pragma('synchronous = ' + workerData.synchronous);
 let timer;
 const run = () => {
@@ -42,7 +44,7 @@ export interface Checkpointer {
  */
 export function startCheckpointer(
   file: string,
-  synchronous: 'NORMAL' | 'FULL',
+  synchronous: 'normal' | 'full',
   onFailure: (err: Error) => void,
 ): Checkpointer {
   const worker = new Worker(SOURCE, {
@@ -50,7 +52,10 @@ export function startCheckpointer(
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       file,
-      synchronous,
+      synchronous: synchronous.toUpperCase(),
+      // Opening waits out a writer's brief exclusive moments (WAL recovery) instead of failing;
+      // the PASSIVE checkpoints themselves never wait for anyone.
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
       idleMs: IDLE_MS,
       behindMs: BEHIND_MS,
     },

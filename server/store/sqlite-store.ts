@@ -1,30 +1,19 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { CameraStatus, Delta, Incident, Report } from '../../shared/index.js';
-import { startCheckpointer } from './checkpointer.js';
+import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
+import { openDatabase, type StoreOptions } from './open-database.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
 
 /** The default store: one SQLite file in WAL mode under the data directory. */
-export function openSqliteStore(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'city-brain.sqlite');
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // WAL + NORMAL: a committed transaction survives the process being killed (it is in the OS's
-  // hands once written); only a power cut could lose the last moments. FULL is a config away.
-  const synchronous = process.env.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL';
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  // Checkpoints run on a worker thread; the writer only takes one should the WAL grow past this
-  // many pages (the worker stuck or gone), so the file stays bounded either way.
-  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-  const checkpointer = startCheckpointer(file, synchronous, (err) => {
-    console.error('the checkpoint worker failed; checkpointing on the writer again', err);
-    db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+export function openSqliteStore(dataDir: string, options: StoreOptions = {}): Store {
+  // The directory's lock, pragmas, integrity check, migrations and checkpoint worker.
+  const database = openDatabase(dataDir, {
+    synchronous: options.synchronous ?? 'full',
+    backupDir: options.backupDir,
+    migrate,
   });
+  const { db } = database;
 
   const stmt = {
     insertEvent: db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)'),
@@ -55,22 +44,26 @@ export function openSqliteStore(dataDir: string): Store {
     report: db.prepare(
       'SELECT doc FROM reports WHERE integration = ? AND source = ? AND external_id = ?',
     ),
-    reportsOf: db.prepare('SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id'),
+    reportsOf: db.prepare(
+      'SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id LIMIT ? OFFSET ?',
+    ),
+    reportCount: db.prepare('SELECT count(*) AS n FROM reports WHERE incident_id = ?'),
     counters: db.prepare('SELECT name, value FROM counters'),
     saveCounter: db.prepare(
       'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     ),
     cameras: db.prepare('SELECT camera_id AS cameraId, status FROM camera_status'),
     putSession: db.prepare(
-      'INSERT OR REPLACE INTO sessions (token_hash, username, name, role, expires_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO sessions (token_hash, username, name, role, expires_at, credential) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     getSession: db.prepare(
-      'SELECT username, name, role, expires_at AS expiresAt FROM sessions WHERE token_hash = ?',
+      'SELECT username, name, role, expires_at AS expiresAt, credential FROM sessions WHERE token_hash = ?',
     ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
-    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE username = ?'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE username = ? RETURNING token_hash'),
     purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
   };
+  const audit = sqliteAudit(db);
 
   let lastSeq = (stmt.lastSeq.get() as { seq: number }).seq;
   // Id counters live in memory and are saved with the next commit: handing out an id costs no
@@ -155,8 +148,9 @@ export function openSqliteStore(dataDir: string): Store {
       const row = stmt.report.get(integration, source, externalId) as { doc: string } | undefined;
       return row ? (JSON.parse(row.doc) as Report) : undefined;
     },
-    async reportsOf(incidentId) {
-      return docs<Report>(stmt.reportsOf.all(incidentId));
+    async reportsOf(incidentId, { limit, offset }) {
+      const { n } = stmt.reportCount.get(incidentId) as { n: number };
+      return { total: n, reports: docs<Report>(stmt.reportsOf.all(incidentId, limit, offset)) };
     },
     async nextId(counter) {
       const value = (counters.get(counter) ?? 0) + 1;
@@ -170,7 +164,7 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async putSession(tokenHash, s) {
       stmt.purgeSessions.run(Date.now());
-      stmt.putSession.run(tokenHash, s.username, s.name, s.role, s.expiresAt);
+      stmt.putSession.run(tokenHash, s.username, s.name, s.role, s.expiresAt, s.credential);
     },
     async getSession(tokenHash) {
       return stmt.getSession.get(tokenHash) as Session | undefined;
@@ -179,18 +173,24 @@ export function openSqliteStore(dataDir: string): Store {
       stmt.deleteSession.run(tokenHash);
     },
     async deleteSessionsOf(username) {
-      stmt.deleteSessionsOf.run(username);
+      return (stmt.deleteSessionsOf.all(username) as { token_hash: string }[]).map(
+        (r) => r.token_hash,
+      );
+    },
+    async appendAudit(entries) {
+      audit.append(entries);
+    },
+    async queryAudit(query) {
+      return audit.query(query);
+    },
+    async pruneAudit(before) {
+      return audit.prune(before);
     },
     async close() {
-      await checkpointer.stop();
-      db.close();
+      await database.close();
     },
   };
 }
-
-/** About 40 MB of WAL: far past what the worker lets accumulate between its checkpoints. */
-const WRITER_CHECKPOINT_PAGES = 10_000;
-const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1_000;
 
 /** A write against a version that is no longer current: the caller answers 409. */
 export class StaleWriteError extends Error {}

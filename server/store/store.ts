@@ -60,7 +60,11 @@ export interface Store {
   /** Open incidents and those reported or finished since `since`: the live board. */
   liveIncidents(since: string): Promise<Incident[]>;
   findReport(integration: string, source: string, externalId: string): Promise<Report | undefined>;
-  reportsOf(incidentId: string): Promise<Report[]>;
+  /** One page of an incident's reports, oldest first, and how many it has in all. */
+  reportsOf(
+    incidentId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ total: number; reports: Report[] }>;
   /** Next value of a named counter, for human-readable ids; saved with the next commit. */
   nextId(counter: string): Promise<number>;
   cameraStatuses(): Promise<Map<string, CameraStatus>>;

@@ -1,7 +1,10 @@
 import type { Delta, IncidentSummary } from '../../shared/index.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
+import { moduleLog } from '../log.js';
 import { DeadlineHeap } from './deadline-heap.js';
+
+const log = moduleLog('workflow');
 
 /**
  * Wakes at the next deadline among open incidents and flags every one that has passed, so the
@@ -51,7 +54,7 @@ export class OverdueClock {
       const incident = this.board.incidents.get(id);
       if (!incident || !pending(incident)) continue;
       this.flag(id, incident.deadline!.dueAt).catch((err: unknown) => {
-        console.error(`could not flag incident ${id} overdue`, err);
+        log.error({ err, incidentId: id }, `could not flag incident ${id} overdue`);
         // Tried again on the next wake-up, unless a newer delta has moved the deadline.
         const current = this.board.incidents.get(id);
         if (current === incident) this.track(current);

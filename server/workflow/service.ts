@@ -8,6 +8,7 @@ import {
   type Incident,
   type City,
 } from '../../shared/index.js';
+import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
 import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
 import type { DeltaBus, WriteQueue } from '../live/bus.js';
 import type { Clock } from '../live/clock.js';
@@ -28,18 +29,64 @@ export class WorkflowService {
     city: Pick<City, 'departments' | 'gridWorkers'>,
     private readonly clock: Clock,
     private readonly limits: DeadlineLimits,
+    private readonly audit: AuditTrail = NO_AUDIT,
   ) {
     this.departments = new Set(city.departments.map((d) => d.id));
     this.gridWorkers = new Set(city.gridWorkers.map((w) => w.id));
   }
 
-  act(incidentId: string, request: ActionRequest, actor: Actor): Promise<Incident> {
+  /**
+   * Applies a desk's or department's action, from REST or the socket alike; every attempt, done
+   * or refused, goes on the audit trail. `origin.address` is the client's, where the caller has it.
+   */
+  async act(
+    incidentId: string,
+    request: ActionRequest,
+    actor: Actor,
+    origin: { address?: string } = {},
+  ): Promise<Incident> {
+    const entry = {
+      action: 'incident.act',
+      actor: actor.id,
+      actorRole: actor.role,
+      ...(origin.address ? { address: origin.address } : {}),
+      incidentId,
+    } as const;
+    try {
+      const incident = await this.applyRequest(incidentId, request, actor);
+      this.audit.record({ ...entry, outcome: 'ok', detail: { action: request.action } });
+      return incident;
+    } catch (err) {
+      const known = err instanceof HttpError;
+      this.audit.record({
+        ...entry,
+        outcome: 'refused',
+        detail: {
+          action: request.action,
+          message: known ? err.message : 'internal error',
+          ...(known ? { status: err.status, code: err.code } : {}),
+        },
+      });
+      throw err;
+    }
+  }
+
+  private applyRequest(
+    incidentId: string,
+    request: ActionRequest,
+    actor: Actor,
+  ): Promise<Incident> {
     this.checkReferences(request);
     return this.queue.run(async () => {
       const incident = await this.store.getIncident(incidentId);
-      if (!incident) throw new HttpError(404, `no incident ${incidentId}`);
+      if (!incident)
+        throw new HttpError(404, `no incident ${incidentId}`, { code: 'incident_not_found' });
       const result = applyAction(incident, request, actor, this.clock(), this.limits);
-      if (!result.ok) throw new HttpError(ACTION_ERROR_STATUS[result.code], result.message);
+      if (!result.ok) {
+        throw new HttpError(ACTION_ERROR_STATUS[result.kind], result.message, {
+          code: result.code,
+        });
+      }
       await this.save(result.incident);
       return result.incident;
     });
@@ -82,7 +129,9 @@ export class WorkflowService {
       this.bus.publish(deltas);
       return deltas;
     } catch (err) {
-      if (err instanceof StaleWriteError) throw new HttpError(409, err.message);
+      // Someone else's write landed first: to the desk, the same as acting on an old version.
+      if (err instanceof StaleWriteError)
+        throw new HttpError(409, err.message, { code: 'stale_version' });
       throw err;
     }
   }
@@ -95,10 +144,19 @@ export class WorkflowService {
           ? request.departmentIds
           : [];
     for (const id of departments) {
-      if (!this.departments.has(id)) throw new HttpError(400, `departmentId: no department ${id}`);
+      if (!this.departments.has(id)) {
+        const path = request.action === 'whistle' ? 'departmentIds' : 'departmentId';
+        throw new HttpError(400, `${path}: no department ${id}`, {
+          code: 'unknown_department',
+          fields: [{ path, message: `no department ${id}` }],
+        });
+      }
     }
     if (request.action === 'assign' && !this.gridWorkers.has(request.gridWorkerId)) {
-      throw new HttpError(400, `gridWorkerId: no grid worker ${request.gridWorkerId}`);
+      throw new HttpError(400, `gridWorkerId: no grid worker ${request.gridWorkerId}`, {
+        code: 'unknown_grid_worker',
+        fields: [{ path: 'gridWorkerId', message: `no grid worker ${request.gridWorkerId}` }],
+      });
     }
   }
 }

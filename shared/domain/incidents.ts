@@ -70,6 +70,8 @@ export const ActorSchema = z.object({
   name: z.string().min(1),
   /** A user's role, or who else writes to the timeline: integrations and the server's clock. */
   role: z.union([RoleSchema, z.enum(['integration', 'system'])]),
+  /** The department a `department` actor acts for: it acts for no other. */
+  departmentId: IdSchema.optional(),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 

@@ -1,5 +1,6 @@
 import type { CameraStatus } from '../domain/cameras.js';
 import type { LngLat } from '../domain/common.js';
+import type { ErrorInfo } from '../errors.js';
 import type { Category, IncidentSummary } from '../domain/incidents.js';
 import type { PatrolStatus } from '../domain/organisation.js';
 import type { ActionRequest } from '../workflow/actions.js';
@@ -62,8 +63,9 @@ export interface HandshakeAuth {
   lastSeq?: number;
 }
 
+/** A command's answer; a refusal has the REST status and error body, code and all. */
 export type CommandResult<T> =
-  { ok: true; value: T } | { ok: false; status: number; error: string };
+  { ok: true; value: T } | { ok: false; status: number; error: ErrorInfo };
 
 interface DeltaBase {
   seq: number;

@@ -6,15 +6,34 @@ import type {
   IncidentState,
   TimelineEntry,
 } from '../domain/incidents.js';
+import type { ErrorCode } from '../errors.js';
 import type { ActionRequest } from './actions.js';
 import { defaultLimits, type DeadlineLimits } from './deadlines.js';
 import { TRANSITIONS } from './rules.js';
 
-export type ActionErrorCode = 'forbidden' | 'illegal' | 'stale' | 'invalid';
+/** What kind of refusal: the server answers 403, 409 or 400 by it. */
+export type ActionErrorKind = 'forbidden' | 'illegal' | 'stale' | 'invalid';
+
+/** Why an action was refused, as a stable code each screen has its own text for. */
+export const ACTION_REFUSALS = {
+  role_may_not_act: 'forbidden',
+  stale_version: 'stale',
+  action_not_allowed_in_state: 'illegal',
+  step_already_done: 'illegal',
+  no_deadline_to_extend: 'illegal',
+  comment_required: 'invalid',
+  department_named_twice: 'invalid',
+  due_not_in_future: 'invalid',
+  department_not_assigned: 'invalid',
+  department_mismatch: 'forbidden',
+  extension_not_later: 'invalid',
+} as const satisfies Partial<Record<ErrorCode, ActionErrorKind>>;
+export type ActionRefusalCode = keyof typeof ACTION_REFUSALS;
 
 export type ActionResult =
   | { ok: true; incident: Incident; entry: TimelineEntry }
-  | { ok: false; code: ActionErrorCode; message: string };
+  /** `message` is English, for logs and API users; screens show their own text for `code`. */
+  | { ok: false; kind: ActionErrorKind; code: ActionRefusalCode; message: string };
 
 /**
  * Applies one action to an incident: checks role, state, version and the action's own rules,
@@ -30,20 +49,27 @@ export function applyAction(
 ): ActionResult {
   const rule = TRANSITIONS[request.action];
   if (actor.role === 'integration' || actor.role === 'system' || !rule.roles.includes(actor.role)) {
-    return fail('forbidden', `role ${actor.role} may not ${request.action} an incident`);
+    return fail('role_may_not_act', `role ${actor.role} may not ${request.action} an incident`);
+  }
+  if (actor.role === 'department') {
+    const refusal = ownDepartmentRefusal(incident, request, actor.departmentId);
+    if (refusal) return fail('department_mismatch', refusal);
   }
   if (request.version !== incident.version) {
     return fail(
-      'stale',
+      'stale_version',
       `incident ${incident.id} changed since you saw it (your version ${request.version}, now ${incident.version})`,
     );
   }
   if (!rule.from.includes(incident.state)) {
-    return fail('illegal', `cannot ${request.action} an incident that is ${incident.state}`);
+    return fail(
+      'action_not_allowed_in_state',
+      `cannot ${request.action} an incident that is ${incident.state}`,
+    );
   }
   const comment = request.comment?.trim() || undefined;
   if (rule.needsComment && !comment) {
-    return fail('invalid', `${request.action} needs a comment saying why`);
+    return fail('comment_required', `${request.action} needs a comment saying why`);
   }
 
   const at = now.toISOString();
@@ -71,9 +97,10 @@ export function applyAction(
     case 'dispatch':
     case 'whistle': {
       const ids = request.action === 'dispatch' ? [request.departmentId] : request.departmentIds;
-      if (new Set(ids).size !== ids.length) return fail('invalid', 'a department is named twice');
+      if (new Set(ids).size !== ids.length)
+        return fail('department_named_twice', 'a department is named twice');
       if (request.dueAt && Date.parse(request.dueAt) <= now.getTime()) {
-        return fail('invalid', 'dueAt must be in the future');
+        return fail('due_not_in_future', 'dueAt must be in the future');
       }
       assignments = ids.map((departmentId) => ({
         departmentId,
@@ -90,12 +117,12 @@ export function applyAction(
       const mine = assignments.find((a) => a.departmentId === request.departmentId);
       if (!mine)
         return fail(
-          'invalid',
+          'department_not_assigned',
           `department ${request.departmentId} is not assigned to this incident`,
         );
       if (mine[field] !== null) {
         return fail(
-          'illegal',
+          'step_already_done',
           `department ${request.departmentId} has already done ${request.action}`,
         );
       }
@@ -114,7 +141,7 @@ export function applyAction(
         !assignments.some((a) => a.departmentId === request.departmentId)
       ) {
         return fail(
-          'invalid',
+          'department_not_assigned',
           `department ${request.departmentId} is not assigned to this incident`,
         );
       }
@@ -123,9 +150,9 @@ export function applyAction(
       break;
     case 'extend': {
       const current = incident.deadline;
-      if (!current) return fail('illegal', 'there is no running deadline to extend');
+      if (!current) return fail('no_deadline_to_extend', 'there is no running deadline to extend');
       if (Date.parse(request.dueAt) <= Date.parse(current.dueAt)) {
-        return fail('invalid', 'an extension must move the deadline later');
+        return fail('extension_not_later', 'an extension must move the deadline later');
       }
       deadline = {
         ...current,
@@ -191,6 +218,26 @@ export function isOverdue(incident: Pick<Incident, 'deadline'>, now: Date): bool
   return incident.deadline !== null && Date.parse(incident.deadline.dueAt) <= now.getTime();
 }
 
-function fail(code: ActionErrorCode, message: string): ActionResult {
-  return { ok: false, code, message };
+function fail(code: ActionRefusalCode, message: string): ActionResult {
+  return { ok: false, kind: ACTION_REFUSALS[code], code, message };
+}
+
+/**
+ * A department's user acts only for its own department, on incidents that department is assigned
+ * to: it answers (报到), reports back and returns for itself, and notes only on its own cases.
+ */
+function ownDepartmentRefusal(
+  incident: Incident,
+  request: ActionRequest,
+  departmentId: string | undefined,
+): string | undefined {
+  if (!departmentId) return 'this department account is bound to no department';
+  const named = 'departmentId' in request ? request.departmentId : undefined;
+  if (named !== undefined && named !== departmentId)
+    return `a user of ${departmentId} may not act for ${named}`;
+  if (request.action === 'return' && named === undefined)
+    return 'a department returns an incident for itself: name your department';
+  if (!incident.assignments.some((a) => a.departmentId === departmentId))
+    return `${departmentId} is not assigned to incident ${incident.id}`;
+  return undefined;
 }

@@ -96,12 +96,22 @@ describe('incident state machine: every action x state x role', () => {
     const [from, to, roles] = SPEC[action];
     for (const state of INCIDENT_STATES) {
       for (const role of ROLES) {
-        const legal = from.includes(state) && roles.includes(role);
+        // A department acts only on the cases it is assigned to (mediation, from dispatch on).
+        const foreign = role === 'department' && incidentIn(state).assignments.length === 0;
+        const legal = from.includes(state) && roles.includes(role) && !foreign;
         it(`${role} ${legal ? 'may' : 'may not'} ${action} when ${state}`, () => {
+          const request = requestFor(action);
           const result = applyAction(
             incidentIn(state),
-            requestFor(action),
-            { id: 'a', name: 'a', role },
+            role === 'department' && action === 'return'
+              ? { ...request, action: 'return', departmentId: 'mediation' }
+              : request,
+            {
+              id: 'a',
+              name: 'a',
+              role,
+              ...(role === 'department' ? { departmentId: 'mediation' } : {}),
+            },
             NOW,
           );
           expect(result.ok).toBe(legal);
@@ -112,7 +122,13 @@ describe('incident state machine: every action x state x role', () => {
             expect(result.incident.timeline.at(-1)).toEqual(result.entry);
           } else {
             // A role that may never take the action is told so before its state is looked at.
-            expect(result.code).toBe(roles.includes(role) ? 'illegal' : 'forbidden');
+            expect(result).toMatchObject(
+              !roles.includes(role)
+                ? { kind: 'forbidden', code: 'role_may_not_act' }
+                : foreign
+                  ? { kind: 'forbidden', code: 'department_mismatch' }
+                  : { kind: 'illegal', code: 'action_not_allowed_in_state' },
+            );
           }
         });
       }
@@ -141,7 +157,7 @@ describe('incident state machine: every action x state x role', () => {
 describe('incident workflow rules', () => {
   it('refuses an action against a stale version', () => {
     const result = applyAction(incidentIn('reported'), requestFor('accept', 2), duty, NOW);
-    expect(result).toMatchObject({ ok: false, code: 'stale' });
+    expect(result).toMatchObject({ ok: false, kind: 'stale', code: 'stale_version' });
   });
 
   it('starts the deadline each transition declares, from the category limits', () => {
@@ -172,7 +188,10 @@ describe('incident workflow rules', () => {
       const r = applyAction(
         incident,
         { ...request, version: incident.version },
-        { id: 'x', name: 'x', role },
+        // Each department's own user answers for it.
+        role === 'department' && 'departmentId' in request
+          ? { id: 'x', name: 'x', role, departmentId: request.departmentId }
+          : { id: 'x', name: 'x', role },
         NOW,
       );
       if (!r.ok) throw new Error(r.message);
@@ -214,7 +233,7 @@ describe('incident workflow rules', () => {
       duty,
       NOW,
     );
-    expect(stranger).toMatchObject({ ok: false, code: 'invalid' });
+    expect(stranger).toMatchObject({ ok: false, kind: 'invalid', code: 'department_not_assigned' });
     const once = applyAction(
       dispatched,
       { action: 'respond', version: 3, departmentId: 'mediation' },
@@ -228,7 +247,7 @@ describe('incident workflow rules', () => {
       duty,
       NOW,
     );
-    expect(twice).toMatchObject({ ok: false, code: 'illegal' });
+    expect(twice).toMatchObject({ ok: false, kind: 'illegal', code: 'step_already_done' });
   });
 
   it('requires a reason to reject, return, extend, reopen or note', () => {
@@ -242,7 +261,8 @@ describe('incident workflow rules', () => {
       const request = { ...requestFor(action), comment: '  ' } as ActionRequest;
       expect(applyAction(incidentIn(state), request, duty, NOW)).toMatchObject({
         ok: false,
-        code: 'invalid',
+        kind: 'invalid',
+        code: 'comment_required',
       });
     }
   });
@@ -254,7 +274,7 @@ describe('incident workflow rules', () => {
       duty,
       NOW,
     );
-    expect(earlier).toMatchObject({ ok: false, code: 'invalid' });
+    expect(earlier).toMatchObject({ ok: false, kind: 'invalid', code: 'extension_not_later' });
     const later = applyAction(incidentIn('handling'), requestFor('extend'), duty, NOW);
     expect(later.ok && later.incident.deadline).toEqual({
       step: 'handle',
@@ -267,8 +287,8 @@ describe('incident workflow rules', () => {
   it('sends a returned incident back for dispatch with no department on it', () => {
     const r = applyAction(
       incidentIn('handling'),
-      requestFor('return'),
-      { id: 'd', name: 'd', role: 'department' },
+      { ...requestFor('return'), action: 'return', departmentId: 'mediation' },
+      { id: 'd', name: 'd', role: 'department', departmentId: 'mediation' },
       NOW,
     );
     expect(r.ok && r.incident).toMatchObject({
@@ -276,6 +296,34 @@ describe('incident workflow rules', () => {
       assignments: [],
       deadline: { step: 'dispatch' },
     });
+  });
+
+  it('lets a department user act only for its own department, on its own cases', () => {
+    const police = { id: 'p', name: '派出所', role: 'department', departmentId: 'police' } as const;
+    const mediation = { ...police, departmentId: 'mediation' } as const;
+    const unbound = { id: 'x', name: 'x', role: 'department' } as const;
+    const respond = requestFor('respond');
+    // Mediation is assigned: its own user may answer for it...
+    expect(applyAction(incidentIn('dispatched'), respond, mediation, NOW).ok).toBe(true);
+    // ...the police's user may not answer for mediation, nor note on a case not theirs...
+    for (const request of [respond, requestFor('note')])
+      expect(applyAction(incidentIn('dispatched'), request, police, NOW)).toMatchObject({
+        ok: false,
+        kind: 'forbidden',
+        code: 'department_mismatch',
+      });
+    expect(
+      applyAction(incidentIn('dispatched'), { ...respond, departmentId: 'police' }, police, NOW),
+    ).toMatchObject({ ok: false, code: 'department_mismatch' });
+    // ...and an account bound to no department acts for none.
+    expect(applyAction(incidentIn('dispatched'), respond, unbound, NOW)).toMatchObject({
+      ok: false,
+      code: 'department_mismatch',
+    });
+    // A return names the department returning it.
+    expect(applyAction(incidentIn('handling'), requestFor('return'), mediation, NOW)).toMatchObject(
+      { ok: false, code: 'department_mismatch' },
+    );
   });
 
   it('clears the close and the rating when an evaluated incident is reopened', () => {

@@ -41,8 +41,11 @@ describe('city reference routes', () => {
     expect(plain.name).toContain('湖滨市');
     const missing = await fetch(`${lakeside.url}/basemap/roads.geojson`);
     expect(missing.status).toBe(404);
-    expect(await missing.text()).toBe(
-      'no basemap file /roads.geojson: the city package has no basemap/',
-    );
+    expect(await missing.json()).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'no basemap file /roads.geojson: the city package has no basemap/',
+      },
+    });
   });
 });

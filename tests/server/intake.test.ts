@@ -112,8 +112,8 @@ describe('intake API', () => {
       body: { reports: [good, bad] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toContain('reports[1].location');
-    expect(res.body.error).toContain('outside the city');
+    expect(res.body.error.message).toContain('reports[1].location');
+    expect(res.body.error.message).toContain('outside the city');
     const retry = await postReport(server.url, good);
     expect(retry.body.result).toBe('created');
   });
@@ -126,29 +126,39 @@ describe('intake API', () => {
       title: '',
     });
     expect(res.status).toBe(400);
-    for (const field of ['category', 'location.lng', 'location.lat', 'title'])
-      expect(res.body.error).toContain(field);
+    expect(res.body.error.code).toBe('invalid_fields');
+    const paths = (res.body.error.fields as { path: string }[]).map((f) => f.path);
+    for (const field of ['category', 'location.lng', 'location.lat', 'title']) {
+      expect(paths).toContain(field);
+      expect(res.body.error.message).toContain(field);
+    }
     const garbage = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key' },
       body: '{"source": ',
     });
     expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { error: string }).error).toMatch(/JSON/);
+    expect(((await garbage.json()) as { error: unknown }).error).toEqual({
+      code: 'body_not_json',
+      message: 'request body is not valid JSON',
+    });
   });
 
   it('refuses a point outside the city and an unknown camera', async () => {
     const outside = await postReport(server.url, report({ location: { lng: 116.4, lat: 39.9 } }));
     expect(outside.status).toBe(400);
-    expect(outside.body.error).toMatch(/location.*outside the city/);
+    expect(outside.body.error.message).toMatch(/location.*outside the city/);
     const camera = await postReport(server.url, report({ cameraId: 'no-such-camera' }));
     expect(camera.status).toBe(400);
-    expect(camera.body.error).toContain('cameraId');
+    expect(camera.body.error.message).toContain('cameraId');
   });
 
   it('answers 401 to an unknown key and 413 to a body too large', async () => {
-    expect((await postReport(server.url, report(), 'wrong-key-123')).status).toBe(401);
-    expect((await postReport(server.url, report(), '')).status).toBe(401);
+    for (const key of ['wrong-key-123', '']) {
+      const refused = await postReport(server.url, report(), key);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('intake_key_invalid');
+    }
     const huge = {
       reports: Array.from({ length: 400 }, () => report({ description: 'x'.repeat(3900) })),
     };
@@ -157,7 +167,7 @@ describe('intake API', () => {
       body: huge,
     });
     expect(res.status).toBe(413);
-    expect(res.body.error).toMatch(/too large/);
+    expect(res.body.error).toEqual({ code: 'body_too_large', message: 'request body too large' });
   });
 
   it('counts intake by result in the Prometheus metrics', async () => {

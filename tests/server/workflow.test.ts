@@ -67,7 +67,10 @@ describe('workflow over REST', () => {
     const id = await newIncident();
     const res = await act(id, { action: 'close', version: 1 });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatch(/cannot close an incident that is reported/);
+    expect(res.body.error).toEqual({
+      code: 'action_not_allowed_in_state',
+      message: 'cannot close an incident that is reported',
+    });
   });
 
   it('answers an action against a stale version with 409, so two officers never overwrite each other', async () => {
@@ -76,19 +79,28 @@ describe('workflow over REST', () => {
     expect(first.status).toBe(200);
     const second = await act(id, { action: 'reject', version: 1, comment: '重复' });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatch(/changed since you saw it/);
+    expect(second.body.error.code).toBe('stale_version');
+    expect(second.body.error.message).toMatch(/changed since you saw it/);
   });
 
   it('refuses unknown departments and malformed actions with 400, and unknown incidents with 404', async () => {
     const id = await newIncident();
     await act(id, { action: 'accept', version: 1 });
-    expect(
-      (await act(id, { action: 'dispatch', version: 2, departmentId: 'nobody' })).body.error,
-    ).toMatch(/departmentId/);
+    const unknown = await act(id, { action: 'dispatch', version: 2, departmentId: 'nobody' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({
+      code: 'unknown_department',
+      fields: [{ path: 'departmentId', message: 'no department nobody' }],
+    });
     const malformed = await act(id, { action: 'evaluate', version: 2, rating: 9 });
     expect(malformed.status).toBe(400);
-    expect(malformed.body.error).toContain('rating');
-    expect((await act('INC-0', { action: 'accept', version: 1 })).status).toBe(404);
+    expect(malformed.body.error).toMatchObject({
+      code: 'invalid_fields',
+      fields: [{ path: 'rating' }],
+    });
+    const missing = await act('INC-0', { action: 'accept', version: 1 });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('incident_not_found');
   });
 
   it('lists incidents with filters', async () => {
@@ -107,7 +119,7 @@ describe('workflow over REST', () => {
     ).toBe(true);
     const bad = await api(server.url, '/api/v1/incidents?state=lost', { token: tokens.leader });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toContain('state');
+    expect(bad.body.error).toMatchObject({ code: 'invalid_fields', fields: [{ path: 'state.0' }] });
   });
 });
 
@@ -117,10 +129,14 @@ describe('roles, on REST and on the socket', () => {
     for (const user of ['leader', 'operator']) {
       const res = await act(id, { action: 'accept', version: 1 }, tokens[user]);
       expect(res.status).toBe(403);
-      expect(res.body.error).toContain(user);
+      expect(res.body.error.code).toBe('role_may_not_act');
+      expect(res.body.error.message).toContain(user);
     }
-    expect((await act(id, { action: 'accept', version: 1 }, 'forged-token')).status).toBe(401);
-    expect((await act(id, { action: 'accept', version: 1 }, '')).status).toBe(401);
+    for (const token of ['forged-token', '']) {
+      const refused = await act(id, { action: 'accept', version: 1 }, token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('unauthenticated');
+    }
     expect((await act(id, { action: 'accept', version: 1 })).status).toBe(200);
   });
 
@@ -135,13 +151,14 @@ describe('roles, on REST and on the socket', () => {
         action: 'accept',
         version: 1,
       });
-    expect(await emit('leader')).toMatchObject({ ok: false, status: 403 });
-    expect(await emit('operator')).toMatchObject({ ok: false, status: 403 });
+    const refused = { ok: false, status: 403, error: { code: 'role_may_not_act' } };
+    expect(await emit('leader')).toMatchObject(refused);
+    expect(await emit('operator')).toMatchObject(refused);
     expect(await emit('duty')).toMatchObject({ ok: true, value: { id, state: 'accepted' } });
     const bad = await clients
       .duty!.socket.timeout(5000)
       .emitWithAck('incident:act', id, { action: 'fly' } as never);
-    expect(bad).toMatchObject({ ok: false, status: 400 });
+    expect(bad).toMatchObject({ ok: false, status: 400, error: { code: 'invalid_fields' } });
     Object.values(clients).forEach((c) => c.close());
   });
 
@@ -161,10 +178,12 @@ describe('roles, on REST and on the socket', () => {
     expect(await push('leader', { kind: 'layout', layout: 4 })).toMatchObject({
       ok: false,
       status: 403,
+      error: { code: 'role_forbidden' },
     });
     expect(await push('duty', { kind: 'layout', layout: 5 })).toMatchObject({
       ok: false,
       status: 400,
+      error: { code: 'invalid_fields', fields: [{ path: 'command.layout' }] },
     });
     expect(await push('duty', { kind: 'region', regionId: 'd01' })).toMatchObject({ ok: true });
     await waitFor(() => pushes.length === 1);

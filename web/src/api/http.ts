@@ -1,10 +1,24 @@
-/** The REST side of the server, with the session's token; errors carry the server's message. */
+import { codeForStatus, type FieldProblem } from '../../../shared/errors.js';
+
+/**
+ * A refusal, from REST or from a socket command: its status and stable code. `message` is the
+ * server's English, for the console only; screens show the locale's text for `code`
+ * (i18n/errors.ts). A code this build does not know (a newer server) is kept as it came.
+ */
 export class ApiError extends Error {
+  readonly code: string;
+  readonly fields: FieldProblem[];
+
   constructor(
     readonly status: number,
-    message: string,
+    error: { code: string; message: string; fields?: FieldProblem[] },
+    /** From `Retry-After`: how long the server asks us to wait (login throttling). */
+    readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(error.message);
+    this.name = 'ApiError';
+    this.code = error.code;
+    this.fields = error.fields ?? [];
   }
 }
 
@@ -27,11 +41,32 @@ export async function apiFetch<T>(
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok)
-    throw new ApiError(
+  if (!res.ok) throw refusal(res, text);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Reads a refusal; a body without our shape (a proxy's HTML page) is named by its status. */
+function refusal(res: Response, text: string): ApiError {
+  let error: unknown;
+  try {
+    error = (JSON.parse(text) as { error?: unknown }).error;
+  } catch {
+    error = undefined;
+  }
+  const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+  const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
+  const shaped = error as { code?: unknown; message?: unknown; fields?: unknown } | undefined;
+  if (shaped && typeof shaped === 'object' && typeof shaped.code === 'string') {
+    return new ApiError(
       res.status,
-      (body as { error?: string } | undefined)?.error ?? res.statusText,
+      {
+        code: shaped.code,
+        message: typeof shaped.message === 'string' ? shaped.message : shaped.code,
+        ...(Array.isArray(shaped.fields) ? { fields: shaped.fields as FieldProblem[] } : {}),
+      },
+      seconds,
     );
-  return body as T;
+  }
+  const message = typeof error === 'string' ? error : res.statusText || `HTTP ${res.status}`;
+  return new ApiError(res.status, { code: codeForStatus(res.status), message }, seconds);
 }

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  CommandResult,
   Delta,
   Kpis,
   PatrolPosition,
@@ -11,6 +12,7 @@ import type {
 } from '../../../shared/realtime/events.js';
 import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
 import { unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../../shared/realtime/wire.js';
+import { ApiError } from './http.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,16 +22,28 @@ export interface LiveHandlers {
   kpis(k: Kpis): void;
   patrols(p: PatrolPosition[]): void;
   wall(push: WallPush): void;
+  /** `error` is the connect refusal as the server wrote it (`unauthorized: …`, `outdated: …`). */
   status(connected: boolean, error?: string): void;
 }
 
 let current: LiveSocket | undefined;
 
-/** Sends a push to the walls over the live connection; resolves with the server's answer. */
+/**
+ * Sends a push to the walls over the live connection; resolves with the server's answer. Every
+ * failure is an ApiError with a code, so the screen can say it in its own language.
+ */
 export async function pushToWall(request: WallPushRequest): Promise<WallPush> {
-  if (!current?.connected) throw new Error('not connected');
-  const result = await current.timeout(5_000).emitWithAck('wall:push', request);
-  if (!result.ok) throw new Error(result.error);
+  const socket = current;
+  if (!socket?.connected)
+    throw new ApiError(0, { code: 'not_connected', message: 'not connected' });
+  let result: CommandResult<WallPush>;
+  try {
+    result = await socket.timeout(5_000).emitWithAck('wall:push', request);
+  } catch (err) {
+    // The only rejection here is the ack timing out: the server never answered.
+    throw new ApiError(0, { code: 'no_answer', message: (err as Error).message });
+  }
+  if (!result.ok) throw new ApiError(result.status, result.error);
   return result.value;
 }
 

@@ -5,7 +5,7 @@ import { apiFetch, setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
-export type Screen = 'wall' | 'desk' | 'brief' | 'video';
+export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'audit';
 
 /** Which screens each role may open; the server enforces what each may do on them. */
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
@@ -13,6 +13,8 @@ export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   operator: ['wall', 'video', 'desk'],
   leader: ['brief', 'video', 'wall'],
   department: [],
+  // The audit trail (at /admin/audit) and nothing of the loop: whoever checks is not one of them.
+  admin: ['audit'],
 };
 
 interface StoredSession {
