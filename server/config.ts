@@ -70,6 +70,11 @@ export const ConfigSchema = z.object({
    * without one, only from the server's own host (loopback).
    */
   metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Express's `trust proxy`, for a reverse proxy in front (docs/DEPLOY.md): e.g. `loopback`, so
+   * login throttling and the audit trail see the client's address, not the proxy's.
+   */
+  trustProxy: z.string().min(1).optional(),
   /** pino's level; the demo prints readable lines, production JSON lines. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Login throttling: failures per account and per client address within the window. */
@@ -130,6 +135,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   UTC_OFFSET_MINUTES: 'utcOffsetMinutes',
   SESSION_TTL_HOURS: 'sessionTtlHours',
   METRICS_TOKEN: 'metricsToken',
+  TRUST_PROXY: 'trustProxy',
   LOG_LEVEL: 'logLevel',
 };
 

@@ -46,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, city } = deps;
   const app = express();
   app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   // API answers are small and per request; hashing them for an ETag only costs time.
   app.set('etag', false);
   // First, so that it times everything and every answer carries X-Request-Id.
