@@ -102,6 +102,7 @@ describe('the live accounts', () => {
       ),
       ingestKeys: [],
       deviceTokens: [token('kept'), token('removed'), token('demoted')],
+      demo: false,
     };
     const after = {
       users: new Map([
@@ -113,6 +114,7 @@ describe('the live accounts', () => {
       ]),
       ingestKeys: [],
       deviceTokens: [token('kept'), token('demoted', 'leader')],
+      demo: false,
     };
     expect(endedAccess(before, after)).toEqual({
       usernames: ['off', 'gone', 'role', 'pw'],

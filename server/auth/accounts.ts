@@ -2,6 +2,7 @@ import { existsSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats }
 import { basename, dirname } from 'node:path';
 import type { Role } from '../../shared/index.js';
 import { ConfigError, type Config } from '../config.js';
+import { moduleLog } from '../log.js';
 import { accountsPath, hashSecret, readAccountsFile, type AccountsFile } from './accounts-file.js';
 import {
   demoDeviceTokens,
@@ -122,6 +123,8 @@ const onHangUp = () => {
   for (const listener of hangUpListeners) listener();
 };
 
+const accountsLog = moduleLog('accounts');
+
 /** How often the file is polled: robust to editors and renames; fs.watch makes it quicker. */
 const POLL_MS = 1_000;
 /** Editors write in bursts; one reload after the last event. */
@@ -145,7 +148,11 @@ export class LiveAccounts {
 
   constructor(
     private readonly config: Config,
-    private readonly log: Pick<Console, 'log' | 'error'> = console,
+    private readonly log: Pick<Console, 'log' | 'error'> = {
+      log: (message: string) => accountsLog.info(message),
+      error: (message: string, err?: unknown) =>
+        err ? accountsLog.error({ err }, message) : accountsLog.error(message),
+    },
   ) {
     this.path = accountsPath(config);
     // At start a bad file stops the server, like a bad config.

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, Role } from '../../shared/index.js';
 import type { Config } from '../config.js';
 import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
+import { moduleLog } from '../log.js';
 import type { Store } from '../store/store.js';
 import { hashSecret } from './accounts-file.js';
 import { LiveAccounts, type EndedAccess } from './accounts.js';
@@ -33,6 +34,8 @@ export class AuthError extends Error {
     super(message);
   }
 }
+
+const log = moduleLog('auth');
 
 /** Expired sessions are looked for this often, so their sockets go within about a second. */
 const SWEEP_MS = 500;
@@ -105,6 +108,11 @@ export class Auth {
     address = 'unknown',
   ): Promise<{ token: string; role: Role; name: string; expiresAt: string }> {
     const refuse = (err: AuthError): never => {
+      if (err.code === 'login_throttled')
+        log.warn(
+          { username, address, retryAfterSeconds: err.retryAfterSeconds },
+          'login throttled',
+        );
       this.audit.record({
         action: err.code === 'login_throttled' ? 'login.throttled' : 'login.failed',
         actor: username,
@@ -270,7 +278,7 @@ export class Auth {
     this.tell({ usernames: [], deviceTokenHashes: [], sessionHashes: expired });
     for (const hash of expired)
       this.store.deleteSession(hash).catch((err: unknown) => {
-        console.error('could not delete an expired session', err);
+        log.error({ err }, 'could not delete an expired session');
       });
   }
 
@@ -290,7 +298,7 @@ export class Auth {
         });
       }
     } catch (err) {
-      console.error('could not delete the sessions of ended accounts', err);
+      log.error({ err }, 'could not delete the sessions of ended accounts');
     }
     this.tell({ ...ended, sessionHashes: [...(ended.sessionHashes ?? []), ...sessionHashes] });
   }
@@ -300,7 +308,7 @@ export class Auth {
       try {
         listener(ended);
       } catch (err) {
-        console.error('ending access failed', err);
+        log.error({ err }, 'ending access failed');
       }
     }
   }

@@ -5,6 +5,7 @@ import {
   CategorySchema,
   IdSchema,
   IncidentStateSchema,
+  LOOP_ROLES,
   summarize,
 } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
@@ -52,7 +53,8 @@ export function incidentRoutes(
   clock: Clock,
 ): Router {
   const router = Router();
-  router.use(requireUser(auth));
+  // The loop's data is for the loop's roles: an auditor reads the trail, not the cases.
+  router.use(requireUser(auth, LOOP_ROLES));
 
   router.get(
     '/',

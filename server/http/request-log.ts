@@ -11,7 +11,9 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** An incoming X-Request-Id is kept only if it is this: no room for a line break or a secret. */
+const httpLog = moduleLog('http');
+
+/** An incoming X-Request-Id is kept only if it is this: no line break, quote or payload. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
@@ -31,7 +33,7 @@ const quiet = (req: Request) =>
  * a stream token in its query or an id in its path, and raw URLs would make a series per
  * incident. The user is the principal's id (`duty`, `device:wall-1`), known once auth has run.
  */
-export function requestLog(metrics: Metrics, log: Logger = moduleLog('http')): RequestHandler {
+export function requestLog(metrics: Metrics, log: Logger = httpLog): RequestHandler {
   return (req, res, next) => {
     const start = performance.now();
     const incoming = req.headers['x-request-id'];

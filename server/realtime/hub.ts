@@ -7,6 +7,7 @@ import {
   type CommandResult,
   type Delta,
   type HandshakeAuth,
+  LOOP_ROLES,
   packDeltas,
   type PackedDelta,
   type PackedSnapshot,
@@ -171,6 +172,9 @@ export class RealtimeHub {
         .authenticate(typeof token === 'string' ? token : undefined)
         .then((principal) => {
           if (!principal) return next(new Error('unauthorized: log in again'));
+          // The live picture is the loop's: an auditor's account reads the trail only.
+          if (!LOOP_ROLES.includes(principal.role))
+            return next(new Error(`forbidden: role ${principal.role} has no live picture`));
           socket.data.principal = principal;
           next();
         })

@@ -302,7 +302,7 @@ describe('incident workflow rules', () => {
     const police = { id: 'p', name: '派出所', role: 'department', departmentId: 'police' } as const;
     const mediation = { ...police, departmentId: 'mediation' } as const;
     const unbound = { id: 'x', name: 'x', role: 'department' } as const;
-    const respond = requestFor('respond');
+    const respond = { action: 'respond', version: 3, departmentId: 'mediation' } as const;
     // Mediation is assigned: its own user may answer for it...
     expect(applyAction(incidentIn('dispatched'), respond, mediation, NOW).ok).toBe(true);
     // ...the police's user may not answer for mediation, nor note on a case not theirs...

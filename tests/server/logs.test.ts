@@ -109,13 +109,13 @@ async function call(
 ): Promise<{ status: number; body: any; requestId: string | null }> {
   const headers: Record<string, string> = { 'x-request-id': options.id };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | Buffer | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
     if (options.gzip) {
       // A compressed body leaves the intake fast path for Express, where requests are logged.
-      body = gzipSync(body);
+      body = new Uint8Array(gzipSync(body));
       headers['content-encoding'] = 'gzip';
     }
   }
