@@ -85,7 +85,18 @@ class LineSink implements DestinationStream {
 
   write(line: string): void {
     this.out.write(this.pretty ? this.pretty(line) : line);
+    for (const listener of this.listeners) listener(JSON.parse(line) as LogLine);
   }
+
+  readonly listeners = new Set<(line: LogLine) => void>();
+}
+
+/** One log line as written, before any formatting. */
+export interface LogLine {
+  level: string;
+  module?: string;
+  msg: string;
+  [key: string]: unknown;
 }
 
 function loggerOn(sink: DestinationStream, level: LevelWithSilent): Logger {
@@ -153,4 +164,13 @@ export function configureLogging({
   root.level = logLevel;
   for (const child of modules) child.level = logLevel;
   rootSink.readable = demo;
+}
+
+/**
+ * Calls `listener` with every line the process's module loggers write (at the level in force):
+ * for tests that check what the server said. Returns the unsubscribe.
+ */
+export function watchLogs(listener: (line: LogLine) => void): () => void {
+  rootSink.listeners.add(listener);
+  return () => rootSink.listeners.delete(listener);
 }

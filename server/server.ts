@@ -109,6 +109,10 @@ export async function startServer(
       }),
   });
   await streams.start();
+  // A session or wall token that ends takes its stream URLs with it, playing or not.
+  const stopRevoking = auth.onAccessEnded(({ sessionHashes = [], deviceTokenHashes }) => {
+    for (const holder of [...sessionHashes, ...deviceTokenHashes]) streams.revokeHolder(holder);
+  });
   const intake = new IntakeEndpoint(auth, ingest, metrics);
   const app = createApp({
     config,
@@ -172,6 +176,7 @@ export async function startServer(
     async close() {
       overdue.stop();
       clearInterval(dayTurn);
+      stopRevoking();
       auth.close();
       await hub.close();
       await streams.stop();

@@ -118,7 +118,10 @@ export class Auth {
         actor: username,
         address,
         outcome: 'refused',
-        detail: { code: err.code },
+        detail: {
+          code: err.code,
+          ...(err.retryAfterSeconds ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+        },
       });
       throw err;
     };

@@ -17,12 +17,14 @@ const DEMO_USERS = [
 
 let demoUserCache: Config['users'] | undefined;
 
-/** The demo users, hashed once per process at a low cost: their password is public anyway. */
+/**
+ * The demo users, hashed once per process at a low cost: their password is public anyway. The
+ * salt is fixed so the hash, and the sessions opened with it, outlive a restart.
+ */
 export function demoUsers(): Config['users'] {
-  return (demoUserCache ??= DEMO_USERS.map((u) => ({
-    ...u,
-    passwordHash: hashPassword(DEMO_PASSWORD, 1024),
-  })));
+  if (demoUserCache) return demoUserCache;
+  const passwordHash = hashPassword(DEMO_PASSWORD, 1024, Buffer.from('city-brain-demo!'));
+  return (demoUserCache = DEMO_USERS.map((u) => ({ ...u, passwordHash })));
 }
 
 export function demoIngestKeys(): Config['ingestKeys'] {

@@ -59,8 +59,11 @@ export async function checkPassword(password: string, stored: string): Promise<b
  * Synchronous hashing, for the demo's users and tests only: it blocks the event loop, and its
  * default cost is the legacy one. New accounts get `createPasswordHash`.
  */
-export function hashPassword(password: string, cost = LEGACY_COST): string {
-  const salt = randomBytes(16);
+export function hashPassword(
+  password: string,
+  cost = LEGACY_COST,
+  salt: Buffer = randomBytes(16),
+): string {
   return format(cost, salt, scryptSync(password, salt, KEY_LENGTH, options(cost)));
 }
 

@@ -16,6 +16,16 @@ export const StreamsConfigSchema = z.object({
   tokenTtlSeconds: z.number().int().min(1).max(3600).default(60),
   /** A token in use stays valid until its player has been silent this long. */
   viewerIdleSeconds: z.number().int().min(1).max(600).default(20),
+  /**
+   * However busy its player, a token is refused this long after it was issued: a URL copied out
+   * of a browser does not play for weeks, and the player asks for a new one (with a session that
+   * is still valid). Fractions are allowed, for tests.
+   */
+  tokenMaxLifetimeMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(240),
   /** Per upstream request, for playlists and segments. */
   upstreamTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
   /** For LL-HLS blocking playlist reloads and preload hints, which upstream holds on purpose. */
@@ -39,6 +49,11 @@ export const StreamsConfigSchema = z.object({
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
   /** An RTSP transmux stops after no viewer has asked for it this long. */
   rtspIdleSeconds: z.number().int().min(5).max(3600).default(30),
+  /**
+   * ffmpeg transmuxes running at once, each a process with its own memory and a camera
+   * connection; a viewer that would start one more is refused (503) until one stops.
+   */
+  maxRtspSessions: z.number().int().min(1).max(1024).default(16),
   /** The demo camera origin, standing in for a centre's NVR (demo mode only). */
   demoOrigin: z
     .object({

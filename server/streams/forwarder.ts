@@ -36,21 +36,44 @@ const MAX_MEDIA_BYTES = 64 << 20;
 const MASTER_TTL_MS = 5_000;
 const PLAYLIST_CACHE_BYTES = 32 << 20;
 
-export const MEDIA_TYPES: Record<string, string> = {
-  ts: 'video/mp2t',
-  m4s: 'video/iso.segment',
-  mp4: 'video/mp4',
-  m4v: 'video/mp4',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  mp3: 'audio/mpeg',
-  ac3: 'audio/ac3',
-  ec3: 'audio/eac3',
-  vtt: 'text/vtt',
-  webvtt: 'text/vtt',
-  key: 'application/octet-stream',
-  bin: 'application/octet-stream',
-};
+/** Extensions a forwarded media name may get; anything else is named `.bin`. */
+const MEDIA_EXTENSIONS = new Set([
+  'ts',
+  'm4s',
+  'mp4',
+  'm4v',
+  'm4a',
+  'aac',
+  'mp3',
+  'ac3',
+  'ec3',
+  'key',
+  'bin',
+]);
+
+/**
+ * The only types a segment, init section, part or key is served as, whatever its name: a file
+ * the browser would render (an NVR's HTML login or error page, SVG, a script) must never come
+ * from our origin. Playlists as audio types (`audio/mpegurl`) are not media either: forwarded
+ * as bytes, they would carry upstream URLs to the browser unrewritten.
+ */
+const MEDIA_TYPE =
+  /^(video\/mp2t|video\/mp4|video\/iso\.segment|audio\/[a-z0-9.+-]+|application\/octet-stream)$/;
+const PLAYLIST_AUDIO_TYPE = /^audio\/(x-)?mpegurl$/;
+
+/** Upstream's Content-Type as we serve it, or undefined when it is not one we serve. */
+export function mediaType(upstreamType: string | undefined): string | undefined {
+  // Without a type, the bytes go as an opaque download (`nosniff` keeps browsers from guessing).
+  if (upstreamType === undefined || upstreamType.trim() === '') return 'application/octet-stream';
+  const type = upstreamType.split(';', 1)[0]!.trim().toLowerCase();
+  return MEDIA_TYPE.test(type) && !PLAYLIST_AUDIO_TYPE.test(type) ? type : undefined;
+}
+
+/** How fresh the playlist state that bounds LL-HLS directives must be, in target durations. */
+const LIVE_STATE_FRESH_TARGETS = 1;
+const MAX_LIVE_STATES = 10_000;
+/** The LL-HLS directives, which make a different upstream URL of the same playlist. */
+const LL_HLS_PARAMS = ['_HLS_msn', '_HLS_part', '_HLS_skip'];
 
 /**
  * The forwarding core, below HTTP: playlists from upstream rewritten to point back at us and
@@ -61,6 +84,8 @@ export class Forwarder {
   private readonly playlists = new ByteLru<ForwardedPlaylist>(PLAYLIST_CACHE_BYTES);
   private readonly playlistFlights = new SingleFlight<ForwardedPlaylist>();
   private readonly media: SegmentCache<ForwardedMedia>;
+  /** The newest state seen of each live playlist (whatever directives fetched it), by camera. */
+  private readonly live = new Map<string, { info: PlaylistInfo; at: number }>();
 
   constructor(
     private readonly refs: RefSealer,
@@ -91,11 +116,33 @@ export class Forwarder {
       const fetched = await this.fetch(upstream, url, 'playlist', MAX_PLAYLIST_BYTES, timeoutMs);
       const playlist = this.rewrite(cameraId, upstream, fetched.body, fetched.url);
       this.playlists.set(key, playlist);
+      this.remember(cameraId, url, playlist.info);
       return playlist;
     });
     this.count('playlist', shared ? 'shared' : 'miss');
     // A viewer joining a health probe's fetch (or the reverse) waits no longer than its own limit.
     return shared ? within(value, timeoutMs) : value;
+  }
+
+  /**
+   * A live playlist's current state, for bounding a player's blocking-reload directives: the
+   * newest any viewer fetched within a target duration, or a fresh (briefly cached) fetch.
+   */
+  async current(cameraId: string, upstream: Upstream, url: string): Promise<PlaylistInfo> {
+    const known = this.live.get(liveKey(cameraId, url));
+    if (known && fresh(known)) return known.info;
+    return (await this.playlist(cameraId, upstream, url)).info;
+  }
+
+  private remember(cameraId: string, url: string, info: PlaylistInfo): void {
+    if (info.master || info.nextMsn === undefined) return;
+    const key = liveKey(cameraId, url);
+    const known = this.live.get(key);
+    // A blocking reload answered late may be older than one answered since; a lower sequence
+    // number is believed once the newer state has aged (the camera's stream restarted).
+    if (known && (known.info.nextMsn ?? 0) > info.nextMsn && fresh(known)) return;
+    if (!known && this.live.size >= MAX_LIVE_STATES) this.live.clear();
+    this.live.set(key, { info, at: Date.now() });
   }
 
   /** A segment already in memory, if it is. */
@@ -105,17 +152,26 @@ export class Forwarder {
     return media;
   }
 
-  /** A segment, init section, part or key, by upstream URL. */
-  async segment(
-    upstream: Upstream,
-    url: string,
-    blocking: boolean,
-    extension: string,
-  ): Promise<ForwardedMedia> {
+  /**
+   * A segment, init section, part or key, by upstream URL, served as the type upstream gave it
+   * (not the one its name suggests), if that is a media type.
+   */
+  async segment(upstream: Upstream, url: string, blocking: boolean): Promise<ForwardedMedia> {
     const timeoutMs = blocking ? this.options.blockingTimeoutMs : this.options.timeoutMs;
     const { value, source } = await this.media.get(url, async () => {
       const fetched = await this.fetch(upstream, url, 'segment', MAX_MEDIA_BYTES, timeoutMs);
-      const contentType = MEDIA_TYPES[extension] ?? 'application/octet-stream';
+      const contentType = mediaType(fetched.contentType);
+      if (!contentType) {
+        this.metrics.count(
+          'citybrain_stream_upstream_errors_total',
+          'camera upstream requests that failed, by the status answered to viewers',
+          1,
+          { kind: 'segment', status: '502' },
+        );
+        throw new UpstreamError(502, 'camera upstream answered a segment that is not media', {
+          code: 'upstream_content_type',
+        });
+      }
       return { body: fetched.body, contentType, bytes: fetched.body.length };
     });
     this.count('segment', source);
@@ -182,7 +238,7 @@ export class Forwarder {
     };
     let rewritten: ReturnType<typeof rewritePlaylist>;
     try {
-      rewritten = rewritePlaylist(text, baseUrl, map);
+      rewritten = rewritePlaylist(text, baseUrl, map, { lowLatency: upstream.lowLatency });
     } catch (err) {
       if (err instanceof PlaylistError) throw new UpstreamError(502, err.message);
       throw err;
@@ -230,8 +286,23 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** The extension a forwarded media name gets, which tells its content type. */
+/**
+ * The extension a forwarded media name gets: the upstream file's, for people reading a network
+ * log; what the bytes are served as comes from upstream's answer.
+ */
 export function extensionOf(url: string): string {
   const ext = /\.([A-Za-z0-9]{2,6})$/.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-  return ext && ext in MEDIA_TYPES ? ext : 'bin';
+  return ext && MEDIA_EXTENSIONS.has(ext) ? ext : 'bin';
+}
+
+function fresh(state: { info: PlaylistInfo; at: number }): boolean {
+  const ms = (state.info.targetDuration ?? 0) * 1000 * LIVE_STATE_FRESH_TARGETS;
+  return Date.now() - state.at <= ms;
+}
+
+/** One live playlist, whatever LL-HLS directives a request for it carried. */
+function liveKey(cameraId: string, url: string): string {
+  const plain = new URL(url);
+  for (const key of LL_HLS_PARAMS) plain.searchParams.delete(key);
+  return `${cameraId}\n${plain.href}`;
 }

@@ -1,4 +1,7 @@
 import type { CameraStatus } from '../../shared/index.js';
+import { moduleLog } from '../log.js';
+
+const log = moduleLog('streams');
 
 /** What one look at a camera's upstream showed. */
 export type Probe =
@@ -109,7 +112,7 @@ export class HealthWatcher {
       watch.status = status;
     } catch (err) {
       // Left as it was, so the next probe reports the change again.
-      console.error(`streams: reporting camera ${id} ${status} failed`, err);
+      log.error({ err }, `reporting camera ${id} ${status} failed`);
     }
   }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Router } from 'express';
 import type { Camera, CameraStatus } from '../../shared/index.js';
+import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
 import type { Auth } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
 import type { Metrics } from '../metrics.js';
@@ -18,6 +19,9 @@ import { streamRoutes } from './routes.js';
 import { findFfmpeg, rtspAnswers, RtspSessions } from './rtsp.js';
 import { StreamTokens } from './tokens.js';
 import { HttpUpstream, type Upstream } from './upstream.js';
+import { moduleLog } from '../log.js';
+
+const log = moduleLog('streams');
 
 export type { StreamsConfig } from './config.js';
 export { StreamsConfigSchema } from './config.js';
@@ -33,6 +37,8 @@ export interface StreamsDeps {
   cameras: readonly Camera[];
   auth: Auth;
   metrics: Metrics;
+  /** Records each stream URL handed out; nothing is recorded without it. */
+  audit?: AuditTrail;
   /** Called once per camera status change the health watch sees. */
   reportStatus(cameraId: string, status: CameraStatus): Promise<void>;
 }
@@ -44,6 +50,12 @@ export interface Streams {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Ends every stream URL handed to one session or wall device: pass the ended session's
+   * `sessionHash` or the removed device token's `deviceTokenHash` (see `Principal`). Its players
+   * are refused (401 `stream_token_revoked`) from their next request on.
+   */
+  revokeHolder(holder: string): void;
   /** The demo origin, while it runs (demo mode without a registry file). */
   readonly origin: DemoOrigin | undefined;
 }
@@ -57,11 +69,11 @@ const GAUGE_EVERY_MS = 2_000;
 export function createStreams(deps: StreamsDeps): Streams {
   const { config, metrics } = deps;
   const secret = config.tokenSecret ? Buffer.from(config.tokenSecret) : randomBytes(32);
-  const tokens = new StreamTokens(
-    secret,
-    config.tokenTtlSeconds * 1000,
-    config.viewerIdleSeconds * 1000,
-  );
+  const tokens = new StreamTokens(secret, {
+    ttlMs: config.tokenTtlSeconds * 1000,
+    idleMs: config.viewerIdleSeconds * 1000,
+    maxLifetimeMs: config.tokenMaxLifetimeMinutes * 60_000,
+  });
   const refs = new RefSealer(secret);
   const forwarder = new Forwarder(refs, metrics, {
     timeoutMs: config.upstreamTimeoutMs,
@@ -75,6 +87,7 @@ export function createStreams(deps: StreamsDeps): Streams {
     workDir,
     idleMs: config.rtspIdleSeconds * 1000,
     transport: config.rtspTransport,
+    maxSessions: config.maxRtspSessions,
     onChange: (running) =>
       metrics.gauge('citybrain_stream_rtsp_sessions', 'RTSP transmuxes running', running),
   });
@@ -130,10 +143,19 @@ export function createStreams(deps: StreamsDeps): Streams {
     }
   };
 
-  const routes = streamRoutes({ auth: deps.auth, tokens, refs, forwarder, metrics, upstreamOf });
+  const routes = streamRoutes({
+    auth: deps.auth,
+    tokens,
+    refs,
+    forwarder,
+    metrics,
+    audit: deps.audit ?? NO_AUDIT,
+    upstreamOf,
+  });
   return {
     router: routes.router,
     handle: routes.handle,
+    revokeHolder: (holder) => tokens.revoke(holder),
     get origin() {
       return origin;
     },
@@ -149,25 +171,26 @@ export function createStreams(deps: StreamsDeps): Streams {
         loaded = buildRegistry({ template: { hls, username, password } }, cameraIds);
       } else {
         loaded = buildRegistry({}, cameraIds);
-        console.warn('streams: no camera registry configured (streams.registryFile): no video');
+        log.warn('no camera registry configured (streams.registryFile): no video');
       }
       if (loaded.unknownIds.length) {
-        console.warn(
-          `streams: registry names ${loaded.unknownIds.length} cameras the city does not have, ` +
+        log.warn(
+          `registry names ${loaded.unknownIds.length} cameras the city does not have, ` +
             `e.g. ${loaded.unknownIds.slice(0, 3).join(', ')}`,
         );
       }
       let rtspCount = 0;
       for (const [id, source] of loaded.registry) {
-        if (source.kind === 'hls') upstreams.set(id, new HttpUpstream(source.url, source.headers));
-        else {
+        if (source.kind === 'hls') {
+          upstreams.set(id, new HttpUpstream(source.url, source.headers, source.lowLatency));
+        } else {
           rtspCount++;
           upstreams.set(id, rtsp.upstream(id, source.url));
         }
       }
       if (rtspCount && !rtsp.available) {
-        console.warn(
-          `streams: ${rtspCount} RTSP cameras cannot play: ffmpeg not found ` +
+        log.warn(
+          `${rtspCount} RTSP cameras cannot play: ffmpeg not found ` +
             '(install it or set streams.ffmpegPath)',
         );
       }

@@ -8,13 +8,18 @@ beforeAll(() => HLS.setOptions({ strictMode: true, silent: true }));
 const BASE = 'http://nvr.local:8888/cam-7/video/index.m3u8?session=abc';
 
 /** Maps each URI to a visible marker naming its role, so tests can read what happened. */
-function rewrite(text: string) {
+function rewrite(text: string, lowLatency = true) {
   const seen: { url: string; role: UriRole }[] = [];
-  const result = rewritePlaylist(text, BASE, (url, role) => {
-    seen.push({ url, role });
-    const kind = role.blocking ? 'hint' : role.kind;
-    return `${kind}-${seen.length}.${role.kind === 'playlist' ? 'm3u8' : 'ts'}?token=T`;
-  });
+  const result = rewritePlaylist(
+    text,
+    BASE,
+    (url, role) => {
+      seen.push({ url, role });
+      const kind = role.blocking ? 'hint' : role.kind;
+      return `${kind}-${seen.length}.${role.kind === 'playlist' ? 'm3u8' : 'ts'}?token=T`;
+    },
+    { lowLatency },
+  );
   return { ...result, seen };
 }
 
@@ -63,6 +68,7 @@ describe('rewriting playlists', () => {
       targetDuration: 4,
       partTarget: 1,
       nextMsn: 268,
+      lastPart: { msn: 268, index: 1 },
       endList: false,
     });
 
@@ -79,6 +85,68 @@ describe('rewriting playlists', () => {
       ['hint-7.ts?token=T', true],
     ]);
     expect(parsed.renditionReports[0]!.uri).toBe('playlist-8.m3u8?token=T');
+  });
+
+  it('offers blocking reloads only for an upstream that serves Low-Latency HLS', () => {
+    const { text } = rewrite(LL_HLS, false);
+    expect(text).toContain('#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=3.0\n');
+    expect(text).not.toMatch(/CAN-BLOCK-RELOAD|CAN-SKIP-UNTIL/);
+    expect(rewrite(LL_HLS).text).toContain(
+      '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=3.0,CAN-SKIP-UNTIL=24',
+    );
+  });
+
+  it('drops or rewrites every tag that can carry a URL, and forwards no tag it does not know', () => {
+    const { text, seen } = rewrite(`#EXTM3U
+#EXT-X-VERSION:9
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-SESSION-DATA:DATA-ID="com.nvr.info",URI="http://nvr.local:8888/info.json"
+#EXT-X-SESSION-DATA:DATA-ID="com.nvr.src",VALUE="rtsp://admin:pw@10.0.9.42/ch1"
+#EXT-X-SESSION-KEY:METHOD=AES-128,URI="/keys/session"
+#EXT-X-CONTENT-STEERING:SERVER-URI="http://nvr.local:8888/steer",PATHWAY-ID="a"
+#EXT-X-TARGETDURATION:2
+#EXT-X-MEDIA-SEQUENCE:7
+#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-11-22T08:00:00Z",X-ASSET-URI="http://ads.example/ad.m3u8"
+#EXT-X-DATERANGE:ID="list",START-DATE="2026-11-22T08:00:00Z",X-ASSET-LIST="http://nvr.local:8888/list.json"
+#EXT-X-DATERANGE:ID="cue",START-DATE="2026-11-22T08:00:00Z",X-COM-NVR-SOURCE="rtsp://admin:pw@10.0.9.42"
+#EXT-X-KEY:METHOD=AES-128,URI=http://nvr.local:8888/keys/unquoted,KEYFORMAT="identity"
+#EXT-X-MAP:URI="init.mp4",X-SOURCE="http://nvr.local:8888/raw"
+#EXT-X-NVR-THUMBNAILS:URI="http://nvr.local:8888/thumbs.jpg"
+#EXT-X-CUE-OUT:DURATION=30,URL="http://ads.example/x"
+#EXT-X-ALLOW-CACHE:YES
+#EXTINF:2.000,rtsp://admin:pw@10.0.9.42/Streaming/Channels/101
+seg7.ts
+#EXT-X-GAP
+#EXTINF:2.000,
+seg8.ts
+`);
+    expect(seen.map((s) => s.url)).toEqual([
+      'http://nvr.local:8888/keys/session',
+      'http://nvr.local:8888/keys/unquoted',
+      'http://nvr.local:8888/cam-7/video/init.mp4',
+      'http://nvr.local:8888/cam-7/video/seg7.ts',
+      'http://nvr.local:8888/cam-7/video/seg8.ts',
+    ]);
+    expect(text).toBe(`#EXTM3U
+#EXT-X-VERSION:9
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-SESSION-KEY:METHOD=AES-128,URI="media-1.ts?token=T"
+#EXT-X-TARGETDURATION:2
+#EXT-X-MEDIA-SEQUENCE:7
+#EXT-X-KEY:METHOD=AES-128,URI="media-2.ts?token=T",KEYFORMAT="identity"
+#EXT-X-MAP:URI="media-3.ts?token=T"
+#EXTINF:2.000,
+media-4.ts?token=T
+#EXT-X-GAP
+#EXTINF:2.000,
+media-5.ts?token=T
+`);
+  });
+
+  it('refuses variables (EXT-X-DEFINE), which could spell out upstream addresses', () => {
+    expect(() =>
+      rewrite('#EXTM3U\n#EXT-X-DEFINE:NAME="h",VALUE="http://nvr.local"\n#EXTINF:2,\n{$h}/a.ts\n'),
+    ).toThrow(/EXT-X-DEFINE/);
   });
 
   it('rewrites a master playlist: variants, renditions and I-frame playlists', () => {
@@ -138,5 +206,11 @@ http://nvr.local:8888/cam-7/360p/index.m3u8
     expect(() => rewrite('<html>login</html>')).toThrow(PlaylistError);
     expect(() => rewrite('#EXTM3U\n#EXTINF:2,\nftp://nvr.local/a.ts\n')).toThrow(PlaylistError);
     expect(() => rewrite('#EXTM3U\n#EXT-X-TARGETDURATION:two\n')).toThrow(PlaylistError);
+    expect(() => rewrite('#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="a"b\n')).toThrow(
+      /malformed EXT-X-KEY/,
+    );
+    expect(() => rewrite('#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:http://nvr.local/\n')).toThrow(
+      PlaylistError,
+    );
   });
 });

@@ -5,13 +5,14 @@ import { buildRegistry } from './registry.js';
 const IDS = ['cam-0001', 'cam-0002', 'cam-0003'];
 
 describe('the camera registry', () => {
-  it('maps cameras explicitly and through a template, and reports ids the city lacks', () => {
+  it('maps cameras explicitly and through a template (Low-Latency HLS only where said), and reports ids the city lacks', () => {
     const { registry, unknownIds } = buildRegistry(
       {
         template: {
           hls: 'http://mediamtx.lan:8888/{id}/index.m3u8',
           username: 'viewer',
           password: 'pw',
+          lowLatency: true,
         },
         cameras: [
           { id: 'cam-0002', rtsp: 'rtsp://admin:12345@10.0.0.9:554/Streaming/Channels/101' },
@@ -25,6 +26,7 @@ describe('the camera registry', () => {
       kind: 'hls',
       url: 'http://mediamtx.lan:8888/cam-0001/index.m3u8',
       headers: { Authorization: `Basic ${Buffer.from('viewer:pw').toString('base64')}` },
+      lowLatency: true,
     });
     expect(registry.get('cam-0002')).toEqual({
       kind: 'rtsp',
@@ -34,6 +36,7 @@ describe('the camera registry', () => {
       kind: 'hls',
       url: 'https://nvr.lan/live/3.m3u8',
       headers: { 'X-Api-Key': 'k' },
+      lowLatency: false,
     });
     expect(unknownIds).toEqual(['cam-9999']);
   });
@@ -47,6 +50,7 @@ describe('the camera registry', () => {
       kind: 'hls',
       url: 'http://nvr.lan/1.m3u8',
       headers: { Authorization: `Basic ${Buffer.from('us@r:p:ss').toString('base64')}` },
+      lowLatency: false,
     });
   });
 

@@ -7,7 +7,8 @@ import { ConfigError } from '../config.js';
  * this module's callers, and the shared camera type deliberately has no room for them.
  */
 export type CameraSource =
-  { kind: 'hls'; url: string; headers: Record<string, string> } | { kind: 'rtsp'; url: string };
+  | { kind: 'hls'; url: string; headers: Record<string, string>; lowLatency: boolean }
+  | { kind: 'rtsp'; url: string };
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const RtspUrl = z.url({ protocol: /^rtsps?$/, error: 'must be an rtsp(s) URL' });
@@ -19,6 +20,11 @@ const EntrySchema = z.union([
     username: z.string().optional(),
     password: z.string().optional(),
     headers: Headers,
+    /**
+     * The media server speaks Low-Latency HLS (MediaMTX, recent SRS and ZLMediaKit with it on):
+     * players' blocking-reload directives are passed on to it, within bounds.
+     */
+    lowLatency: z.boolean().default(false),
   }),
   z.strictObject({ rtsp: z.string().min(1) }),
 ]);
@@ -99,7 +105,7 @@ function toSource(
   if (username || password) {
     headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
-  return { kind: 'hls', url: url.href, headers };
+  return { kind: 'hls', url: url.href, headers, lowLatency: entry.lowLatency };
 }
 
 /** Names the bad fields without echoing values, which may be URLs with credentials. */

@@ -1,13 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type ErrorRequestHandler } from 'express';
-import type { Auth } from '../auth/auth.js';
-import { HttpError } from '../http-error.js';
-import { requireUser } from '../http/middleware.js';
+import { z } from 'zod';
+import { LOOP_ROLES } from '../../shared/index.js';
+import type { AuditTrail } from '../audit/audit.js';
+import type { Auth, Principal } from '../auth/auth.js';
+import { errorBody, HttpError } from '../http-error.js';
+import { parse, requireUser } from '../http/middleware.js';
 import type { Metrics } from '../metrics.js';
 import type { ForwardedMedia, Forwarder } from './forwarder.js';
+import type { PlaylistInfo } from './playlist.js';
 import type { RefSealer } from './refs.js';
 import type { StreamTokens } from './tokens.js';
 import type { Upstream } from './upstream.js';
+import { moduleLog } from '../log.js';
+
+const log = moduleLog('streams');
 
 export interface StreamRoutesDeps {
   auth: Auth;
@@ -15,6 +22,8 @@ export interface StreamRoutesDeps {
   refs: RefSealer;
   forwarder: Forwarder;
   metrics: Metrics;
+  /** Where each stream URL handed out is recorded. */
+  audit: AuditTrail;
   /** A camera's upstream; throws an HttpError saying why there is none. */
   upstreamOf(cameraId: string): Upstream;
 }
@@ -28,11 +37,31 @@ const STREAM_PATH =
   /^\/streams\/([A-Za-z0-9_.:-]{1,64})\/(index|[A-Za-z0-9_-]{20,2800})\.([a-z0-9]{2,6})$/;
 /** Query parameters a player sends: our token and the LL-HLS blocking-reload directives. */
 const QUERY_RULES: Record<string, RegExp> = {
-  token: /^[A-Za-z0-9_-]{1,64}\.\d{1,12}\.[A-Za-z0-9_-]{1,64}$/,
+  token: /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.\d{1,15}\.[A-Za-z0-9_-]{1,64}$/,
   _HLS_msn: /^\d{1,15}$/,
   _HLS_part: /^\d{1,6}$/,
   _HLS_skip: /^(YES|v2)$/,
 };
+
+const LL_HLS_DIRECTIVES = ['_HLS_msn', '_HLS_part', '_HLS_skip'] as const;
+/**
+ * How far past the last listed segment a blocking reload may ask: the last segment plus two,
+ * as RFC 8216bis 6.2.5.2 has servers refuse anything further (our `nextMsn` is that plus one).
+ */
+const MSN_AHEAD = 1;
+
+/** What the client may say when asking for a stream URL: the screen it plays on, for the audit. */
+const IssueBody = z.object({
+  screen: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,23}$/, 'a screen name: lowercase letters, digits, - or _')
+    .optional(),
+});
+
+/** Who a stream token is bound to: the session, or the wall device, that asked for it. */
+export function holderOf(principal: Principal): string {
+  return principal.sessionHash ?? principal.deviceTokenHash ?? `principal:${principal.id}`;
+}
 
 export interface StreamRoutes {
   router: Router;
@@ -53,13 +82,24 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
   const { tokens, refs, forwarder, metrics } = deps;
   const router = Router();
 
-  router.post('/api/v1/cameras/:id/stream', requireUser(deps.auth), (req, res) => {
+  router.post('/api/v1/cameras/:id/stream', requireUser(deps.auth, LOOP_ROLES), (req, res) => {
     const cameraId = req.params.id as string;
     if (!STREAM_PATH.test(`/streams/${cameraId}/index.m3u8`)) {
       throw new HttpError(404, 'no such camera');
     }
-    deps.upstreamOf(cameraId);
-    const { token, expiresAt } = tokens.issue(cameraId);
+    const { screen } = parse(IssueBody, req.body ?? {});
+    const upstream = deps.upstreamOf(cameraId);
+    upstream.admit?.();
+    const principal = req.principal!;
+    const { token, expiresAt } = tokens.issue(cameraId, holderOf(principal));
+    deps.audit.record({
+      action: 'stream.issued',
+      actor: principal.id,
+      actorRole: principal.role,
+      address: req.ip,
+      cameraId,
+      detail: { screen },
+    });
     res.json({
       url: `/streams/${cameraId}/index.m3u8?token=${token}`,
       expiresAt: new Date(expiresAt).toISOString(),
@@ -77,7 +117,7 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     const upstream = deps.upstreamOf(cameraId);
     const token = params.get('token') ?? undefined;
     const check = tokens.check(cameraId, token);
-    if (!check.ok) throw new HttpError(check.status, check.error);
+    if (!check.ok) throw new HttpError(check.status, check.error, { code: check.code });
 
     const ref =
       name === 'index'
@@ -92,22 +132,23 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
       const cached = forwarder.cachedSegment(ref.url);
       if (cached) return served(metrics, sendMedia(req, res, cached), 'segment');
       forwarder
-        .segment(upstream, ref.url, ref.blocking, extension)
+        .segment(upstream, ref.url, ref.blocking)
         .then((media) => served(metrics, sendMedia(req, res, media), 'segment'))
         .catch(next);
       return;
     }
 
-    const url = new URL(ref.url);
-    let blocking = false;
-    for (const key of ['_HLS_msn', '_HLS_part', '_HLS_skip']) {
-      const value = params.get(key);
-      if (value === null) continue;
-      url.searchParams.set(key, value);
-      blocking ||= key !== '_HLS_skip';
-    }
-    forwarder
-      .playlist(cameraId, upstream, url.href, blocking)
+    // Directives go only to an upstream that serves LL-HLS, and only within the bounds of what
+    // its playlist has reached: a far-future one would park a request upstream for nothing.
+    const asked = LL_HLS_DIRECTIVES.some((key) => params.has(key));
+    const reload =
+      asked && upstream.lowLatency
+        ? forwarder
+            .current(cameraId, upstream, ref.url)
+            .then((info) => blockingReload(ref.url, params, info))
+        : Promise.resolve({ url: ref.url, blocking: false });
+    reload
+      .then(({ url, blocking }) => forwarder.playlist(cameraId, upstream, url, blocking))
       .then((playlist) => {
         const body = Buffer.from(playlist.pieces.join(token!));
         res.writeHead(200, {
@@ -133,11 +174,11 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
       return false;
     }
     const fail = (err: unknown) => {
-      const known = err instanceof HttpError;
-      if (!known) console.error(err);
-      const body = JSON.stringify({ error: known ? err.message : 'internal error' });
+      if (!(err instanceof HttpError)) log.error({ err }, 'stream request failed');
+      const answer = errorBody(err);
+      const body = JSON.stringify(answer.body);
       res
-        .writeHead(known ? err.status : 500, {
+        .writeHead(answer.status, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(body),
         })
@@ -151,6 +192,64 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     return true;
   };
   return { router, handle };
+}
+
+/**
+ * The upstream URL of a blocking playlist reload, with the player's directives checked against
+ * the playlist's current state (RFC 8216bis 6.2.5.2); a finished or master playlist has nothing
+ * to wait for, so they are dropped.
+ */
+function blockingReload(
+  playlistUrl: string,
+  params: URLSearchParams,
+  info: PlaylistInfo,
+): { url: string; blocking: boolean } {
+  if (info.master || info.endList || info.nextMsn === undefined) {
+    return { url: playlistUrl, blocking: false };
+  }
+  const url = new URL(playlistUrl);
+  const msn = params.get('_HLS_msn');
+  const part = params.get('_HLS_part');
+  const skip = params.get('_HLS_skip');
+  if (part !== null && msn === null) {
+    throw outOfRange('_HLS_part', '_HLS_part needs _HLS_msn');
+  }
+  if (msn !== null) {
+    const limit = info.nextMsn + MSN_AHEAD;
+    if (Number(msn) > limit) {
+      throw outOfRange(
+        '_HLS_msn',
+        `_HLS_msn ${msn} is too far ahead: the stream has reached ${info.nextMsn - 1}, ` +
+          `at most ${limit} may be waited for`,
+      );
+    }
+    url.searchParams.set('_HLS_msn', msn);
+  }
+  if (part !== null) {
+    const target = info.partTarget;
+    if (!target) throw outOfRange('_HLS_part', '_HLS_part: this stream has no partial segments');
+    // RFC 8216bis: at most the Advance Part Limit past the last part listed.
+    const advance = target < 1 ? Math.floor(3 / target) : 3;
+    const perSegment = Math.max(1, Math.ceil((info.targetDuration ?? target) / target));
+    const last = info.lastPart ?? { msn: info.nextMsn, index: -1 };
+    const ahead = (Number(msn) - last.msn) * perSegment + Number(part) - last.index;
+    if (Number(part) > perSegment + advance || ahead > advance) {
+      throw outOfRange(
+        '_HLS_part',
+        `_HLS_part ${part} is too far ahead: at most ${advance} parts past the last one listed`,
+      );
+    }
+    url.searchParams.set('_HLS_part', part);
+  }
+  if (skip !== null) url.searchParams.set('_HLS_skip', skip);
+  return { url: url.href, blocking: msn !== null };
+}
+
+function outOfRange(name: string, message: string): HttpError {
+  return new HttpError(400, message, {
+    code: 'll_hls_param_out_of_range',
+    fields: [{ path: name, message }],
+  });
 }
 
 function streamQuery(query: string): URLSearchParams {
@@ -217,5 +316,6 @@ function served(metrics: Metrics, bytes: number, kind: 'playlist' | 'segment'): 
  */
 const streamErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (!(err instanceof HttpError)) return next(err);
-  res.status(err.status).json({ error: err.message });
+  const { status, body } = errorBody(err);
+  res.status(status).json(body);
 };

@@ -6,6 +6,9 @@ import { delimiter, join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { UpstreamError, type FetchOptions, type Fetched, type Upstream } from './upstream.js';
+import { moduleLog } from '../log.js';
+
+const log = moduleLog('streams');
 
 /** Long enough for a camera with a slow keyframe interval, short of hls.js's 10 s load timeout. */
 const START_WAIT_MS = 8_000;
@@ -50,7 +53,38 @@ export interface RtspOptions {
   workDir: string;
   idleMs: number;
   transport: 'tcp' | 'udp';
+  /** Transmuxes running at once; a viewer that would start one more is refused (503). */
+  maxSessions?: number;
   onChange?: (running: number) => void;
+}
+
+const DEFAULT_MAX_SESSIONS = 16;
+
+/**
+ * Protocols the transmux may use, by input scheme: the script on stdin, then the camera's own
+ * (RTSP with its RTP over UDP or TCP, and TLS for rtsps; HTTP(S) for an HLS source).
+ */
+const PROTOCOLS: Record<string, string> = {
+  rtsp: 'pipe,rtsp,rtsps,rtp,srtp,udp,tcp,tls',
+  http: 'pipe,http,https,tcp,tls,crypto',
+};
+
+/**
+ * The ffconcat script that names the input, for ffmpeg's stdin: an input URL on the command line
+ * would show its credentials to anyone on the machine (`ps`, /proc/<pid>/cmdline), while a pipe
+ * is readable by this process alone. Per-input options ride along, as `-i` options would.
+ */
+export function concatScript(inputUrl: string, options: Record<string, string>): string {
+  // A line break would end the directive and start another of the URL's making.
+  const controls = (v: string) => [...v].some((c) => c.charCodeAt(0) < 0x20);
+  if ([inputUrl, ...Object.values(options)].some(controls)) {
+    throw new UpstreamError(502, 'camera upstream address is not usable');
+  }
+  // av_get_token: a single-quoted string is literal; a quote itself is closed, escaped, reopened.
+  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+  const lines = ['ffconcat version 1.0', `file ${quote(inputUrl)}`];
+  for (const [key, value] of Object.entries(options)) lines.push(`option ${key} ${quote(value)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 export class RtspSessions {
@@ -59,10 +93,12 @@ export class RtspSessions {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly ffmpeg: string | undefined;
   private readonly idleMs: number;
+  private readonly maxSessions: number;
 
   constructor(private readonly options: RtspOptions) {
     this.ffmpeg = options.ffmpeg;
     this.idleMs = options.idleMs;
+    this.maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   }
 
   get available(): boolean {
@@ -90,8 +126,25 @@ export class RtspSessions {
     return {
       entry: `${root}index.m3u8`,
       contains: (url) => url.startsWith(root),
+      // ffmpeg's HLS muxer writes plain HLS: there is nothing to block on.
+      lowLatency: false,
       fetch: (url, options) => this.read(cameraId, inputUrl, dir, url, options),
+      admit: () => this.admit(cameraId),
     };
+  }
+
+  /** Throws unless this camera's transmux runs or there is room to start it. */
+  admit(cameraId: string): void {
+    const current = this.sessions.get(cameraId);
+    if (current && !current.exited) return;
+    if (this.sessions.size >= this.maxSessions) {
+      throw new UpstreamError(
+        503,
+        `all ${this.maxSessions} RTSP camera streams this server runs at once are in use: ` +
+          'try again when another is closed',
+        { code: 'rtsp_sessions_full' },
+      );
+    }
   }
 
   private async read(
@@ -112,7 +165,11 @@ export class RtspSessions {
         () => -1,
       );
       if (size > maxBytes) throw new UpstreamError(502, 'camera upstream response too large');
-      if (size >= 0) return { body: await readFile(path), url };
+      if (size >= 0) {
+        // Our own ffmpeg's files: MPEG-TS segments and the playlist that lists them.
+        const contentType = path.endsWith('.ts') ? 'video/mp2t' : 'application/vnd.apple.mpegurl';
+        return { body: await readFile(path), url, contentType };
+      }
       if (!isEntry) throw new UpstreamError(404, 'segment no longer available');
       if (session.exited) throw new UpstreamError(502, 'camera upstream unreachable');
       // The playlist appears once ffmpeg has cut its first segment.
@@ -130,20 +187,23 @@ export class RtspSessions {
     if (Date.now() - (this.lastExit.get(cameraId) ?? 0) < RESTART_BACKOFF_MS) {
       throw new UpstreamError(502, 'camera upstream unreachable');
     }
+    this.admit(cameraId);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     // Segment names carry the session start, so a restarted transmux never reuses a cached name.
     const prefix = `s${Date.now().toString(36)}`;
     const isRtsp = /^rtsps?:/i.test(inputUrl);
+    // A dead camera must end the transmux rather than leave it waiting forever.
+    const inputOptions: Record<string, string> = isRtsp
+      ? { rtsp_transport: this.options.transport, timeout: '5000000' }
+      : { rw_timeout: '5000000' };
     const child = spawn(
       this.ffmpeg,
       [
         ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-        // A dead camera must end the transmux rather than leave it waiting forever.
-        ...(isRtsp
-          ? ['-rtsp_transport', this.options.transport, '-timeout', '5000000']
-          : ['-rw_timeout', '5000000']),
-        ...['-i', inputUrl],
+        // The input is named on stdin (see concatScript), never here.
+        ...['-protocol_whitelist', PROTOCOLS[isRtsp ? 'rtsp' : 'http']!],
+        ...['-f', 'concat', '-safe', '0', '-i', 'pipe:0'],
         // Browsers cannot play the G.711 audio most cameras carry, and the wall is silent anyway.
         ...['-map', '0:v:0', '-c:v', 'copy', '-an'],
         ...['-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', String(LIST_SIZE)],
@@ -151,8 +211,12 @@ export class RtspSessions {
         ...['-hls_segment_filename', join(dir, `${prefix}-%d.ts`)],
         join(dir, 'index.m3u8'),
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['pipe', 'ignore', 'pipe'] },
     );
+    // ffmpeg reads the whole script before it opens the input: it must end. A child that died
+    // at once (EPIPE) is reported by its exit below.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(concatScript(inputUrl, inputOptions));
     const session: Session = {
       child,
       startedAt: Date.now(),
@@ -172,13 +236,15 @@ export class RtspSessions {
       rmSync(dir, { recursive: true, force: true });
       this.options.onChange?.(this.sessions.size);
       if (code && !session.stopping) {
-        // ffmpeg names its input in errors: keep credentials out of the server log too.
+        // ffmpeg names its input in errors: keep credentials out of the server log too. The
+        // input's own error comes before the concat wrapper's (`pipe:0: …`), so both are kept.
         const reason = stderr
           .replace(/\/\/[^/@\s]*@/g, '//***@')
           .trim()
           .split('\n')
-          .pop();
-        console.warn(`streams: transmux of camera ${cameraId} ended (${code}): ${reason ?? ''}`);
+          .slice(-2)
+          .join(' / ');
+        log.warn(`transmux of camera ${cameraId} ended (${code}): ${reason}`);
       }
     };
     child.on('exit', onExit);

@@ -10,6 +10,8 @@ export interface Fetched {
   body: Buffer;
   /** Where the bytes finally came from, after redirects: the base for relative URIs. */
   url: string;
+  /** What upstream said the bytes are (its Content-Type), if it said. */
+  contentType?: string;
 }
 
 export interface FetchOptions {
@@ -23,7 +25,15 @@ export interface Upstream {
   readonly entry: string;
   /** Whether a URL lies within this upstream; playlists may name nothing else. */
   contains(url: string): boolean;
+  /**
+   * Whether it serves Low-Latency HLS (blocking playlist reloads, delta updates): only then are a
+   * player's `_HLS_*` directives passed on, since any other server would just ignore them, or
+   * take them as part of the file name.
+   */
+  readonly lowLatency: boolean;
   fetch(url: string, options: FetchOptions): Promise<Fetched>;
+  /** Throws an HttpError if a new viewer cannot be served now (no room for another transmux). */
+  admit?(): void;
 }
 
 const MAX_REDIRECTS = 3;
@@ -35,6 +45,7 @@ export class HttpUpstream implements Upstream {
   constructor(
     readonly entry: string,
     private readonly headers: Record<string, string>,
+    readonly lowLatency = false,
   ) {
     this.root = `${new URL(entry).origin}/`;
   }
@@ -64,7 +75,8 @@ export class HttpUpstream implements Upstream {
           await res.body?.cancel();
           throw new UpstreamError(502, `camera upstream answered ${res.status}`);
         }
-        return { body: await readCapped(res, maxBytes), url: current };
+        const contentType = res.headers.get('content-type') ?? undefined;
+        return { body: await readCapped(res, maxBytes), url: current, contentType };
       }
     } catch (err) {
       throw asUpstreamError(err, timeoutMs);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WIRE_VERSION } from '../../shared/index.js';
+import { watchLogs } from '../../server/log.js';
 import {
   api,
   LiveClient,
@@ -93,10 +94,10 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     expect(short.code).toBe(1);
     expect(short.stderr).toBe('error: password too short: at least 10 characters\n');
 
-    const role = await add(['--role', 'admin'], `${PASSWORD}\n${PASSWORD}\n`);
+    const role = await add(['--role', 'chief'], `${PASSWORD}\n${PASSWORD}\n`);
     expect(role.code).toBe(1);
     expect(role.stderr).toBe(
-      'error: bad role admin: use one of duty, operator, leader, department\n',
+      'error: bad role chief: use one of duty, operator, leader, department, admin\n',
     );
 
     const department = await add(['--role', 'department'], `${PASSWORD}\n${PASSWORD}\n`);
@@ -218,15 +219,17 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     server = await startTestServer();
     await addUser(server.dataDir, 'liuyang');
     await eventually(() => login(server!.url, 'liuyang', PASSWORD));
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const errors: string[] = [];
+    const stopWatching = watchLogs((line) => line.level === 'error' && errors.push(line.msg));
     const file = join(server.dataDir, 'accounts.json');
     writeFileSync(file, '{"users": [{"username": "liuyang", "role": "chief"}]}');
     await waitFor(
-      () => errors.mock.calls.some(([m]) => /accounts not reloaded/.test(String(m))),
+      () => errors.some((m) => /accounts not reloaded/.test(m)),
       5_000,
       'the reload error',
     );
-    const message = errors.mock.calls.map(([m]) => String(m)).join('\n');
+    stopWatching();
+    const message = errors.join('\n');
     expect(message).toContain(file);
     expect(message).toContain('users.0.role');
     await login(server.url, 'liuyang', PASSWORD);

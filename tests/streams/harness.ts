@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import express from 'express';
 import { loadDemoCity } from '../../fixtures/index.js';
 import type { Camera, CameraStatus } from '../../shared/index.js';
+import type { AuditEntry } from '../../server/audit/audit.js';
 import { Auth } from '../../server/auth/auth.js';
 import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
@@ -33,12 +34,15 @@ export interface Harness {
   url: string;
   streams: Streams;
   metrics: Metrics;
+  auth: Auth;
   /** Every status change the health watch reported, in order. */
   reported: { cameraId: string; status: CameraStatus }[];
+  /** Every audit entry the streams recorded, in order. */
+  audited: AuditEntry[];
   /** A signed-in user's bearer token. */
   bearer: string;
-  /** Asks the API for a camera's stream URL, made absolute. */
-  streamUrl(cameraId: string): Promise<string>;
+  /** Asks the API for a camera's stream URL, made absolute; as another session's if given. */
+  streamUrl(cameraId: string, options?: { bearer?: string; screen?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -74,17 +78,26 @@ export async function startHarness(
     ...(registryFile ? { registryFile } : {}),
   });
   const reported: Harness['reported'] = [];
+  const audited: AuditEntry[] = [];
   const streams = createStreams({
     config: streamsConfig,
     demo: true,
     cameras: options.cameras ?? cityCameras().slice(0, 8),
     auth,
     metrics,
+    audit: { record: (entry) => void audited.push(entry) },
     reportStatus: async (cameraId, status) => void reported.push({ cameraId, status }),
+  });
+  // As the server wires it: an ended session or removed wall token ends its stream URLs.
+  auth.onAccessEnded(({ sessionHashes = [], deviceTokenHashes }) => {
+    for (const holder of [...sessionHashes, ...deviceTokenHashes]) streams.revokeHolder(holder);
   });
   const app = express();
   app.use('/api', express.json());
-  app.get('/metrics', (_req, res) => void res.type('text/plain').send(metrics.render()));
+  app.get(
+    '/metrics',
+    async (_req, res) => void res.type('text/plain').send(await metrics.render()),
+  );
   app.use(streams.router);
   app.use(errorHandler);
   // As the server wires it: stream GETs first, everything else through Express.
@@ -99,12 +112,18 @@ export async function startHarness(
     url,
     streams,
     metrics,
+    auth,
     reported,
+    audited,
     bearer,
-    async streamUrl(cameraId) {
+    async streamUrl(cameraId, { bearer: as = bearer, screen } = {}) {
       const res = await fetch(`${url}/api/v1/cameras/${cameraId}/stream`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${bearer}` },
+        headers: {
+          authorization: `Bearer ${as}`,
+          ...(screen ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(screen ? { body: JSON.stringify({ screen }) } : {}),
       });
       if (!res.ok) throw new Error(`stream URL for ${cameraId}: ${res.status} ${await res.text()}`);
       return new URL(((await res.json()) as { url: string }).url, url).href;
@@ -113,6 +132,7 @@ export async function startHarness(
       await streams.stop();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      auth.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -36,7 +36,9 @@ describe('camera health', () => {
     expect(Date.now() - down).toBeLessThan(5_000);
     const res = await fetch(url);
     expect(res.status).toBe(502);
-    expect(await res.json()).toEqual({ error: 'camera upstream answered 503' });
+    expect(await res.json()).toEqual({
+      error: { code: 'upstream_failed', message: 'camera upstream answered 503' },
+    });
 
     expect((await admin(h, id, 'online')).status).toBe(204);
     await waitFor(() => statusesOf(h, id).at(-1) === 'online', 8_000, 'online again');
@@ -66,13 +68,18 @@ describe('camera health', () => {
       },
     });
     const h = harness;
-    const probes = () =>
+    // The metrics render asynchronously (prom-client), so this waits in a loop of its own.
+    const probes = async () =>
       Number(
         /citybrain_stream_upstream_requests_total\{kind="playlist"\} (\d+)/.exec(
-          h.metrics.render(),
+          await h.metrics.render(),
         )?.[1] ?? 0,
       );
-    await waitFor(() => probes() >= 648, 12_000, 'a probe of every camera');
+    const until = Date.now() + 12_000;
+    while ((await probes()) < 648) {
+      if (Date.now() > until) throw new Error('timed out waiting for a probe of every camera');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await waitFor(() => h.reported.length >= 2, 3_000, 'two changes');
     expect(h.reported).toEqual(
       expect.arrayContaining([

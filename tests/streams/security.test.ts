@@ -24,7 +24,12 @@ describe('stream tokens', () => {
     await sleep(2_200);
     const res = await fetch(url);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'stream token expired: ask for a new stream URL' });
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'stream_token_expired',
+        message: 'stream token expired: ask for a new stream URL',
+      },
+    });
   });
 
   it('stay valid while their player keeps asking, and expire once it stops', async () => {
@@ -51,6 +56,100 @@ describe('stream tokens', () => {
     const body = (await ok.json()) as { url: string; expiresAt: string };
     expect(body.url).toMatch(new RegExp(`^/streams/${A}/index\\.m3u8\\?token=[\\w.-]+$`));
     expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('are recorded in the audit trail with the screen that asked, which must be a short name', async () => {
+    const before = harness.audited.length;
+    await harness.streamUrl(A, { screen: 'wall' });
+    await harness.streamUrl(B);
+    expect(harness.audited.slice(before)).toEqual([
+      {
+        action: 'stream.issued',
+        actor: 'duty',
+        actorRole: 'duty',
+        address: '127.0.0.1',
+        cameraId: A,
+        detail: { screen: 'wall' },
+      },
+      {
+        action: 'stream.issued',
+        actor: 'duty',
+        actorRole: 'duty',
+        address: '127.0.0.1',
+        cameraId: B,
+        detail: {},
+      },
+    ]);
+    for (const screen of ['<script>', 'x'.repeat(200), 42]) {
+      const res = await fetch(`${harness.url}/api/v1/cameras/${A}/stream`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${harness.bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ screen }),
+      });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as {
+        error: { code: string; fields: { path: string }[] };
+      };
+      expect(error).toMatchObject({ code: 'invalid_fields', fields: [{ path: 'screen' }] });
+    }
+    expect(harness.audited).toHaveLength(before + 2);
+  });
+});
+
+describe('stream tokens bound to their session', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      cameras: cityCameras().slice(0, 2),
+      // Three seconds, so that a test sees a token in use reach it.
+      config: { tokenMaxLifetimeMinutes: 3 / 60, viewerIdleSeconds: 20 },
+    });
+  });
+  afterAll(() => harness.stop());
+
+  it('are refused once their session ends, while other sessions play on', async () => {
+    const { token: bearer } = await harness.auth.login('duty', 'citybrain-demo');
+    const mine = await harness.streamUrl(A, { bearer });
+    const others = await harness.streamUrl(A);
+    expect((await fetch(mine)).status).toBe(200);
+    expect((await fetch(others)).status).toBe(200);
+
+    const principal = (await harness.auth.authenticate(bearer))!;
+    await harness.auth.logout(principal);
+    const res = await fetch(mine);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'stream_token_revoked',
+        message: 'stream token revoked: the session that asked for it has ended',
+      },
+    });
+    expect((await fetch(others)).status).toBe(200);
+    // And the ended session gets no new one: the player leaves it to the login.
+    const again = await fetch(`${harness.url}/api/v1/cameras/${A}/stream`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    expect(again.status).toBe(401);
+  });
+
+  it('are refused past their maximum lifetime even while playing, and a new URL plays', async () => {
+    const url = await harness.streamUrl(B);
+    const issued = Date.now();
+    let res = await fetch(url);
+    // A player reloading its playlist: the token lives until the hard limit, not a moment more.
+    while (res.status === 200) {
+      await sleep(250);
+      res = await fetch(url);
+    }
+    const lived = Date.now() - issued;
+    expect(lived).toBeGreaterThanOrEqual(2_900);
+    expect(lived).toBeLessThan(4_500);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'stream_token_expired',
+    );
+    expect((await fetch(await harness.streamUrl(B))).status).toBe(200);
   });
 });
 
@@ -93,7 +192,8 @@ describe.each([
     const cases: [string, string, number[], Record<string, string>?][] = [
       ['no token', `/streams/${A}/index.m3u8`, [401]],
       ["another camera's token", `/streams/${A}/index.m3u8?token=${tokenB}`, [403]],
-      ['a forged token', `/streams/${A}/index.m3u8?token=AAAA.9999999999.BBBB`, [403]],
+      ['a forged token', `/streams/${A}/index.m3u8?token=AAAA.BBBB.9999999999999.CCCC`, [403]],
+      ['a token of the old shape', `/streams/${A}/index.m3u8?token=AAAA.9999999999.BBBB`, [400]],
       ['a malformed token', `/streams/${A}/index.m3u8?token=${encodeURIComponent(origin)}`, [400]],
       ['a doubled token', `/streams/${A}/index.m3u8?token=${tokenA}&token=${tokenA}`, [400]],
       [
@@ -146,18 +246,18 @@ describe.each([
       ],
       ['a stream path with extra depth', `/streams/${A}/x/index.m3u8?token=${tokenA}`, [400]],
     ];
-    const upstreamSegments = () =>
+    const upstreamSegments = async () =>
       /citybrain_stream_upstream_requests_total\{kind="segment"\} (\d+)/.exec(
-        harness.metrics.render(),
+        await harness.metrics.render(),
       )?.[1] ?? '0';
-    const before = upstreamSegments();
+    const before = await upstreamSegments();
     const bodies: string[] = [];
     for (const [what, path, expected] of cases) {
       const res = await raw(path);
       bodies.push(res.body);
       expect.soft(expected, `${what}: got ${res.status} ${res.body}`).toContain(res.status);
     }
-    expect(upstreamSegments()).toBe(before);
+    expect(await upstreamSegments()).toBe(before);
     // Not ours to answer: the app's own 404 (here Express's, which echoes the path it was sent).
     expect((await raw(`${origin}/cam/${A}/index.m3u8`)).status).toBe(404);
     // And the real thing still works.

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import HLS from 'hls-parser';
-import type { MediaPlaylist } from 'hls-parser/types.js';
+import type { MasterPlaylist, MediaPlaylist } from 'hls-parser/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cityCameras, startHarness, type Harness } from './harness.js';
 
@@ -27,6 +27,21 @@ ${Array.from({ length: part }, (_, p) => `#EXT-X-PART:DURATION=0.5,URI="part101.
 `;
 
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A master playlist carrying every tag that can name a URL, absolute and relative. */
+const TAGGED = (origin: string) => `#EXTM3U
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-SESSION-DATA:DATA-ID="com.nvr.info",URI="${origin}/tags/info.json"
+#EXT-X-SESSION-DATA:DATA-ID="com.nvr.src",VALUE="rtsp://admin:cam-secret@10.9.8.7/ch1"
+#EXT-X-SESSION-KEY:METHOD=AES-128,URI="${origin}/tags/session.key"
+#EXT-X-CONTENT-STEERING:SERVER-URI="${origin}/tags/steer.json",PATHWAY-ID="nvr"
+#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2026-11-22T08:00:00Z",X-ASSET-URI="${origin}/tags/ad.m3u8",X-ASSET-LIST="${origin}/tags/list.json"
+#EXT-X-NVR-SNAPSHOT:URI="${origin}/tags/snapshot.jpg"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="main",URI="${origin}/audio/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=600000,AUDIO="a"
+${origin}/ok/index.m3u8
+#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=100000,URI=${origin}/ok/iframes.m3u8
+`;
 
 beforeAll(async () => {
   upstream = createServer(async (req, res) => {
@@ -71,6 +86,28 @@ beforeAll(async () => {
         if (url.searchParams.has('_HLS_msn')) await later(300); // blocking reload
         return send(200, LL_PLAYLIST(part));
       }
+      case '/types/index.m3u8':
+        return send(
+          200,
+          '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n' +
+            ['mp4.ts', 'html.ts', 'svg.m4s', 'playlist.ts', 'none.ts', 'upper.ts']
+              .map((name) => `#EXTINF:2,\n${name}\n`)
+              .join(''),
+        );
+      case '/types/mp4.ts':
+        return send(200, Buffer.from('fmp4'), 'video/mp4');
+      case '/types/html.ts':
+        return send(200, '<html><script>alert(1)</script></html>', 'text/html; charset=utf-8');
+      case '/types/svg.m4s':
+        return send(200, '<svg onload="alert(1)"/>', 'image/svg+xml');
+      case '/types/playlist.ts':
+        return send(200, `#EXTM3U\n${base}/types/mp4.ts\n`, 'audio/mpegurl');
+      case '/types/none.ts':
+        return res.writeHead(200).end(Buffer.alloc(188, 0x47));
+      case '/types/upper.ts':
+        return send(200, Buffer.alloc(188, 0x47), 'Video/MP2T; foo=bar');
+      case '/tags/index.m3u8':
+        return send(200, TAGGED(base));
       case '/audio/index.m3u8':
         return send(
           200,
@@ -87,11 +124,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${port()}`;
   const ids = cityCameras()
-    .slice(0, 10)
+    .slice(0, 13)
     .map((c) => c.id);
   const hls = (path: string) => `${base}/${path}/index.m3u8`;
   harness = await startHarness({
-    cameras: cityCameras().slice(0, 10),
+    cameras: cityCameras().slice(0, 13),
     config: { upstreamTimeoutMs: TIMEOUT_MS, blockingTimeoutMs: 2_000 },
     registry: {
       cameras: [
@@ -104,7 +141,15 @@ beforeAll(async () => {
         { id: ids[6]!, hls: hls('stuck') },
         { id: ids[7]!, hls: 'http://127.0.0.1:9/closed/index.m3u8' },
         { id: ids[8]!, hls: hls('moved'), headers: { 'X-Api-Key': 'k-123' } },
-        { id: ids[9]!, hls: `http://ll:pw@127.0.0.1:${port()}/ll/index.m3u8` },
+        {
+          id: ids[9]!,
+          hls: `http://ll:pw@127.0.0.1:${port()}/ll/index.m3u8`,
+          lowLatency: true,
+        },
+        // The same LL-HLS server, not declared as one: the directives do not reach it.
+        { id: ids[10]!, hls: `http://ll:pw@127.0.0.1:${port()}/ll/index.m3u8` },
+        { id: ids[11]!, hls: hls('types') },
+        { id: ids[12]!, hls: `http://nvr:nvr-secret@127.0.0.1:${port()}/tags/index.m3u8` },
       ],
     },
   });
@@ -132,11 +177,16 @@ describe('a slow or broken upstream', () => {
       [7, 502, 'camera upstream unreachable'],
     ];
     await Promise.all(
-      expectations.map(async ([i, status, error]) => {
+      expectations.map(async ([i, status, message]) => {
+        const url = await harness.streamUrl(ids[i]!);
         const started = Date.now();
-        const res = await fetch(await harness.streamUrl(ids[i]!));
+        const res = await fetch(url);
         const text = await res.text();
-        expect({ status: res.status, body: JSON.parse(text) }).toEqual({ status, body: { error } });
+        const code = status === 504 ? 'upstream_timeout' : 'upstream_failed';
+        expect({ status: res.status, body: JSON.parse(text) }).toEqual({
+          status,
+          body: { error: { code, message } },
+        });
         expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
         for (const secret of ['127.0.0.', String(port()), '10.9.8.7', 'firmware', '/slow']) {
           expect(text).not.toContain(secret);
@@ -210,5 +260,131 @@ describe('Low-Latency HLS', () => {
     expect(audioRequest.headers.authorization).toBe(
       `Basic ${Buffer.from('ll:pw').toString('base64')}`,
     );
+  });
+});
+
+describe('LL-HLS directives', () => {
+  const ll = () => cityCameras()[9]!.id;
+  /** The playlist URL with these directives, as a player would ask. */
+  async function withDirectives(camera: string, directives: Record<string, string>) {
+    const url = new URL(await harness.streamUrl(camera));
+    for (const [key, value] of Object.entries(directives)) url.searchParams.set(key, value);
+    return url;
+  }
+
+  it('are refused (400, naming the parameter) past what the playlist has reached, before going upstream', async () => {
+    // The upstream's playlist lists segment 100 in full and two parts of 101 (part target 0.5 s).
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ _HLS_msn: '103' }, '_HLS_msn', /^_HLS_msn 103 is too far ahead/],
+      [{ _HLS_msn: '999999999' }, '_HLS_msn', /too far ahead/],
+      [{ _HLS_msn: '101', _HLS_part: '8' }, '_HLS_part', /^_HLS_part 8 is too far ahead/],
+      [{ _HLS_msn: '100', _HLS_part: '500' }, '_HLS_part', /too far ahead/],
+      [{ _HLS_part: '2' }, '_HLS_part', /^_HLS_part needs _HLS_msn$/],
+    ];
+    const before = received.length;
+    for (const [directives, name, message] of cases) {
+      const res = await fetch(await withDirectives(ll(), directives));
+      expect(res.status, JSON.stringify(directives)).toBe(400);
+      const { error } = (await res.json()) as {
+        error: { code: string; message: string; fields: { path: string; message: string }[] };
+      };
+      expect(error.code).toBe('ll_hls_param_out_of_range');
+      expect(error.message).toMatch(message);
+      expect(error.fields).toEqual([{ path: name, message: error.message }]);
+    }
+    const asked = received.slice(before).map((r) => r.url!);
+    expect(asked.filter((u) => u.includes('_HLS_'))).toEqual([]);
+
+    // Within bounds they pass: the next part, and the first part of the next segment.
+    for (const directives of [
+      { _HLS_msn: '101', _HLS_part: '2' } as Record<string, string>,
+      { _HLS_msn: '102', _HLS_part: '0', _HLS_skip: 'YES' },
+    ]) {
+      expect((await fetch(await withDirectives(ll(), directives))).status).toBe(200);
+    }
+    expect(received.slice(before).map((r) => r.url)).toContain(
+      '/ll/index.m3u8?_HLS_msn=102&_HLS_part=0&_HLS_skip=YES',
+    );
+  });
+
+  it('are dropped for an upstream not declared Low-Latency, which serves its playlist as is', async () => {
+    const camera = cityCameras()[10]!.id;
+    const plain = await (await fetch(await harness.streamUrl(camera))).text();
+    // Without blocking reloads on offer, players do not send the directives in the first place.
+    expect(plain).not.toMatch(/CAN-BLOCK-RELOAD|CAN-SKIP-UNTIL/);
+    const before = received.length;
+    const res = await fetch(
+      await withDirectives(camera, { _HLS_msn: '999999', _HLS_part: '3', _HLS_skip: 'YES' }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('#EXT-X-PART-INF');
+    expect(received.slice(before).every((r) => !r.url!.includes('_HLS_'))).toBe(true);
+  });
+});
+
+describe('segment content types', () => {
+  it("are the upstream's, for media types only: anything else is refused (502)", async () => {
+    const url = await harness.streamUrl(cityCameras()[11]!.id);
+    const playlist = HLS.parse(await (await fetch(url)).text()) as MediaPlaylist;
+    const [mp4, html, svg, asPlaylist, none, upper] = playlist.segments.map(
+      (s) => new URL(s.uri, url),
+    );
+    // Named .ts upstream, served as what upstream said it is.
+    const fmp4 = await fetch(mp4!);
+    expect([fmp4.status, fmp4.headers.get('content-type')]).toEqual([200, 'video/mp4']);
+    expect(fmp4.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const refused of [html!, svg!, asPlaylist!]) {
+      const res = await fetch(refused);
+      const text = await res.text();
+      expect(res.status).toBe(502);
+      expect(JSON.parse(text)).toEqual({
+        error: {
+          code: 'upstream_content_type',
+          message: 'camera upstream answered a segment that is not media',
+        },
+      });
+      expect(text).not.toMatch(/script|svg|EXTM3U|127\.0\.0\.1/);
+    }
+    const untyped = await fetch(none!);
+    expect([untyped.status, untyped.headers.get('content-type')]).toEqual([
+      200,
+      'application/octet-stream',
+    ]);
+    const normalised = await fetch(upper!);
+    expect(normalised.headers.get('content-type')).toBe('video/mp2t');
+  });
+});
+
+describe('playlist tags that can carry URLs', () => {
+  it('reach the browser rewritten to ours or not at all: no upstream host or credential', async () => {
+    const url = await harness.streamUrl(cityCameras()[12]!.id);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const secret of [
+      '127.0.0.1',
+      String(port()),
+      '10.9.8.7',
+      'nvr-secret',
+      'cam-secret',
+      Buffer.from('nvr:nvr-secret').toString('base64'),
+      '/tags/',
+      'SESSION-DATA',
+      'DATERANGE',
+      'CONTENT-STEERING',
+      'NVR-SNAPSHOT',
+      '://',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    // What stays points back at us: the session key, the rendition, the variant, the I-frames.
+    const uris = [...text.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]!);
+    const variant = text.split('\n').find((l) => l && !l.startsWith('#'))!;
+    expect(uris).toHaveLength(3);
+    for (const uri of [...uris, variant]) expect(uri).toMatch(/^[\w-]+\.(m3u8|key|bin)\?token=/);
+    const master = HLS.parse(text) as MasterPlaylist;
+    // The variant stream and the I-frame playlist (whose URI upstream left unquoted).
+    expect(master.variants.map((v) => v.isIFrameOnly ?? false)).toEqual([false, true]);
+    expect((await fetch(new URL(variant, url))).status).toBe(200);
   });
 });

@@ -55,6 +55,11 @@ const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const FROZEN_MS = 10_000;
 /** A start that has shown nothing by then is given up and retried. */
 const START_TIMEOUT_MS = 30_000;
+/**
+ * A stream that refuses its token (expired, past its maximum lifetime) gets a new URL at once,
+ * but not twice within this: a refusal right after a fresh URL is a fault for the backoff.
+ */
+const TOKEN_RENEW_MIN_MS = 15_000;
 
 let hlsModule: Promise<typeof Hls> | undefined;
 /** hls.js is loaded the first time a tile plays, not with the page. */
@@ -74,6 +79,7 @@ export class LivePlayer {
   private lastProgressAt = 0;
   private playing = false;
   private destroyed = false;
+  private renewedAt = -Infinity;
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -130,6 +136,12 @@ export class LivePlayer {
       if (this.destroyed || this.hls !== hls) return;
       hls.loadSource(url);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        // The session itself has ended: the app's login takes over, and this tile waits.
+        this.release();
+        this.update({ state: 'reconnecting', latency: undefined });
+        return;
+      }
       // No stream URL: the server says the camera is unknown or unreachable right now.
       this.fail(err instanceof ApiError && err.status >= 500);
     }
@@ -138,6 +150,13 @@ export class LivePlayer {
   private onError(data: ErrorData): void {
     if (!data.fatal) return;
     const code = data.response?.code ?? 0;
+    // 401/403 from our forwarder: the URL's token is no longer good. A new one, if the session
+    // still stands, picks up where this left off, without the operator noticing much.
+    if ((code === 401 || code === 403) && performance.now() - this.renewedAt > TOKEN_RENEW_MIN_MS) {
+      this.renewedAt = performance.now();
+      void this.start();
+      return;
+    }
     // 502/503/504 from our forwarder mean the camera itself is not answering.
     this.fail(code >= 502 && code <= 504);
   }
