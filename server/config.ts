@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { RoleSchema } from '../shared/index.js';
 import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
+import { compileTrust } from './http/client-address.js';
 import { StreamsConfigSchema } from './streams/config.js';
 
 /**
@@ -74,7 +75,7 @@ export const ConfigSchema = z.object({
    * Express's `trust proxy`, for a reverse proxy in front (docs/DEPLOY.md): e.g. `loopback`, so
    * login throttling and the audit trail see the client's address, not the proxy's.
    */
-  trustProxy: z.string().min(1).optional(),
+  trustProxy: z.union([z.number().int().min(1).max(10), z.string().min(1)]).optional(),
   /** pino's level; the demo prints readable lines, production JSON lines. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Login throttling: failures per account and per client address within the window. */
@@ -162,6 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
+    if (key === 'trustProxy') {
+      fromEnv[key] = /^\d+$/.test(value) ? Number(value) : value;
+      continue;
+    }
     fromEnv[key] = BOOLEAN_KEYS.has(key)
       ? parseBoolean(name, value)
       : NUMERIC_KEYS.has(key)
@@ -193,6 +198,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cityDir = parsed.data.city.dir ?? (parsed.data.demo ? DEMO_CITY_DIR : undefined);
   const dataDir = resolve(parsed.data.dataDir);
   const { store } = parsed.data;
+  try {
+    compileTrust(parsed.data.trustProxy);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  trustProxy: ${(err as Error).message}`);
+  }
   return {
     ...parsed.data,
     host: parsed.data.host ?? (parsed.data.demo ? '127.0.0.1' : '0.0.0.0'),

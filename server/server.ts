@@ -7,6 +7,7 @@ import type { LoadedCity } from './city/index.js';
 import { missingRegions } from './city/history.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
+import { clientAddress } from './http/client-address.js';
 import { IntakeEndpoint } from './http/ingest-routes.js';
 import { intakeFastPath } from './http/intake-fast-path.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -143,7 +144,17 @@ export async function startServer(
       else app(req, res);
     });
   });
-  const hub = new RealtimeHub(http, { auth, store, board, kpis, workflow, clock, metrics, audit });
+  const hub = new RealtimeHub(http, {
+    auth,
+    store,
+    board,
+    kpis,
+    workflow,
+    clock,
+    metrics,
+    audit,
+    clientAddress: clientAddress(config.trustProxy),
+  });
 
   bus.subscribe((deltas) => {
     board.apply(deltas);

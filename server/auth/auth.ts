@@ -37,6 +37,9 @@ export class AuthError extends Error {
 
 const log = moduleLog('auth');
 
+/** Password checks at once, across all logins; libuv's pool has four threads by default. */
+const MAX_HASHING = 8;
+
 /** Expired sessions are looked for this often, so their sockets go within about a second. */
 const SWEEP_MS = 500;
 
@@ -52,6 +55,8 @@ export class Auth {
   private readonly ended = new Set<(ended: EndedAccess) => void>();
   private readonly unsubscribe: (() => void)[];
   private readonly throttle: LoginThrottle;
+  /** Password checks in flight. */
+  private hashing = 0;
   /** Sessions in use since this process started, with their expiry, for the sweep. */
   private readonly live = new Map<string, { username: string; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
@@ -107,7 +112,10 @@ export class Auth {
     password: string,
     address = 'unknown',
   ): Promise<{ token: string; role: Role; name: string; expiresAt: string }> {
-    const refuse = (err: AuthError): never => {
+    // A refusal is recorded, except attempts that meet a lock already set: those cost nothing
+    // to send, and a flood of them must not flood the trail. The lock itself is recorded once.
+    const refuse = (err: AuthError, record = true): never => {
+      if (!record) throw err;
       if (err.code === 'login_throttled')
         log.warn(
           { username, address, retryAfterSeconds: err.retryAfterSeconds },
@@ -125,16 +133,22 @@ export class Auth {
       });
       throw err;
     };
-    const wait = await this.throttle.wait(username, address);
-    if (wait) refuse(throttled(wait));
+    const { wait, locked } = await this.throttle.begin(username, address);
+    // A locked unknown name reads like a locked known one.
+    if (wait) refuse(throttled(wait), locked);
+    // Each check takes 128 MiB and a thread of libuv's pool for a quarter of a second: a burst
+    // beyond a few at once waits a second rather than starve the pool's other work.
+    if (this.hashing >= MAX_HASHING) refuse(throttled(1), false);
     const user = this.accounts.current.users.get(username);
-    // Hash even for an unknown user, so timing does not tell which usernames exist.
-    const ok = (await checkPassword(password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
-    if (!ok || !user) {
-      const lock = await this.throttle.failed(username, address);
-      // The try that reaches the limit is told so; a locked unknown name reads like a known one.
-      refuse(lock ? throttled(lock) : new AuthError('login_failed', 'wrong username or password'));
+    this.hashing++;
+    let ok: boolean;
+    try {
+      // Hash even for an unknown user, so timing does not tell which usernames exist.
+      ok = (await checkPassword(password, user?.passwordHash ?? DUMMY_HASH)) && !!user;
+    } finally {
+      this.hashing--;
     }
+    if (!ok || !user) refuse(new AuthError('login_failed', 'wrong username or password'));
     const known = user!;
     // Said only to whoever knows the password.
     if (known.disabled) refuse(new AuthError('account_disabled', 'this account is disabled'));
@@ -150,7 +164,7 @@ export class Auth {
     const now = this.accounts.current.users.get(username);
     if (!now || now.disabled || now.passwordHash !== known.passwordHash || now.role !== known.role)
       refuse(new AuthError('login_failed', 'wrong username or password'));
-    await this.throttle.succeeded(username);
+    await this.throttle.succeeded(username, address);
     const token = randomBytes(32).toString('base64url');
     const tokenHash = hashSecret(token);
     const expiresAt = Date.now() + this.config.sessionTtlHours * 3_600_000;
@@ -211,6 +225,8 @@ export class Auth {
     ) {
       await this.store.deleteSession(tokenHash);
       this.live.delete(tokenHash);
+      // Its sockets and stream URLs go too (a change made while the server was down).
+      this.tell({ usernames: [], deviceTokenHashes: [], sessionHashes: [tokenHash] });
       return undefined;
     }
     this.live.set(tokenHash, { username: user.username, expiresAt: session.expiresAt });

@@ -31,7 +31,7 @@ integration keys (Authorization: Bearer <key> on POST /api/v1/reports):
   key list                 list the keys' names
   key remove <name>        remove a key; posts with it get 401 at once
 
-wall device tokens (/wall?device=<token>):
+wall device tokens (open /wall#device=<token> once on the wall PC):
   wall add <name> [--role <role>]
                            make a wall token (role operator unless given) and print it, once
   wall list                list the wall tokens' names and roles

@@ -19,6 +19,7 @@ import { cityRoutes } from './city-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
 import { BODY_LIMIT_BYTES } from './json-body.js';
+import { compileTrust } from './client-address.js';
 import { metricsGate } from './metrics-gate.js';
 import { requestLog } from './request-log.js';
 import { errorHandler, handle } from './middleware.js';
@@ -46,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, city } = deps;
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  if (config.trustProxy !== undefined) app.set('trust proxy', compileTrust(config.trustProxy));
   // API answers are small and per request; hashing them for an ETag only costs time.
   app.set('etag', false);
   // First, so that it times everything and every answer carries X-Request-Id.

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { City } from '../../shared/index.js';
+import { LOOP_ROLES, type City } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
 import type { Board } from '../live/board.js';
 import { requireUser } from './middleware.js';
@@ -7,7 +7,8 @@ import { requireUser } from './middleware.js';
 /** The city's reference data behind a login: cameras (with live status), departments, grid workers, patrols, key places. Regions are public (http/app.ts). */
 export function cityRoutes(auth: Auth, city: City, board: Board): Router {
   const router = Router();
-  router.use(requireUser(auth));
+  // The live picture (cameras' states, patrols) is the loop's; an auditor reads the trail only.
+  router.use(requireUser(auth, LOOP_ROLES));
   router.get(
     '/cameras',
     (_req, res) =>

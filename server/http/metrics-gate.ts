@@ -19,7 +19,12 @@ export function metricsGate(token: string | undefined): RequestHandler {
         throw new HttpError(401, 'metrics need the metrics token (Authorization: Bearer <token>)', {
           code: 'metrics_token_required',
         });
-    } else if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) {
+    } else if (
+      !LOOPBACK.test(req.socket.remoteAddress ?? '') ||
+      // Through a reverse proxy on this host every client looks local: only a direct one is.
+      req.headers['x-forwarded-for'] !== undefined ||
+      req.headers.forwarded !== undefined
+    ) {
       throw new HttpError(
         403,
         'metrics are served to this host only; set METRICS_TOKEN to scrape from elsewhere',

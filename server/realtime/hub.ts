@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   ActionRequestSchema,
@@ -97,6 +97,8 @@ export interface HubDeps {
   metrics: Metrics;
   /** Where wall pushes are recorded. */
   audit?: AuditTrail;
+  /** The client's address behind a trusted proxy, for the audit trail. */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 /**
@@ -247,6 +249,10 @@ export class RealtimeHub {
     clearTimeout(this.flushTimer);
     clearTimeout(this.welcomeTimer);
     return this.io.close();
+  }
+
+  private addressOf(socket: IoSocket): string {
+    return this.deps.clientAddress?.(socket.request) ?? socket.handshake.address;
   }
 
   /** Disconnects the sockets of the sessions, users and wall tokens whose access ended. */
@@ -463,7 +469,7 @@ export class RealtimeHub {
       action: 'wall.push',
       actor: principal.id,
       actorRole: principal.role,
-      address: socket.handshake.address,
+      address: this.addressOf(socket),
       target: push.target,
       ...(push.command.kind === 'incident' ? { incidentId: push.command.incidentId } : {}),
       detail: push.command,
@@ -499,7 +505,7 @@ export class RealtimeHub {
         incidentId,
         parsed.data,
         actorFrom(socket.data.principal),
-        { address: socket.handshake.address },
+        { address: this.addressOf(socket) },
       );
       reply({ ok: true, value: summarize(incident) });
     } catch (err) {

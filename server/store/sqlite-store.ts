@@ -42,7 +42,10 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
          OR reported_at >= ? OR closed_at >= ? ORDER BY reported_at`,
     ),
     report: db.prepare(
-      'SELECT doc FROM reports WHERE integration = ? AND source = ? AND external_id = ?',
+      // Reports stored before intake was keyed by integration ('') still count as duplicates,
+      // so a retry across an upgrade makes no second incident.
+      `SELECT doc FROM reports WHERE integration IN (?, '') AND source = ? AND external_id = ?
+         ORDER BY integration DESC LIMIT 1`,
     ),
     reportsOf: db.prepare(
       'SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id LIMIT ? OFFSET ?',

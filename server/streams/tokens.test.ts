@@ -23,6 +23,26 @@ describe('stream tokens', () => {
     });
   });
 
+  it('refuses after a restart the tokens issued before it, even under the same secret', () => {
+    const secret = randomBytes(32);
+    const clock = { now: 1_000_000_000 };
+    const options = { ttlMs: 60_000, idleMs: 20_000, maxLifetimeMs: 4 * 3_600_000 };
+    const before = new StreamTokens(secret, options, () => clock.now);
+    const { token } = before.issue('cam-0001', SESSION);
+    expect(before.check('cam-0001', token)).toMatchObject({ ok: true });
+    // The session may have ended while the server was down: its revocation was in memory.
+    clock.now += 5_000;
+    const after = new StreamTokens(secret, options, () => clock.now);
+    expect(after.check('cam-0001', token)).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'stream_token_revoked',
+    });
+    expect(after.check('cam-0001', after.issue('cam-0001', SESSION).token)).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('carries a keyed digest of its holder, never the holder itself', () => {
     const { tokens: t } = tokens();
     const { token } = t.issue('cam-0001', SESSION);

@@ -36,12 +36,20 @@ export class StreamTokens {
   private readonly verified = new Map<string, string>();
   /** holder tag -> when it was revoked; tokens issued until then are refused. */
   private readonly revoked = new Map<string, number>();
+  /**
+   * Revocations live in memory: a token issued before this process started may belong to a
+   * session that ended while it was down, so it is refused like a revoked one. Players ask for
+   * a new URL at once, with a session that still stands.
+   */
+  private readonly startedAt: number;
 
   constructor(
     private readonly secret: Buffer,
     private readonly options: StreamTokenOptions,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.startedAt = now();
+  }
 
   /** A token for one camera, for whoever holds `holder` (a session or device token hash). */
   issue(cameraId: string, holder: string): { token: string; expiresAt: number } {
@@ -90,7 +98,7 @@ export class StreamTokens {
     }
     const now = this.now();
     const revokedAt = this.revoked.get(tag);
-    if (revokedAt !== undefined && issuedAt <= revokedAt) {
+    if ((revokedAt !== undefined && issuedAt <= revokedAt) || issuedAt < this.startedAt) {
       this.forget(viewer, token);
       return refuse(
         401,

@@ -146,6 +146,23 @@ export function applyAction(
         );
       }
       if (request.departmentId) detail.departmentId = request.departmentId;
+      // A department returning its part of a joint case (吹哨) leaves the others' work as it
+      // is: the case stays with them, and moves on if they have all done the step in hand.
+      // The duty officer's return, or the last department's, sends it back for dispatch.
+      if (actor.role === 'department' && assignments.length > 1) {
+        assignments = assignments.filter((a) => a.departmentId !== request.departmentId);
+        const field = incident.state === 'dispatched' ? 'respondedAt' : 'reportedAt';
+        const allDone = assignments.every((a) => a[field] !== null);
+        state = allDone
+          ? incident.state === 'dispatched'
+            ? 'handling'
+            : 'verifying'
+          : incident.state;
+        deadline = allDone
+          ? startDeadline(incident.state === 'dispatched' ? 'handle' : 'verify')
+          : incident.deadline;
+        break;
+      }
       assignments = [];
       break;
     case 'extend': {

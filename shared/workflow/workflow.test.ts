@@ -3,6 +3,7 @@ import {
   ACTIONS,
   INCIDENT_STATES,
   type ActionName,
+  type Actor,
   type Incident,
   type IncidentState,
 } from '../domain/incidents.js';
@@ -296,6 +297,48 @@ describe('incident workflow rules', () => {
       assignments: [],
       deadline: { step: 'dispatch' },
     });
+  });
+
+  it('takes only its own part off a joint case when a department returns it', () => {
+    let incident = incidentIn('accepted');
+    const step = (request: ActionRequest, actor: Actor) => {
+      const r = applyAction(incident, { ...request, version: incident.version }, actor, NOW);
+      if (!r.ok) throw new Error(r.message);
+      incident = r.incident;
+    };
+    const dept = (departmentId: string): Actor => ({
+      id: departmentId,
+      name: departmentId,
+      role: 'department',
+      departmentId,
+    });
+    step(
+      { action: 'whistle', version: 0, departmentIds: ['police', 'housing', 'mediation'] },
+      duty,
+    );
+    step({ action: 'respond', version: 0, departmentId: 'police' }, dept('police'));
+    step(
+      { action: 'return', version: 0, departmentId: 'housing', comment: '不属本部门职责' },
+      dept('housing'),
+    );
+    // The police's answer stands; the case waits on mediation alone.
+    expect(incident.state).toBe('dispatched');
+    expect(incident.assignments.map((a) => [a.departmentId, a.respondedAt !== null])).toEqual([
+      ['police', true],
+      ['mediation', false],
+    ]);
+    step({ action: 'respond', version: 0, departmentId: 'mediation' }, dept('mediation'));
+    expect(incident.state).toBe('handling');
+    // The last department returning sends the case back for dispatch.
+    step(
+      { action: 'return', version: 0, departmentId: 'police', comment: '需重新派遣' },
+      dept('police'),
+    );
+    step(
+      { action: 'return', version: 0, departmentId: 'mediation', comment: '需重新派遣' },
+      dept('mediation'),
+    );
+    expect(incident).toMatchObject({ state: 'accepted', assignments: [] });
   });
 
   it('lets a department user act only for its own department, on its own cases', () => {

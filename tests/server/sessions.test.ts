@@ -52,8 +52,23 @@ describe('logins that resist guessing', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
+  it('counts a burst of parallel guesses like guesses in a row', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => tryLogin('duty', `parallel-${i}`).then((r) => r.status)),
+    );
+    // However many are in flight at once, no more than ten passwords of one name are checked.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+    expect((await tryLogin('duty', 'citybrain-demo')).status).toBe(429);
+  });
+
   it('counts refused logins in the metrics', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
+    // Without a metrics token only this host reads them, not a client through a proxy here.
+    const proxied = await fetch(`${server.url}/metrics`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(proxied.status).toBe(403);
     expect(text).toMatch(/citybrain_logins_total\{result="login_throttled"\} [1-9]/);
     expect(text).toMatch(/citybrain_logins_total\{result="ok"\} [1-9]/);
   });
