@@ -8,17 +8,19 @@ import { requireUser } from './middleware.js';
 export function cityRoutes(auth: Auth, city: City, board: Board): Router {
   const router = Router();
   // The live picture (cameras' states, patrols) is the loop's; an auditor reads the trail only.
-  router.use(requireUser(auth, LOOP_ROLES));
+  // On each route, not the router: it is mounted on /api/v1, whose other routes have their own.
+  const loop = requireUser(auth, LOOP_ROLES);
   router.get(
     '/cameras',
+    loop,
     (_req, res) =>
       void res.json(
         city.cameras.map((c) => ({ ...c, status: board.cameras.get(c.id) ?? c.status })),
       ),
   );
-  router.get('/departments', (_req, res) => void res.json(city.departments));
-  router.get('/grid-workers', (_req, res) => void res.json(city.gridWorkers));
-  router.get('/patrols', (_req, res) => void res.json(city.patrols));
-  router.get('/key-places', (_req, res) => void res.json(city.keyPlaces));
+  router.get('/departments', loop, (_req, res) => void res.json(city.departments));
+  router.get('/grid-workers', loop, (_req, res) => void res.json(city.gridWorkers));
+  router.get('/patrols', loop, (_req, res) => void res.json(city.patrols));
+  router.get('/key-places', loop, (_req, res) => void res.json(city.keyPlaces));
   return router;
 }

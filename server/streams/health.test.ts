@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CameraStatus } from '../../shared/index.js';
+import { watchLogs } from '../log.js';
 import { HealthWatcher, type Probe } from './health.js';
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
@@ -69,7 +70,8 @@ describe('camera health', () => {
   it('reports again when reporting failed', async () => {
     const reported: CameraStatus[] = [];
     let fail = true;
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors: string[] = [];
+    const stopWatching = watchLogs((line) => line.level === 'error' && errors.push(line.msg));
     const watcher = new HealthWatcher(
       [{ id: 'cam-1', status: 'online' }],
       async () => ({ ok: false }),
@@ -85,7 +87,8 @@ describe('camera health', () => {
     fail = false;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(reported).toEqual(['offline']);
-    expect(errors).toHaveBeenCalled();
+    stopWatching();
+    expect(errors).toContain('reporting camera cam-1 offline failed');
     await watcher.stop();
   });
 });
