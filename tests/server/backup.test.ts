@@ -28,6 +28,7 @@ import {
 } from '../../server/store/backup.js';
 import { databaseFile } from '../../server/store/open-database.js';
 import { openSqliteStore } from '../../server/store/sqlite-store.js';
+import { fillEvents } from '../support/store.js';
 import { api, login, postReport, report, startTestServer, waitFor } from '../support/server.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'citybrain-backup-'));
@@ -366,16 +367,6 @@ function runBackupCli(
   proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-function fillEvents(file: string, count: number): void {
-  const db = new Database(file);
-  const insert = db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    for (let seq = 1; seq <= count; seq++)
-      insert.run(seq, new Date().toISOString(), 'test', JSON.stringify({ pad: 'x'.repeat(300) }));
-  })();
-  db.close();
 }
 
 function recordingLog() {

@@ -26,6 +26,7 @@ import {
   openDatabase,
 } from '../../server/store/open-database.js';
 import { openSqliteStore } from '../../server/store/sqlite-store.js';
+import { fillEvents } from '../support/store.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'citybrain-open-'));
 const children: ChildProcess[] = [];
@@ -180,17 +181,6 @@ describe('a damaged database file', () => {
     await restored.close();
   });
 });
-
-/** Appends events straight into the file, so it has many pages to damage. */
-function fillEvents(file: string, count: number): void {
-  const db = new Database(file);
-  const insert = db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    for (let seq = 1; seq <= count; seq++)
-      insert.run(seq, new Date().toISOString(), 'test', JSON.stringify({ pad: 'x'.repeat(300) }));
-  })();
-  db.close();
-}
 
 function overwritePages(file: string, first: number, count: number): void {
   const fd = openSync(file, 'r+');
