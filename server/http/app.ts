@@ -22,7 +22,7 @@ import { BODY_LIMIT_BYTES } from './json-body.js';
 import { compileTrust } from './client-address.js';
 import { metricsGate } from './metrics-gate.js';
 import { requestLog } from './request-log.js';
-import { errorHandler, handle } from './middleware.js';
+import { errorHandler, handle, requireUser } from './middleware.js';
 
 export interface AppDeps {
   config: Config;
@@ -95,6 +95,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1/auth', authRoutes(deps.auth, deps.metrics));
   app.use('/api/v1', ingestRoutes(deps.intake));
+  // Past login and intake, the API is for signed-in users only, routes that do not exist
+  // included: they answer 401 to strangers, 404 to users. Each router checks its roles.
+  app.use('/api/v1', requireUser(deps.auth));
   app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
