@@ -69,6 +69,9 @@ export function startCheckpointer(
   return {
     async stop() {
       stopping = true;
+      // Held while it stops: unreferenced, a process with nothing else to do would exit before
+      // the worker did, and the store would never close its connection after it.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
