@@ -208,11 +208,17 @@ async function runPage(
     await darkenVideo(page);
     await page.goto(`${server.url}/wall?device=demo-wall-device-token&rotate=0`);
   } else await loginAs(page, server.url, 'duty');
+  // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
   await page.waitForFunction(
-    `window.__bench.incidentCount() >= ${expected} &&
-      document.querySelector('.city-map')?.dataset.ready === 'true' &&
-      window.__bench.mapIncidents() >= ${expected}`,
-    undefined,
+    (n) => {
+      type Probe = { incidentCount(): number; mapIncidents(): number };
+      const bench = (window as unknown as { __bench: Probe }).__bench;
+      const map = document.querySelector<HTMLElement>('.city-map');
+      return (
+        bench.incidentCount() >= n && map?.dataset.ready === 'true' && bench.mapIncidents() >= n
+      );
+    },
+    expected,
     { timeout: 180_000, polling: 500 },
   );
   log(

@@ -71,8 +71,9 @@ export async function measureWallInitialJs(
   await page.waitForSelector('.wall-screen', { state: 'attached', timeout: 30_000 });
   // Long enough for the map to start its worker, to list it as loaded after the first render.
   await page
+    // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
     .waitForFunction(
-      String.raw`performance.getEntriesByType('resource').some((e) => /worker.*\.m?js$/.test(e.name))`,
+      () => performance.getEntriesByType('resource').some((e) => /worker.*\.m?js$/.test(e.name)),
       undefined,
       { timeout: 15_000 },
     )
