@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '../../shared/index.js';
 import type { AuditAction, AuditEntry, AuditQuery, AuditRecord } from './audit.js';
+import { SqlWhere } from '../store/sql-where.js';
 
 interface AuditRow {
   id: number;
@@ -67,32 +68,14 @@ export function sqliteAudit(db: Database.Database) {
 }
 
 function auditFilter(q: AuditQuery): { where: string; params: Record<string, unknown> } {
-  const clauses: string[] = [];
-  const params: Record<string, unknown> = {};
-  const equal = (name: string, column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    params[name] = value;
-    clauses.push(`${column} = @${name}`);
-  };
-  equal('actor', 'actor', q.actor);
-  equal('camera', 'camera_id', q.cameraId);
-  equal('incident', 'incident_id', q.incidentId);
-  if (q.actions?.length) {
-    const keys = q.actions.map((a, i) => {
-      params[`action${i}`] = a;
-      return `@action${i}`;
-    });
-    clauses.push(`action IN (${keys.join(', ')})`);
-  }
-  if (q.from) {
-    params.from = q.from;
-    clauses.push('at >= @from');
-  }
-  if (q.to) {
-    params.to = q.to;
-    clauses.push('at < @to');
-  }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  const where = new SqlWhere()
+    .compare('actor', 'actor', '=', q.actor)
+    .compare('camera', 'camera_id', '=', q.cameraId)
+    .compare('incident', 'incident_id', '=', q.incidentId)
+    .oneOf('action', 'action', q.actions)
+    .compare('from', 'at', '>=', q.from)
+    .compare('to', 'at', '<', q.to);
+  return { where: where.sql, params: where.params };
 }
 
 function toRecord(r: AuditRow): AuditRecord {

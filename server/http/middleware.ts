@@ -24,8 +24,11 @@ export const handle =
 /** Requires a session or device token; with roles, only those roles pass (403 otherwise). */
 export function requireUser(auth: Auth, roles?: readonly Role[]): RequestHandler {
   return (req, _res, next) => {
-    auth
-      .authenticate(bearer(req.headers.authorization))
+    // The API's own guard has found the principal already: a router's guard checks its roles.
+    (req.principal
+      ? Promise.resolve(req.principal)
+      : auth.authenticate(bearer(req.headers.authorization))
+    )
       .then((principal) => {
         if (!principal)
           throw new HttpError(401, 'log in first: missing, unknown or expired token', {

@@ -4,6 +4,7 @@ import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, type StoreOptions } from './open-database.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
+import { SqlWhere } from './sql-where.js';
 
 /** The default store: one SQLite file in WAL mode under the data directory. */
 export function openSqliteStore(dataDir: string, options: StoreOptions = {}): Store {
@@ -221,35 +222,17 @@ function migrate(db: Database.Database): void {
 }
 
 function incidentFilter(q: IncidentQuery): { where: string; params: Record<string, unknown> } {
-  const clauses: string[] = [];
-  const params: Record<string, unknown> = {};
-  const list = (name: string, column: string, values?: string[]) => {
-    if (!values?.length) return;
-    const keys = values.map((v, i) => {
-      params[`${name}${i}`] = v;
-      return `@${name}${i}`;
-    });
-    clauses.push(`${column} IN (${keys.join(', ')})`);
-  };
-  list('state', 'state', q.states);
-  list('category', 'category', q.categories);
-  if (q.regionId) {
-    params.region = q.regionId;
-    clauses.push(
+  const where = new SqlWhere()
+    .oneOf('state', 'state', q.states)
+    .oneOf('category', 'category', q.categories)
+    .compare('from', 'reported_at', '>=', q.from || undefined)
+    .compare('to', 'reported_at', '<', q.to || undefined);
+  if (q.regionId)
+    where.raw(
       '(grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)',
+      { region: q.regionId },
     );
-  }
-  if (q.from) {
-    params.from = q.from;
-    clauses.push('reported_at >= @from');
-  }
-  if (q.to) {
-    params.to = q.to;
-    clauses.push('reported_at < @to');
-  }
-  if (q.dueBefore) {
-    params.dueBefore = q.dueBefore;
-    clauses.push('due_at IS NOT NULL AND due_at <= @dueBefore');
-  }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  if (q.dueBefore)
+    where.raw('due_at IS NOT NULL AND due_at <= @dueBefore', { dueBefore: q.dueBefore });
+  return { where: where.sql, params: where.params };
 }
