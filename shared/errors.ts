@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'login_throttled',
   'session_ended',
   'department_mismatch',
+  'not_your_incident',
   'metrics_token_required',
   'intake_key_invalid',
 
@@ -52,6 +53,15 @@ export const ERROR_CODES = [
   'step_already_done',
   'no_deadline_to_extend',
   'extension_not_later',
+  'no_extension_requested',
+  'unknown_patrol',
+  'unknown_attachment',
+
+  // Photos (server/attachments).
+  'attachment_type',
+  'attachment_too_large',
+  'attachment_unreadable',
+  'attachment_link_invalid',
 
   // Camera streams.
   'stream_token_missing',

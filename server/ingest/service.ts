@@ -6,6 +6,7 @@ import {
   type Actor,
   type DeadlineLimits,
   type Incident,
+  type IntakeOutcome,
   type Region,
   type RegionFeature,
   type ReportInputParsed,
@@ -22,7 +23,6 @@ import type { Change, DeltaDraft, Store } from '../store/store.js';
 import { DEFAULT_SEVERITY } from './attach-rule.js';
 import { NearbyIncidents } from './nearby.js';
 
-export type IntakeResult = 'created' | 'attached' | 'duplicate';
 
 /**
  * Under load, at most one intake commit this often: the reports waiting share one transaction
@@ -40,11 +40,7 @@ interface Submission {
   reject(err: unknown): void;
 }
 
-export interface IntakeOutcome {
-  result: IntakeResult;
-  reportId: string;
-  incidentId: string;
-}
+export type { IntakeOutcome };
 
 /**
  * Intake (上报): turns integration reports into incidents. Idempotent on (integration, source, externalId);

@@ -15,6 +15,8 @@ import type { CentreDay } from './day.js';
 interface Contribution {
   intake: number;
   resolved: number;
+  selfHandled: number;
+  immediate: number;
   rejected: number;
   finished: number;
   finishedOnTime: number;
@@ -75,6 +77,8 @@ export class KpiTracker {
       day: this.day.label(now),
       intake: t.intake,
       resolved: t.resolved,
+      selfHandled: t.selfHandled,
+      immediate: t.immediate,
       resolutionRate: ratio(t.resolved, t.intake - t.rejected),
       onTimeRate: ratio(t.finishedOnTime, t.finished),
       overdue: t.overdue,
@@ -118,6 +122,9 @@ export class KpiTracker {
     return {
       intake: reportedToday,
       resolved: reportedToday && finished ? 1 : 0,
+      // Closed in one step, outside the loop: counted apart (and among the resolved).
+      selfHandled: reportedToday && i.resolution === 'self-handled' ? 1 : 0,
+      immediate: reportedToday && i.resolution === 'immediate' ? 1 : 0,
       rejected: reportedToday && i.state === 'rejected' ? 1 : 0,
       finished: finishedToday,
       finishedOnTime: finishedToday && !i.wasOverdue ? 1 : 0,
@@ -133,6 +140,8 @@ export class KpiTracker {
     const t = this.totals;
     t.intake += sign * c.intake;
     t.resolved += sign * c.resolved;
+    t.selfHandled += sign * c.selfHandled;
+    t.immediate += sign * c.immediate;
     t.rejected += sign * c.rejected;
     t.finished += sign * c.finished;
     t.finishedOnTime += sign * c.finishedOnTime;
@@ -154,6 +163,8 @@ function emptyTotals() {
   return {
     intake: 0,
     resolved: 0,
+    selfHandled: 0,
+    immediate: 0,
     rejected: 0,
     finished: 0,
     finishedOnTime: 0,

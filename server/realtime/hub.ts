@@ -16,6 +16,7 @@ import {
   type ServerToClientEvents,
   type WallPush,
   WALL_PUSH_ROLES,
+  type WorkerPosition,
   WallPushRequestSchema,
   WIRE_VERSION,
 } from '../../shared/index.js';
@@ -149,6 +150,7 @@ export class RealtimeHub {
   private readonly kpiTimer: NodeJS.Timeout;
   private kpisDirty = true;
   private patrols: PatrolPosition[] = [];
+  private workers: WorkerPosition[] = [];
   private readonly stopEnding: () => void;
 
   constructor(
@@ -241,6 +243,11 @@ export class RealtimeHub {
   setPatrols(patrols: PatrolPosition[]): void {
     this.patrols = patrols;
     this.io.to(LIVE).emit('patrols', patrols);
+  }
+
+  setWorkers(workers: WorkerPosition[]): void {
+    this.workers = workers;
+    this.io.to(LIVE).emit('workers', workers);
   }
 
   close(): Promise<void> {
@@ -428,6 +435,7 @@ export class RealtimeHub {
         incidents: [...this.deps.board.incidents.values()],
         cameras: [...this.deps.board.cameras].map(([id, status]) => ({ id, status })),
         patrols: this.patrols,
+        workers: this.workers,
         kpis: this.deps.kpis.current(now),
       }),
     );

@@ -75,6 +75,9 @@ const EXTERNAL_PREFIX: Readonly<Record<Source, string>> = {
   'video-analytics': 'VA',
   patrol: 'PT',
   'online-petition': 'WSXF',
+  visit: 'LF',
+  call: 'LD',
+  letter: 'LX',
 };
 
 /** The hour-of-day curve, interpolated so the rate changes smoothly through the hour. */
@@ -322,6 +325,10 @@ export class ReportFactory {
         return `${surname}${chance(this.rng, 0.5) ? '先生' : '女士'}（12345热线）`;
       case 'online-petition':
         return `网民${surname}**`;
+      case 'visit':
+      case 'call':
+      case 'letter':
+        return `${surname}${chance(this.rng, 0.5) ? '先生' : '女士'}`;
       case 'video-analytics':
         return '视频智能分析平台';
     }

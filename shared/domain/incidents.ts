@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PhotosSchema } from './attachments.js';
 import { IdSchema, LngLatSchema, RoleSchema, TimestampSchema } from './common.js';
 import { CATEGORIES, INCIDENT_STATES, SEVERITIES, SOURCES } from './vocabulary.js';
 
@@ -29,6 +30,16 @@ export const ACTIONS = [
   'evaluate',
   'note',
   'assign',
+  // 核查: the grid worker checks the result on the spot before the desk closes.
+  'check',
+  // 申请延期 by a department; the duty officer grants it (extend) or refuses it.
+  'ask-extension',
+  'deny-extension',
+  // 督办 and 催办: the centre supervises or reminds the departments on a case.
+  'supervise',
+  'remind',
+  // Sends patrol teams to the place.
+  'send-patrol',
 ] as const;
 export const ActionNameSchema = z.enum(ACTIONS);
 export type ActionName = z.infer<typeof ActionNameSchema>;
@@ -72,21 +83,59 @@ export const ActorSchema = z.object({
   role: z.union([RoleSchema, z.enum(['integration', 'system'])]),
   /** The department a `department` actor acts for: it acts for no other. */
   departmentId: IdSchema.optional(),
+  /** The grid worker a `grid` actor is: it acts on its own incidents only. */
+  gridWorkerId: IdSchema.optional(),
+  /** The patrol team a `patrol` actor is: it acts on incidents it was sent to. */
+  patrolId: IdSchema.optional(),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 
 export const TimelineEntrySchema = z.object({
   at: TimestampSchema,
-  /** A workflow action, or what the system itself recorded: intake and passed deadlines. */
-  action: z.union([ActionNameSchema, z.enum(['created', 'report-attached', 'overdue'])]),
+  /**
+   * A workflow action, or what the system itself recorded: intake, passed deadlines, and the
+   * two one-step closures (RESOLUTIONS).
+   */
+  action: z.union([
+    ActionNameSchema,
+    z.enum(['created', 'report-attached', 'overdue', 'self-handle', 'answer']),
+  ]),
   actor: ActorSchema,
   from: IncidentStateSchema.nullable(),
   to: IncidentStateSchema,
   comment: z.string().optional(),
   /** Action details worth showing later: departments, rating, new deadline, report id. */
   detail: z.record(z.string(), z.unknown()).optional(),
+  /** Photos the actor took (attachment ids). */
+  photos: PhotosSchema.optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/**
+ * Matters closed in one step, outside the loop, and counted apart: 自行处置 (a grid worker
+ * settled it on the spot) and 即办 (the reception answered an enquiry there and then).
+ */
+export const RESOLUTIONS = ['self-handled', 'immediate'] as const;
+export const ResolutionSchema = z.enum(RESOLUTIONS);
+export type Resolution = z.infer<typeof ResolutionSchema>;
+
+/** The person who came, called or wrote (来访、来电、来信); shown masked except to duty officers. */
+export const ContactSchema = z.object({
+  name: z.string().trim().min(1).max(50),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\- ]{5,20}$/, 'a phone number of digits'),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+/** A department's request for more time (申请延期), waiting for the duty officer. */
+export const ExtensionRequestSchema = z.object({
+  departmentId: IdSchema,
+  dueAt: TimestampSchema,
+  at: TimestampSchema,
+});
+export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
 
 export const IncidentSchema = z.object({
   id: IdSchema,
@@ -126,21 +175,33 @@ export const IncidentSchema = z.object({
   /** Whether any step's deadline passed (counts against the on-time rate). */
   wasOverdue: z.boolean(),
   timeline: z.array(TimelineEntrySchema),
+  /** How it closed when it skipped the loop; absent or null for the loop's own closing. */
+  resolution: ResolutionSchema.nullable().optional(),
+  /** Who came, called or wrote, for a registration at the reception. Never in summaries. */
+  contact: ContactSchema.optional(),
+  /** Patrol teams sent to it (send-patrol). */
+  patrolIds: z.array(IdSchema).optional(),
+  /** A department's request for more time, until the duty officer answers it. */
+  extensionRequest: ExtensionRequestSchema.nullable().optional(),
+  /** When the centre last supervised (督办) or reminded (催办) the departments. */
+  supervisedAt: TimestampSchema.nullable().optional(),
+  remindedAt: TimestampSchema.nullable().optional(),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
 /**
- * An incident as lists and the live stream carry it: everything but the timeline, the area names
- * and the description (a hotline's transcript can run to 4,000 characters), which the detail
- * view loads.
+ * An incident as lists and the live stream carry it: everything but the timeline, the area names,
+ * the description (a hotline's transcript can run to 4,000 characters) and the caller's contact,
+ * which the detail view loads for those who may read them.
  * Every screen gets every change, so each byte here goes out hundreds of times.
  */
-export type IncidentSummary = Omit<Incident, 'timeline' | 'description' | 'areaNames'>;
+export type IncidentSummary = Omit<Incident, 'timeline' | 'description' | 'areaNames' | 'contact'>;
 
 export function summarize({
   timeline: _timeline,
   description: _description,
   areaNames: _areaNames,
+  contact: _contact,
   ...rest
 }: Incident): IncidentSummary {
   return rest;

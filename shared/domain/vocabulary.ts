@@ -21,7 +21,14 @@ export const SOURCES = [
   'video-analytics',
   'patrol',
   'online-petition',
+  // Registered at the centre's reception (登记): walk-ins, calls and letters.
+  'visit',
+  'call',
+  'letter',
 ] as const;
+
+/** The reception's channels (来访 来电 来信): the sources a desk registers by hand. */
+export const RECEPTION_CHANNELS = ['visit', 'call', 'letter'] as const;
 
 /** 上报 受理 派遣 处置 核查 结案 回访, plus 不予受理. */
 export const INCIDENT_STATES = [

@@ -19,6 +19,8 @@ export interface ServerToClientEvents {
   kpis: (kpis: Kpis) => void;
   /** Live patrol positions; ephemeral, so not part of the sequence either. */
   patrols: (patrols: PatrolPosition[]) => void;
+  /** Grid workers on duty and where their phones last were; ephemeral too. */
+  workers: (workers: WorkerPosition[]) => void;
   /** Something a desk pushed to the walls; momentary, so not part of the sequence. */
   wall: (push: WallPush) => void;
 }
@@ -82,6 +84,7 @@ export interface Snapshot {
   incidents: IncidentSummary[];
   cameras: { id: string; status: CameraStatus }[];
   patrols: PatrolPosition[];
+  workers: WorkerPosition[];
   kpis: Kpis;
 }
 
@@ -90,6 +93,16 @@ export interface PatrolPosition {
   position: LngLat;
   heading: number;
   status: PatrolStatus;
+}
+
+/** A grid worker on duty (在岗): the last position the phone sent. */
+export interface WorkerPosition {
+  id: string;
+  position: LngLat;
+  /** When the fix was taken. */
+  at: string;
+  /** The fix's accuracy in metres, when the phone said. */
+  accuracy?: number;
 }
 
 export interface StreetKpi {
@@ -109,6 +122,10 @@ export interface Kpis {
   intake: number;
   /** Of today's intake, how many are closed or evaluated. */
   resolved: number;
+  /** Of today's intake, settled on the spot by grid workers (自行处置), closed in one step. */
+  selfHandled: number;
+  /** Of today's intake, answered at the reception there and then (即办). */
+  immediate: number;
   /** 化解率: resolved / accepted intake (rejected ones left out), 0-1. */
   resolutionRate: number;
   /** Of incidents finished today, the share that never passed a deadline, 0-1. */

@@ -64,6 +64,7 @@ describe('the live stream wire form', () => {
       incidents: [dispatched, closed],
       cameras: [{ id: 'cam-1', status: 'online' }],
       patrols: [{ id: 'p-1', position: [113.1, 23.1], heading: 90, status: 'patrolling' }],
+      workers: [{ id: 'gw-001', position: [112.9, 22.9], at: '2026-11-22T11:59:00.000Z' }],
       kpis: { at: '2026-11-22T12:00:00.000Z' } as Snapshot['kpis'],
     };
     expect(unpackSnapshot(overTheWire(packSnapshot(snapshot)))).toEqual(snapshot);

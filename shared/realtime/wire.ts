@@ -1,5 +1,10 @@
 import type { CameraStatus } from '../domain/cameras.js';
-import type { Deadline, IncidentSummary } from '../domain/incidents.js';
+import type {
+  Deadline,
+  ExtensionRequest,
+  IncidentSummary,
+  Resolution,
+} from '../domain/incidents.js';
 import type { Delta, Snapshot } from './events.js';
 
 /**
@@ -15,7 +20,7 @@ import type { Delta, Snapshot } from './events.js';
  * a deploy that changed the form is refused rather than fed what it would misread; the web app
  * then reloads itself. Bump it with any change to the form.
  */
-export const WIRE_VERSION = 2;
+export const WIRE_VERSION = 3;
 
 export const INCIDENT_FIELDS = [
   'id',
@@ -41,6 +46,12 @@ export const INCIDENT_FIELDS = [
   'rating',
   'reportCount',
   'wasOverdue',
+  // Optional from here on: absent ones at the end are left off the packed form.
+  'resolution',
+  'patrolIds',
+  'extensionRequest',
+  'supervisedAt',
+  'remindedAt',
 ] as const satisfies readonly (keyof IncidentSummary)[];
 
 type Unlisted = Exclude<keyof IncidentSummary, (typeof INCIDENT_FIELDS)[number]>;
@@ -81,14 +92,20 @@ export function unpackSnapshot({ incidents, ...rest }: PackedSnapshot): Snapshot
   return { ...rest, incidents: incidents.map(unpackIncident) };
 }
 
+/** Fields from here on are optional: most incidents have none, and cost no bytes for them. */
+const FIRST_OPTIONAL = INCIDENT_FIELDS.indexOf('resolution');
+
 export function packIncident(incident: IncidentSummary): PackedIncident {
-  return INCIDENT_FIELDS.map((field) => {
+  const packed: unknown[] = INCIDENT_FIELDS.map((field) => {
     if (field === 'assignments')
       return incident.assignments.map((a) => [a.departmentId, a.respondedAt, a.reportedAt]);
     const d = incident.deadline;
     if (field === 'deadline') return d && [d.step, d.dueAt, d.extensions, d.flagged];
-    return incident[field];
+    if (field === 'patrolIds') return incident.patrolIds?.length ? incident.patrolIds : null;
+    return incident[field] ?? null;
   });
+  while (packed.length > FIRST_OPTIONAL && packed.at(-1) === null) packed.pop();
+  return packed;
 }
 
 /** Each field's place in a packed incident. */
@@ -98,13 +115,22 @@ const AT = Object.fromEntries(INCIDENT_FIELDS.map((field, k) => [field, k])) as 
 >;
 
 /**
- * Written out field by field: screens read these objects all the time (the map, the queue, the
+ * Written out field by field (the optional tail only where present): screens read these objects all the time (the map, the queue, the
  * filters), and an object built as one literal is several times faster to make and to read than
  * one filled in by a loop over the names.
  */
 export function unpackIncident(p: PackedIncident): IncidentSummary {
   const assignments = p[AT.assignments] as [string, string | null, string | null][];
   const d = p[AT.deadline] as [Deadline['step'], string, number, boolean] | null;
+  const optional: Partial<IncidentSummary> = {};
+  if (p.length > FIRST_OPTIONAL) {
+    if (p[AT.resolution] != null) optional.resolution = p[AT.resolution] as Resolution;
+    if (p[AT.patrolIds] != null) optional.patrolIds = p[AT.patrolIds] as string[];
+    if (p[AT.extensionRequest] != null)
+      optional.extensionRequest = p[AT.extensionRequest] as ExtensionRequest;
+    if (p[AT.supervisedAt] != null) optional.supervisedAt = p[AT.supervisedAt] as string;
+    if (p[AT.remindedAt] != null) optional.remindedAt = p[AT.remindedAt] as string;
+  }
   return {
     id: p[AT.id] as string,
     version: p[AT.version] as number,
@@ -133,5 +159,6 @@ export function unpackIncident(p: PackedIncident): IncidentSummary {
     rating: p[AT.rating] as number | null,
     reportCount: p[AT.reportCount] as number,
     wasOverdue: p[AT.wasOverdue] as boolean,
+    ...optional,
   };
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { PhotosSchema } from '../domain/attachments.js';
 import { IdSchema, TimestampSchema } from '../domain/common.js';
 
 const base = {
   /** The incident version the actor saw; a stale one is refused (optimistic concurrency). */
   version: z.number().int().positive(),
   comment: z.string().trim().max(2000).optional(),
+  /** Photos taken for this step (uploaded first, POST /api/v1/attachments). */
+  photos: PhotosSchema.optional(),
 };
 
 /** What a desk or an integration asks the workflow to do, one shape per action. */
@@ -37,5 +40,21 @@ export const ActionRequestSchema = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('note'), ...base }),
   z.object({ action: z.literal('assign'), ...base, gridWorkerId: IdSchema }),
+  /** 核查: whether the result holds on the spot. */
+  z.object({ action: z.literal('check'), ...base, passed: z.boolean() }),
+  z.object({
+    action: z.literal('ask-extension'),
+    ...base,
+    departmentId: IdSchema,
+    dueAt: TimestampSchema,
+  }),
+  z.object({ action: z.literal('deny-extension'), ...base }),
+  z.object({ action: z.literal('supervise'), ...base }),
+  z.object({ action: z.literal('remind'), ...base }),
+  z.object({
+    action: z.literal('send-patrol'),
+    ...base,
+    patrolIds: z.array(IdSchema).min(1).max(6),
+  }),
 ]);
 export type ActionRequest = z.infer<typeof ActionRequestSchema>;

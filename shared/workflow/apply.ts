@@ -26,7 +26,9 @@ export const ACTION_REFUSALS = {
   due_not_in_future: 'invalid',
   department_not_assigned: 'invalid',
   department_mismatch: 'forbidden',
+  not_your_incident: 'forbidden',
   extension_not_later: 'invalid',
+  no_extension_requested: 'illegal',
 } as const satisfies Partial<Record<ErrorCode, ActionErrorKind>>;
 export type ActionRefusalCode = keyof typeof ACTION_REFUSALS;
 
@@ -55,6 +57,8 @@ export function applyAction(
     const refusal = ownDepartmentRefusal(incident, request, actor.departmentId);
     if (refusal) return fail('department_mismatch', refusal);
   }
+  const notMine = fieldRefusal(incident, actor);
+  if (notMine) return fail('not_your_incident', notMine);
   if (request.version !== incident.version) {
     return fail(
       'stale_version',
@@ -91,6 +95,10 @@ export function applyAction(
   let gridWorkerId = incident.gridWorkerId;
   let rating = incident.rating;
   let closedAt = incident.closedAt;
+  let extensionRequest = incident.extensionRequest ?? null;
+  let patrolIds = incident.patrolIds ?? [];
+  let supervisedAt = incident.supervisedAt ?? null;
+  let remindedAt = incident.remindedAt ?? null;
   const detail: Record<string, unknown> = {};
 
   switch (request.action) {
@@ -178,8 +186,42 @@ export function applyAction(
         flagged: false,
       };
       detail.dueAt = request.dueAt;
+      // Extending answers a department's pending request: granted, with the officer's date.
+      if (extensionRequest) detail.granted = extensionRequest.departmentId;
+      extensionRequest = null;
       break;
     }
+    case 'ask-extension': {
+      const current = incident.deadline;
+      if (!current) return fail('no_deadline_to_extend', 'there is no running deadline to extend');
+      if (Date.parse(request.dueAt) <= Date.parse(current.dueAt)) {
+        return fail('extension_not_later', 'an extension must move the deadline later');
+      }
+      extensionRequest = { departmentId: request.departmentId, dueAt: request.dueAt, at };
+      detail.departmentId = request.departmentId;
+      detail.dueAt = request.dueAt;
+      break;
+    }
+    case 'deny-extension':
+      if (!extensionRequest)
+        return fail('no_extension_requested', 'no department has asked for more time');
+      detail.departmentId = extensionRequest.departmentId;
+      detail.dueAt = extensionRequest.dueAt;
+      extensionRequest = null;
+      break;
+    case 'supervise':
+      supervisedAt = at;
+      break;
+    case 'remind':
+      remindedAt = at;
+      break;
+    case 'send-patrol':
+      patrolIds = [...new Set([...patrolIds, ...request.patrolIds])];
+      detail.patrolIds = request.patrolIds;
+      break;
+    case 'check':
+      detail.passed = request.passed;
+      break;
     case 'reopen':
       assignments = assignments.map((a) => ({ ...a, reportedAt: null }));
       closedAt = null;
@@ -202,6 +244,10 @@ export function applyAction(
       break;
   }
 
+  // A request for more time on a step that is over, or a case back at the desk, is moot.
+  if (extensionRequest && (deadline?.step !== incident.deadline?.step || !assignments.length))
+    extensionRequest = null;
+
   const entry: TimelineEntry = {
     at,
     action: request.action,
@@ -210,23 +256,51 @@ export function applyAction(
     to: state,
     ...(comment ? { comment } : {}),
     ...(Object.keys(detail).length ? { detail } : {}),
+    ...(request.photos?.length ? { photos: request.photos } : {}),
   };
   return {
     ok: true,
     entry,
-    incident: {
-      ...incident,
-      version: incident.version + 1,
-      state,
-      deadline,
-      assignments,
-      gridWorkerId,
-      rating,
-      closedAt,
-      updatedAt: at,
-      timeline: [...incident.timeline, entry],
-    },
+    incident: withOptional(
+      {
+        ...incident,
+        version: incident.version + 1,
+        state,
+        deadline,
+        assignments,
+        gridWorkerId,
+        rating,
+        closedAt,
+        updatedAt: at,
+        timeline: [...incident.timeline, entry],
+      },
+      {
+        extensionRequest,
+        patrolIds: patrolIds.length ? patrolIds : null,
+        supervisedAt,
+        remindedAt,
+      },
+    ),
   };
+}
+
+/**
+ * The incident with its optional fields set, or left off when empty: most incidents never have
+ * them, and the live stream and the store carry no empty ones.
+ */
+function withOptional(
+  incident: Incident,
+  fields: Pick<
+    { [K in keyof Incident]-?: Exclude<Incident[K], undefined> | null },
+    'extensionRequest' | 'patrolIds' | 'supervisedAt' | 'remindedAt'
+  >,
+): Incident {
+  const next: Record<string, unknown> = { ...incident };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next as Incident;
 }
 
 /** Past its step's deadline (超期) while the centre is still waiting on that step. */
@@ -237,6 +311,24 @@ export function isOverdue(incident: Pick<Incident, 'deadline'>, now: Date): bool
 
 function fail(code: ActionRefusalCode, message: string): ActionResult {
   return { ok: false, kind: ACTION_REFUSALS[code], code, message };
+}
+
+/**
+ * A grid worker's phone acts on the incidents of its own grids (assigned to it); a patrol's
+ * phone on the incidents it was sent to.
+ */
+function fieldRefusal(incident: Incident, actor: Actor): string | undefined {
+  if (actor.role === 'grid') {
+    if (!actor.gridWorkerId) return 'this grid account is bound to no grid worker';
+    if (incident.gridWorkerId !== actor.gridWorkerId)
+      return `incident ${incident.id} is not assigned to grid worker ${actor.gridWorkerId}`;
+  }
+  if (actor.role === 'patrol') {
+    if (!actor.patrolId) return 'this patrol account is bound to no patrol team';
+    if (!(incident.patrolIds ?? []).includes(actor.patrolId))
+      return `patrol ${actor.patrolId} was not sent to incident ${incident.id}`;
+  }
+  return undefined;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TransitionRule {
 }
 
 const OPEN_STATES = ['reported', 'accepted', 'dispatched', 'handling', 'verifying'] as const;
+/** Where departments are at work: what the centre can press on or give more time to. */
+const AT_DEPARTMENTS = ['dispatched', 'handling'] as const;
 
 export const TRANSITIONS: Readonly<Record<ActionName, TransitionRule>> = {
   accept: rule('accept', ['reported'], 'accepted', ['duty'], 'dispatch'),
@@ -46,16 +48,31 @@ export const TRANSITIONS: Readonly<Record<ActionName, TransitionRule>> = {
     'handle',
     true,
   ),
-  evaluate: rule('evaluate', ['closed'], 'evaluated', ['duty'], null),
+  // 回访: the desk calls back, or the incident's grid worker goes back and asks.
+  evaluate: rule('evaluate', ['closed'], 'evaluated', ['duty', 'grid'], null),
   note: rule(
     'note',
     [...OPEN_STATES, 'closed', 'evaluated', 'rejected'],
     'same',
-    ['duty', 'department'],
+    ['duty', 'department', 'grid', 'patrol'],
     'keep',
     true,
   ),
   assign: rule('assign', OPEN_STATES, 'same', ['duty'], 'keep'),
+  // 核查 on the spot: recorded for the desk, which then closes or reopens.
+  check: rule('check', ['verifying'], 'same', ['grid'], 'keep'),
+  'ask-extension': rule('ask-extension', AT_DEPARTMENTS, 'same', ['department'], 'keep', true),
+  'deny-extension': rule('deny-extension', AT_DEPARTMENTS, 'same', ['duty'], 'keep', true),
+  supervise: rule(
+    'supervise',
+    ['accepted', ...AT_DEPARTMENTS, 'verifying'],
+    'same',
+    ['duty'],
+    'keep',
+    true,
+  ),
+  remind: rule('remind', AT_DEPARTMENTS, 'same', ['duty'], 'keep'),
+  'send-patrol': rule('send-patrol', OPEN_STATES, 'same', ['duty'], 'keep'),
 };
 
 /** States from which no deadline runs and nothing is waiting on the centre. */

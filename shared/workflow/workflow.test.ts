@@ -29,9 +29,19 @@ const SPEC: Record<ActionName, [IncidentState[], IncidentState | 'same', Role[]]
   extend: [['dispatched', 'handling', 'verifying'], 'same', ['duty']],
   close: [['verifying'], 'closed', ['duty']],
   reopen: [['verifying', 'closed', 'evaluated'], 'handling', ['duty']],
-  evaluate: [['closed'], 'evaluated', ['duty']],
-  note: [[...INCIDENT_STATES], 'same', ['duty', 'department']],
+  evaluate: [['closed'], 'evaluated', ['duty', 'grid']],
+  note: [[...INCIDENT_STATES], 'same', ['duty', 'department', 'grid', 'patrol']],
   assign: [['reported', 'accepted', 'dispatched', 'handling', 'verifying'], 'same', ['duty']],
+  check: [['verifying'], 'same', ['grid']],
+  'ask-extension': [['dispatched', 'handling'], 'same', ['department']],
+  'deny-extension': [['dispatched', 'handling'], 'same', ['duty']],
+  supervise: [['accepted', 'dispatched', 'handling', 'verifying'], 'same', ['duty']],
+  remind: [['dispatched', 'handling'], 'same', ['duty']],
+  'send-patrol': [
+    ['reported', 'accepted', 'dispatched', 'handling', 'verifying'],
+    'same',
+    ['duty'],
+  ],
 };
 
 const NOW = new Date('2026-11-22T08:00:00.000Z');
@@ -64,6 +74,19 @@ function incidentIn(state: IncidentState, over: Partial<Incident> = {}): Inciden
         : { step: 'handle', dueAt: '2026-11-23T08:00:00.000Z', extensions: 0, flagged: false },
     reportedAt: '2026-11-22T07:00:00.000Z',
     updatedAt: '2026-11-22T07:30:00.000Z',
+    // Its grid worker and a patrol sent to it, for the phones' own-incident rule.
+    gridWorkerId: 'w1',
+    patrolIds: ['p1'],
+    // The department asked for more time wherever it works, so refusing it is possible.
+    ...(state === 'dispatched' || state === 'handling'
+      ? {
+          extensionRequest: {
+            departmentId: 'mediation',
+            dueAt: LATER,
+            at: '2026-11-22T07:40:00.000Z',
+          },
+        }
+      : {}),
     ...over,
   });
 }
@@ -85,6 +108,12 @@ function requestFor(action: ActionName, version = 3): ActionRequest {
       return { action, version, rating: 5 };
     case 'assign':
       return { action, version, gridWorkerId: 'w1' };
+    case 'check':
+      return { action, version, passed: true };
+    case 'ask-extension':
+      return { action, version, departmentId: 'mediation', dueAt: LATER, comment };
+    case 'send-patrol':
+      return { action, version, patrolIds: ['p2'] };
     default:
       return { action, version, comment };
   }
@@ -112,6 +141,8 @@ describe('incident state machine: every action x state x role', () => {
               name: 'a',
               role,
               ...(role === 'department' ? { departmentId: 'mediation' } : {}),
+              ...(role === 'grid' ? { gridWorkerId: 'w1' } : {}),
+              ...(role === 'patrol' ? { patrolId: 'p1' } : {}),
             },
             NOW,
           );

@@ -7,6 +7,8 @@ const SCREEN_VIEWS = {
   desk: DeskView,
   brief: DeskView,
   video: () => import('./views/VideoView.vue'),
+  dept: () => import('./views/DeptView.vue'),
+  m: () => import('./views/MobileView.vue'),
 };
 
 export const router = createRouter({
@@ -21,7 +23,7 @@ export const router = createRouter({
     },
     // Screens are opened as `/<screen>`; the audit trail lives under /admin.
     { path: '/audit', redirect: '/admin/audit' },
-    ...(['wall', 'desk', 'brief', 'video'] as const).map((screen) => ({
+    ...(['wall', 'desk', 'brief', 'video', 'dept', 'm'] as const).map((screen) => ({
       path: `/${screen}`,
       component: SCREEN_VIEWS[screen],
       props: screen === 'desk' || screen === 'brief' ? { screen } : {},

@@ -45,6 +45,21 @@ export async function apiFetch<T>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** Sends bytes as they are (a photo), with their type; answers JSON like apiFetch. */
+export async function apiUpload<T>(path: string, body: Blob): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: {
+      'content-type': body.type || 'application/octet-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body,
+  });
+  const text = await res.text();
+  if (!res.ok) throw refusal(res, text);
+  return JSON.parse(text) as T;
+}
+
 /** Reads a refusal; a body without our shape (a proxy's HTML page) is named by its status. */
 function refusal(res: Response, text: string): ApiError {
   let error: unknown;

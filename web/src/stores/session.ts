@@ -5,19 +5,30 @@ import { apiFetch, setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
-export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'audit';
+export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'audit' | 'dept' | 'm';
 
 /** Which screens each role may open; the server enforces what each may do on them. */
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   duty: ['desk', 'video', 'wall', 'brief'],
   operator: ['wall', 'video', 'desk'],
   leader: ['brief', 'video', 'wall'],
-  department: [],
+  // A department's own desk (/dept), on a desktop or a phone.
+  department: ['dept'],
+  // The small screen (/m): the phone in a grid worker's or patrol's hand.
+  grid: ['m'],
+  patrol: ['m'],
   // The audit trail (at /admin/audit) and nothing of the loop: whoever checks is not one of them.
   admin: ['audit'],
 };
 
-interface StoredSession {
+/** Who the user acts as: its department, grid worker or patrol team (ROLE_BINDINGS). */
+export interface Binding {
+  departmentId?: string;
+  gridWorkerId?: string;
+  patrolId?: string;
+}
+
+interface StoredSession extends Binding {
   token: string;
   role: Role;
   name: string;
@@ -28,6 +39,7 @@ export const useSessionStore = defineStore('session', () => {
   const token = ref(stored?.token);
   const role = ref<Role | undefined>(stored?.role);
   const name = ref(stored?.name ?? '');
+  const binding = ref<Binding>(bindingOf(stored));
   setApiToken(token.value);
 
   const screens = computed(() => (role.value ? SCREENS_BY_ROLE[role.value] : []));
@@ -40,8 +52,8 @@ export const useSessionStore = defineStore('session', () => {
   /** A wall display signs in with its device token from the URL, so a reload needs no typing. */
   async function useDeviceToken(device: string): Promise<void> {
     setApiToken(device);
-    const me = await apiFetch<{ name: string; role: Role }>('/api/v1/auth/me');
-    remember({ token: device, role: me.role, name: me.name });
+    const me = await apiFetch<{ name: string; role: Role } & Binding>('/api/v1/auth/me');
+    remember({ token: device, ...me });
   }
 
   async function logout(): Promise<void> {
@@ -60,15 +72,24 @@ export const useSessionStore = defineStore('session', () => {
     token.value = s.token;
     role.value = s.role;
     name.value = s.name;
+    binding.value = bindingOf(s);
     setApiToken(s.token);
     localStorage.setItem(
       STORAGE_KEY,
-      JSON.stringify({ token: s.token, role: s.role, name: s.name }),
+      JSON.stringify({ token: s.token, role: s.role, name: s.name, ...binding.value }),
     );
   }
 
-  return { token, role, name, screens, login, useDeviceToken, logout, forget };
+  return { token, role, name, binding, screens, login, useDeviceToken, logout, forget };
 });
+
+function bindingOf(s: Partial<Binding> | undefined): Binding {
+  return {
+    ...(s?.departmentId ? { departmentId: s.departmentId } : {}),
+    ...(s?.gridWorkerId ? { gridWorkerId: s.gridWorkerId } : {}),
+    ...(s?.patrolId ? { patrolId: s.patrolId } : {}),
+  };
+}
 
 function readStored(): StoredSession | undefined {
   try {
