@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
@@ -7,7 +8,57 @@ const serverPort = Number(process.env.PORT ?? 8080);
 
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // 网格通 installs from /m as an app; the service worker keeps the app shell so the phone
+    // opens without signal. Data never comes from its cache: the API, photos and streams always
+    // go to the server (the outbox in IndexedDB is what works offline).
+    VitePWA({
+      registerType: 'autoUpdate',
+      // A /registerSW.js file, not an inline script: the Content-Security-Policy allows only
+      // scripts from 'self' (server/http/security-headers.ts).
+      injectRegister: 'script',
+      manifest: {
+        name: '城市大脑·网格通',
+        short_name: '网格通',
+        description: '网格员与巡逻队的上报、任务与轨迹',
+        lang: 'zh-CN',
+        start_url: '/m',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#14407f',
+        background_color: '#f1f4f9',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The app shell: every built script (MapLibre's worker is .mjs), style and page; the
+        // manifest and its icons are added by the plugin.
+        globPatterns: ['**/*.{js,mjs,css,html}'],
+        // MapLibre's chunk is over workbox's 2 MiB default; without it the phone's map is gone.
+        maximumFileSizeToCacheInBytes: 4 * 2 ** 20,
+        navigateFallback: '/index.html',
+        // Server paths are never answered with the shell: they are data, streams and files.
+        navigateFallbackDenylist: [
+          /^\/api\//,
+          /^\/streams\//,
+          /^\/socket\.io\//,
+          /^\/files\//,
+          /^\/basemap\//,
+          /^\/metrics/,
+        ],
+        // Nothing at run time: no API answer, photo or stream segment is ever cached.
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -59,11 +59,70 @@ describe('configuration', () => {
       ['operator', 'operator'],
       ['leader', 'leader'],
       ['admin', 'admin'],
+      ['grid', 'grid'],
+      ['dept', 'department'],
+      ['patrol', 'patrol'],
     ]);
+    // The phones and the department act as the demo city's own records.
+    expect(accounts.users.get('grid')).toMatchObject({ gridWorkerId: 'gw-026' });
+    expect(accounts.users.get('dept')).toMatchObject({ departmentId: 'dept-city-management' });
+    expect(accounts.users.get('patrol')).toMatchObject({ patrolId: 'pt-01' });
     expect(verifyPassword(DEMO_PASSWORD, accounts.users.get('duty')!.passwordHash)).toBe(true);
     expect(accounts.ingestKeys).toEqual([
       { name: 'demo', keyHash: createHash('sha256').update(DEMO_INGEST_KEY).digest('base64url') },
     ]);
+  });
+
+  it('binds the config’s department, grid and patrol users as the accounts file does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
+    const file = join(dir, 'config.json');
+    const passwordHash = hashPassword('a-real-secret', 1024);
+    const user = (username: string, over: Record<string, string>) => ({
+      username,
+      name: username,
+      passwordHash,
+      ...over,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [
+          user('gw', { role: 'grid', gridWorkerId: 'gw-026' }),
+          user('pt', { role: 'patrol', patrolId: 'pt-01' }),
+          user('cg', { role: 'department', departmentId: 'dept-city-management' }),
+        ],
+      }),
+    );
+    const config = loadConfig({ CONFIG_FILE: file, DEMO: 'false' });
+    expect(config.users.map((u) => [u.gridWorkerId, u.patrolId, u.departmentId])).toEqual([
+      ['gw-026', undefined, undefined],
+      [undefined, 'pt-01', undefined],
+      [undefined, undefined, 'dept-city-management'],
+    ]);
+    const accounts = mergeAccounts(config, { users: [], ingestKeys: [], deviceTokens: [] });
+    expect(accounts.users.get('gw')).toMatchObject({ role: 'grid', gridWorkerId: 'gw-026' });
+
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [
+          user('gw', { role: 'grid' }),
+          user('pt', { role: 'patrol', patrolId: 'pt-01', departmentId: 'dept-city-management' }),
+          user('duty', { role: 'duty', gridWorkerId: 'gw-026' }),
+        ],
+      }),
+    );
+    const err = (() => {
+      try {
+        loadConfig({ CONFIG_FILE: file, DEMO: 'false' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toContain('users.0.gridWorkerId: required for role grid');
+    expect(err?.message).toContain('users.1.departmentId: only for role department');
+    expect(err?.message).toContain('users.2.gridWorkerId: only for role grid');
   });
 
   it('refuses to start outside demo mode while a demo password or key is configured', () => {

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { RoleSchema } from '../shared/index.js';
+import { IdSchema, RoleSchema } from '../shared/index.js';
+import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './auth/bindings.js';
 import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
 import { compileTrust } from './http/client-address.js';
 import { StreamsConfigSchema } from './streams/config.js';
@@ -41,12 +42,21 @@ export const ConfigSchema = z.object({
   /** Desk and briefing accounts; passwords as scrypt hashes (see `npm run hash-password`). */
   users: z
     .array(
-      z.object({
-        username: z.string().min(1),
-        name: z.string().min(1),
-        role: RoleSchema,
-        passwordHash: z.string().regex(PASSWORD_HASH_PATTERN, 'must be scrypt:N:salt:hash'),
-      }),
+      z
+        .object({
+          username: z.string().min(1),
+          name: z.string().min(1),
+          role: RoleSchema,
+          passwordHash: z.string().regex(PASSWORD_HASH_PATTERN, 'must be scrypt:N:salt:hash'),
+          /** Who a department, grid or patrol user acts as (ROLE_BINDINGS), as in the accounts file. */
+          departmentId: IdSchema.optional(),
+          gridWorkerId: IdSchema.optional(),
+          patrolId: IdSchema.optional(),
+        })
+        .superRefine((u, ctx) => {
+          for (const { binding, message } of bindingIssues(u))
+            ctx.addIssue({ code: 'custom', path: [binding], message });
+        }),
     )
     .default([]),
   /** Long-lived tokens for wall displays, so a wall survives restarts without anyone typing. */
@@ -55,7 +65,7 @@ export const ConfigSchema = z.object({
       z.object({
         name: z.string().min(1),
         token: z.string().min(16),
-        role: RoleSchema.default('operator'),
+        role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE).default('operator'),
       }),
     )
     .default([]),

@@ -18,19 +18,26 @@ try {
   configureLogging(config);
   const log = moduleLog('main');
   const { startServer } = await import('./server.js');
+  const { submitFieldReport } = await import('./field/reports.js');
   const { loadHotspots } = await import('./simulate/hotspots.js');
   const { startSimulator } = await import('./simulate/index.js');
   for (const warning of loaded.warnings) log.warn(`city package: ${formatProblem(warning)}`);
   const { city } = loaded;
   const server = await startServer(config, loaded);
-  // The simulator talks to this server through its public intake API, like any integration.
+  // The simulator talks to this server through its public intake API and patrol feed, like any
+  // integration, and its grid workers through the calls the phones' routes make.
   const simulator =
     (config.simulate ?? config.demo)
       ? startSimulator({
           baseUrl: server.url,
           ingestKey: server.auth.internalKey('simulator'),
           workflow: server.workflow,
-          hub: server.hub,
+          field: {
+            report: (actor, report) => submitFieldReport(server.ingest, actor, report),
+            moveWorker: (id, position, at, accuracy) =>
+              server.positions.moveWorker(id, position, at, accuracy),
+            offDuty: (id) => server.positions.offDuty(id),
+          },
           city: { ...city, hotspots: loadHotspots(loaded.dir) },
           clock: systemClock,
           timeScale: config.timeScale,

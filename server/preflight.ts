@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { accountsPath, readAccountsFile } from './auth/accounts-file.js';
+import { unknownBindings } from './auth/bindings.js';
 import { refuseDemoCredentials } from './auth/demo-credentials.js';
 import { CityPackageError, formatProblem, loadCity, type LoadedCity } from './city/index.js';
 import { ConfigError, type Config } from './config.js';
@@ -87,7 +88,11 @@ export function preflight(config: Config, compiled: boolean = COMPILED): Preflig
     const accountsFile = accountsPath(config);
     let accountUsers: number | undefined;
     try {
-      accountUsers = readAccountsFile(accountsFile).users.filter((u) => !u.disabled).length;
+      const fileUsers = readAccountsFile(accountsFile).users;
+      accountUsers = fileUsers.filter((u) => !u.disabled).length;
+      // A user bound to a department, grid worker or patrol the city does not have acts for
+      // no one, or for whoever gets that id later.
+      if (loaded) refusals.push(...unknownBindings([...config.users, ...fileUsers], loaded.city));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       refusals.push(err.message); // names the file and what is wrong in it

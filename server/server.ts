@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultLimits } from '../shared/index.js';
+import { join } from 'node:path';
+import { createAttachments } from './attachments/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Auth } from './auth/auth.js';
 import type { LoadedCity } from './city/index.js';
 import { missingRegions } from './city/history.js';
 import type { Config } from './config.js';
+import { FieldPositions } from './field/positions.js';
 import { createApp } from './http/app.js';
 import { clientAddress } from './http/client-address.js';
 import { IntakeEndpoint } from './http/ingest-routes.js';
@@ -38,6 +41,7 @@ export interface RunningServer {
   auth: Auth;
   ingest: IngestService;
   workflow: WorkflowService;
+  positions: FieldPositions;
   /** The demo camera origin, when it runs: tests and benchmarks take cameras offline there. */
   originUrl: string | undefined;
   close(): Promise<void>;
@@ -84,7 +88,24 @@ export async function startServer(
   const nearby = new NearbyIncidents(board.incidents.values());
   const auth = new Auth(config, store);
   auth.auditTo(audit);
-  const workflow = new WorkflowService(store, bus, queue, city, clock, defaultLimits, audit);
+  const attachments = createAttachments({
+    dir: join(config.dataDir, 'attachments'),
+    utcOffsetMinutes: config.utcOffsetMinutes,
+    auth,
+    clock,
+    metrics,
+    audit,
+  });
+  const workflow = new WorkflowService(
+    store,
+    bus,
+    queue,
+    city,
+    clock,
+    defaultLimits,
+    audit,
+    attachments,
+  );
   const ingest = new IngestService(store, bus, queue, nearby, city, clock, day, defaultLimits);
   const overdue = new OverdueClock(board, clock, (id, dueAt) => workflow.flagOverdue(id, dueAt));
 
@@ -115,6 +136,17 @@ export async function startServer(
     for (const holder of [...sessionHashes, ...deviceTokenHashes]) streams.revokeHolder(holder);
   });
   const intake = new IntakeEndpoint(auth, ingest, metrics);
+  // Patrols and grid workers on duty: positions from phones, a tracking feed or the simulator,
+  // pushed to the screens by the hub (made below, with the HTTP server).
+  const positions = new FieldPositions(
+    city.patrols,
+    new Set(city.gridWorkers.map((w) => w.id)),
+    {
+      setPatrols: (p) => hub.setPatrols(p),
+      setWorkers: (w) => hub.setWorkers(w),
+    },
+    clock,
+  );
   const app = createApp({
     config,
     city,
@@ -123,7 +155,10 @@ export async function startServer(
     store,
     board,
     intake,
+    ingest,
     workflow,
+    positions,
+    attachments,
     metrics,
     clock,
     streams: streams.router,
@@ -140,6 +175,7 @@ export async function startServer(
     secure(req, res, () => {
       if (streams.handle(req, res))
         metrics.timeResponse(req, res, '/streams/:cameraId/:file', start);
+      else if (attachments.handle(req, res)) metrics.timeResponse(req, res, '/files/:id', start);
       else if (intakeFast(req, res)) metrics.timeResponse(req, res, req.url!, start);
       else app(req, res);
     });
@@ -156,6 +192,7 @@ export async function startServer(
     clientAddress: clientAddress(config.trustProxy),
   });
 
+  hub.setPatrols(positions.patrolPositions());
   bus.subscribe((deltas) => {
     board.apply(deltas);
     kpis.apply(deltas, clock());
@@ -184,8 +221,10 @@ export async function startServer(
     ingest,
     workflow,
     originUrl: streams.origin?.url,
+    positions,
     async close() {
       overdue.stop();
+      positions.stop();
       clearInterval(dayTurn);
       stopRevoking();
       auth.close();

@@ -71,6 +71,70 @@ describe('the accounts file', () => {
     expect(schema.message).toContain('users.1.departmentId: required for role department');
   });
 
+  it('holds grid and patrol users with their bindings', () => {
+    const path = join(dir(), 'accounts.json');
+    const bound: AccountsFile = {
+      ...sample,
+      users: [
+        ...sample.users,
+        {
+          username: 'gw',
+          name: '网格员 李碧珊',
+          role: 'grid',
+          passwordHash: HASH,
+          gridWorkerId: 'gw-026',
+        },
+        { username: 'pt', name: '巡逻组', role: 'patrol', passwordHash: HASH, patrolId: 'pt-01' },
+      ],
+    };
+    writeAccountsFile(path, bound);
+    expect(readAccountsFile(path)).toEqual(bound);
+  });
+
+  it('refuses a bound role without its binding, and a binding on another role', () => {
+    const path = join(dir(), 'accounts.json');
+    const user = (over: Record<string, unknown>) => ({
+      username: `u${Math.random().toString(36).slice(2, 8)}`,
+      name: '某人',
+      passwordHash: HASH,
+      ...over,
+    });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        users: [
+          // A grid worker's phone bound to no one would see no grid's incidents, or all of them.
+          user({ role: 'grid' }),
+          // A patrol phone claiming a department would act for it.
+          user({ role: 'patrol', patrolId: 'pt-01', departmentId: 'dept-city-management' }),
+          user({ role: 'duty', gridWorkerId: 'gw-026' }),
+          user({ role: 'grid', gridWorkerId: 'gw-026', patrolId: 'pt-01' }),
+          user({ role: 'patrol' }),
+          user({ role: 'grid', gridWorkerId: 'not an id' }),
+        ],
+      }),
+    );
+    const message = errorOf(() => readAccountsFile(path)).message;
+    expect(message).toContain('users.0.gridWorkerId: required for role grid');
+    expect(message).toContain('users.1.departmentId: only for role department');
+    expect(message).not.toContain('users.1.patrolId');
+    expect(message).toContain('users.2.gridWorkerId: only for role grid');
+    expect(message).toContain('users.3.patrolId: only for role patrol');
+    expect(message).toContain('users.4.patrolId: required for role patrol');
+    expect(message).toMatch(/users\.5\.gridWorkerId: ids use letters/);
+
+    // A wall token has no binding to carry: a grid phone's screen must be a user's.
+    writeFileSync(
+      path,
+      JSON.stringify({
+        deviceTokens: [{ name: 'phone', tokenHash: hashSecret('t'.repeat(43)), role: 'grid' }],
+      }),
+    );
+    expect(errorOf(() => readAccountsFile(path)).message).toContain(
+      'deviceTokens.0.role: a wall token cannot have a bound role (department, grid, patrol)',
+    );
+  });
+
   it('refuses a plain key, an unknown field and a duplicate username', () => {
     const path = join(dir(), 'accounts.json');
     writeFileSync(

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { IdSchema, RoleSchema, type Role } from '../../shared/index.js';
 import { ConfigError, type Config } from '../config.js';
+import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './bindings.js';
 import { PASSWORD_HASH_PATTERN } from './passwords.js';
 
 /**
@@ -50,17 +51,15 @@ export const AccountUserSchema = z
     disabled: z.boolean().optional(),
     /** The department a `department` user acts for. */
     departmentId: IdSchema.optional(),
+    /** The grid worker (网格员) a `grid` user's phone is. */
+    gridWorkerId: IdSchema.optional(),
+    /** The patrol team a `patrol` user's phone is. */
+    patrolId: IdSchema.optional(),
   })
   .strict()
   .superRefine((u, ctx) => {
-    if (u.role === 'department' && !u.departmentId)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['departmentId'],
-        message: 'required for role department',
-      });
-    if (u.role !== 'department' && u.departmentId)
-      ctx.addIssue({ code: 'custom', path: ['departmentId'], message: 'only for role department' });
+    for (const { binding, message } of bindingIssues(u))
+      ctx.addIssue({ code: 'custom', path: [binding], message });
   });
 export type AccountUser = z.infer<typeof AccountUserSchema>;
 
@@ -69,7 +68,15 @@ const AccountsFileSchema = z
     users: z.array(AccountUserSchema).default([]),
     ingestKeys: z.array(z.object({ name: NameSchema, keyHash: Sha256Schema }).strict()).default([]),
     deviceTokens: z
-      .array(z.object({ name: NameSchema, tokenHash: Sha256Schema, role: RoleSchema }).strict())
+      .array(
+        z
+          .object({
+            name: NameSchema,
+            tokenHash: Sha256Schema,
+            role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE),
+          })
+          .strict(),
+      )
       .default([]),
   })
   .strict()

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 import { writeAccountsFile, type AccountsFile } from './accounts-file.js';
 import { hashSecret } from './accounts-file.js';
-import { endedAccess, LiveAccounts, mergeAccounts } from './accounts.js';
+import {
+  accountChanges,
+  endedAccess,
+  LiveAccounts,
+  mergeAccounts,
+  type LiveUser,
+} from './accounts.js';
 import { DEMO_INGEST_KEY, refuseDemoCredentials } from './demo-credentials.js';
 import { hashPassword } from './passwords.js';
 
@@ -120,6 +126,45 @@ describe('the live accounts', () => {
       usernames: ['off', 'gone', 'role', 'pw'],
       deviceTokenHashes: [token('removed').tokenHash, token('demoted').tokenHash],
     });
+  });
+
+  it('ends the access of a user given another department, grid worker or patrol', () => {
+    const user = (username: string, over: Partial<LiveUser>): LiveUser => ({
+      username,
+      name: username,
+      role: 'grid',
+      passwordHash: HASH,
+      disabled: false,
+      ...over,
+    });
+    const accounts = (users: LiveUser[]) => ({
+      users: new Map(users.map((u) => [u.username, u])),
+      ingestKeys: [],
+      deviceTokens: [],
+      demo: false,
+    });
+    const before = accounts([
+      user('gw', { gridWorkerId: 'gw-026' }),
+      user('gw-same', { gridWorkerId: 'gw-027' }),
+      user('pt', { role: 'patrol', patrolId: 'pt-01' }),
+      user('dept', { role: 'department', departmentId: 'dept-city-management' }),
+    ]);
+    const after = accounts([
+      // The phone handed to another worker must not keep acting as the first.
+      user('gw', { gridWorkerId: 'gw-001' }),
+      user('gw-same', { gridWorkerId: 'gw-027' }),
+      user('pt', { role: 'patrol', patrolId: 'pt-02' }),
+      user('dept', { role: 'department', departmentId: 'dept-other' }),
+    ]);
+    expect(endedAccess(before, after)).toEqual({
+      usernames: ['gw', 'pt', 'dept'],
+      deviceTokenHashes: [],
+    });
+    expect(accountChanges(before, after)).toEqual([
+      { kind: 'user', name: 'gw', change: 'grid-worker' },
+      { kind: 'user', name: 'pt', change: 'patrol' },
+      { kind: 'user', name: 'dept', change: 'department' },
+    ]);
   });
 
   it('reloads on a change to the file and on SIGHUP; a bad file leaves the accounts in force', async () => {

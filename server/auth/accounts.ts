@@ -4,6 +4,7 @@ import type { Role } from '../../shared/index.js';
 import { ConfigError, type Config } from '../config.js';
 import { moduleLog } from '../log.js';
 import { accountsPath, hashSecret, readAccountsFile, type AccountsFile } from './accounts-file.js';
+import { sameBindings } from './bindings.js';
 import {
   demoDeviceTokens,
   demoIngestKeys,
@@ -17,7 +18,10 @@ export interface LiveUser {
   role: Role;
   passwordHash: string;
   disabled: boolean;
+  /** Who the user acts as (ROLE_BINDINGS): only the one its role needs is ever set. */
   departmentId?: string;
+  gridWorkerId?: string;
+  patrolId?: string;
 }
 
 /** Everyone who may sign in, post reports or drive a wall, from the config and the file. */
@@ -90,7 +94,8 @@ export function hasRealAccounts(config: Config, file: AccountsFile): boolean {
 
 /**
  * Whose access ends going from `before` to `after`: users removed, disabled, given another role
- * or department, or a new password (a password changed because it leaked must also end the
+ * or binding (department, grid worker, patrol: a phone handed to another worker must not keep
+ * acting as the first), or a new password (a password changed because it leaked must also end the
  * sessions opened with it); wall tokens removed or given another role.
  */
 export function endedAccess(before: Accounts, after: Accounts): EndedAccess {
@@ -102,7 +107,7 @@ export function endedAccess(before: Accounts, after: Accounts): EndedAccess {
       !now ||
       now.disabled ||
       now.role !== was.role ||
-      now.departmentId !== was.departmentId ||
+      !sameBindings(now, was) ||
       now.passwordHash !== was.passwordHash
     )
       usernames.push(username);
@@ -284,7 +289,16 @@ export class LiveAccounts {
 export interface AccountChange {
   kind: 'user' | 'ingest-key' | 'wall-token';
   name: string;
-  change: 'added' | 'removed' | 'disabled' | 'enabled' | 'password' | 'role' | 'department';
+  change:
+    | 'added'
+    | 'removed'
+    | 'disabled'
+    | 'enabled'
+    | 'password'
+    | 'role'
+    | 'department'
+    | 'grid-worker'
+    | 'patrol';
 }
 
 /** What a reload changed, for the audit trail. */
@@ -302,6 +316,8 @@ export function accountChanges(before: Accounts, after: Accounts): AccountChange
     if (now.passwordHash !== was.passwordHash) user(name, 'password');
     if (now.role !== was.role) user(name, 'role');
     if (now.departmentId !== was.departmentId) user(name, 'department');
+    if (now.gridWorkerId !== was.gridWorkerId) user(name, 'grid-worker');
+    if (now.patrolId !== was.patrolId) user(name, 'patrol');
   }
   for (const name of after.users.keys()) if (!before.users.has(name)) user(name, 'added');
   const keyed = <T extends { name: string }>(

@@ -5,7 +5,8 @@ import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
 import { moduleLog } from '../log.js';
 import type { Store } from '../store/store.js';
 import { hashSecret } from './accounts-file.js';
-import { LiveAccounts, type EndedAccess } from './accounts.js';
+import { LiveAccounts, type EndedAccess, type LiveUser } from './accounts.js';
+import { bindingsOf, sameBindings, type Bindings } from './bindings.js';
 import { DEMO_PASSWORD } from './demo-credentials.js';
 import { LoginThrottle } from './login-throttle.js';
 import { checkPassword, PASSWORD_COST } from './passwords.js';
@@ -18,8 +19,14 @@ export interface Principal extends Actor {
   expiresAt?: number;
   /** A wall device's token hash, so its sockets can be ended when the token is removed. */
   deviceTokenHash?: string;
-  /** The department a `department` user acts for. */
+  /**
+   * Who the user acts as (ROLE_BINDINGS), from the live accounts: the department of a
+   * `department` user, the grid worker of a `grid` user's phone, the patrol of a `patrol` user's
+   * phone. What a user may touch is decided from these, never from what a request says.
+   */
   departmentId?: string;
+  gridWorkerId?: string;
+  patrolId?: string;
 }
 
 /** Why a login was refused, with a stable code for the screen. */
@@ -111,7 +118,7 @@ export class Auth {
     username: string,
     password: string,
     address = 'unknown',
-  ): Promise<{ token: string; role: Role; name: string; expiresAt: string }> {
+  ): Promise<{ token: string; role: Role; name: string; expiresAt: string } & Bindings> {
     // A refusal is recorded, except attempts that meet a lock already set: those cost nothing
     // to send, and a flood of them must not flood the trail. The lock itself is recorded once.
     const refuse = (err: AuthError, record = true): never => {
@@ -162,7 +169,13 @@ export class Auth {
       );
     // The accounts may have been reloaded while the password was being checked.
     const now = this.accounts.current.users.get(username);
-    if (!now || now.disabled || now.passwordHash !== known.passwordHash || now.role !== known.role)
+    if (
+      !now ||
+      now.disabled ||
+      now.passwordHash !== known.passwordHash ||
+      now.role !== known.role ||
+      !sameBindings(now, known)
+    )
       refuse(new AuthError('login_failed', 'wrong username or password'));
     await this.throttle.succeeded(username, address);
     const token = randomBytes(32).toString('base64url');
@@ -173,15 +186,18 @@ export class Auth {
       name: known.name,
       role: known.role,
       expiresAt,
-      credential: credentialOf(known.passwordHash),
+      credential: credentialOf(known),
     });
     this.live.set(tokenHash, { username: known.username, expiresAt });
     this.audit.record({ action: 'login', actor: known.username, actorRole: known.role, address });
+    // The phone's screen needs to know whose worker or patrol it is (the server decides by the
+    // same binding, from the accounts, whatever the screen sends back).
     return {
       token,
       role: known.role,
       name: known.name,
       expiresAt: new Date(expiresAt).toISOString(),
+      ...bindingsOf(known),
     };
   }
 
@@ -221,7 +237,7 @@ export class Auth {
       !user ||
       user.disabled ||
       user.role !== session.role ||
-      session.credential !== credentialOf(user.passwordHash)
+      session.credential !== credentialOf(user)
     ) {
       await this.store.deleteSession(tokenHash);
       this.live.delete(tokenHash);
@@ -236,7 +252,7 @@ export class Auth {
       role: user.role,
       sessionHash: tokenHash,
       expiresAt: session.expiresAt,
-      ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+      ...bindingsOf(user),
     };
   }
 
@@ -258,7 +274,7 @@ export class Auth {
       !!user &&
       !user.disabled &&
       user.role === principal.role &&
-      user.departmentId === principal.departmentId
+      sameBindings(user, principal)
     );
   }
 
@@ -341,9 +357,20 @@ function throttled(seconds: number): AuthError {
   );
 }
 
-/** A session's mark of the password it was opened with; not the hash itself. */
-function credentialOf(passwordHash: string): string {
-  return hashSecret(`credential\n${passwordHash}`).slice(0, 24);
+/**
+ * A session's mark of the password and bindings it was opened with; not the hash itself. The
+ * sessions table keeps no binding, so a binding changed while the server was down (no reload to
+ * see it) must still end the session: this mark changes with it. A user without a binding has
+ * the mark it always had, so upgrading ends none of their sessions.
+ */
+function credentialOf({
+  passwordHash,
+  ...user
+}: Pick<LiveUser, 'passwordHash'> & Bindings): string {
+  const bound = Object.entries(bindingsOf(user))
+    .map(([binding, id]) => `\n${binding}=${id}`)
+    .join('');
+  return hashSecret(`credential\n${passwordHash}${bound}`).slice(0, 24);
 }
 
 /** At the cost of new hashes, so an unknown username takes as long as a known one. */
@@ -355,9 +382,13 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The actor an action is recorded under: who, and for which department; never their session. */
-export function actorFrom({ id, name, role, departmentId }: Principal): Actor {
-  return { id, name, role, ...(departmentId ? { departmentId } : {}) };
+/**
+ * The actor an action is recorded under: who, and as which department, grid worker or patrol;
+ * never their session.
+ */
+export function actorFrom(principal: Principal): Actor {
+  const { id, name, role } = principal;
+  return { id, name, role, ...bindingsOf(principal) };
 }
 
 /** Reads `Authorization: Bearer <token>`. */

@@ -13,6 +13,16 @@ const DEMO_USERS = [
   { username: 'operator', name: '大屏操作员 王芳', role: 'operator' },
   { username: 'leader', name: '指挥中心 张主任', role: 'leader' },
   { username: 'admin', name: '安全审计员 赵敏', role: 'admin' },
+  // Bound to the demo city's own records (fixtures/city/), so each sees its side of the loop:
+  // the grid worker of grid d01-s01-c07-g06, a handling department, a patrol team.
+  { username: 'grid', name: '网格员 李碧珊', role: 'grid', gridWorkerId: 'gw-026' },
+  {
+    username: 'dept',
+    name: '城管执法局 值班',
+    role: 'department',
+    departmentId: 'dept-city-management',
+  },
+  { username: 'patrol', name: '滨江派出所巡逻组', role: 'patrol', patrolId: 'pt-01' },
 ] as const;
 
 let demoUserCache: Config['users'] | undefined;

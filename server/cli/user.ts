@@ -4,7 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ROLES, RoleSchema, type Role } from '../../shared/index.js';
+import {
+  IdSchema,
+  ROLE_BINDINGS,
+  ROLES,
+  RoleSchema,
+  type Binding,
+  type Role,
+} from '../../shared/index.js';
 import {
   hashSecret,
   readAccountsFile,
@@ -12,6 +19,13 @@ import {
   writeAccountsFile,
   type AccountsFile,
 } from '../auth/accounts-file.js';
+import {
+  bindingOf,
+  isUnboundRole,
+  unknownBindings,
+  UNBOUND_ROLE_MESSAGE,
+  type Bindings,
+} from '../auth/bindings.js';
 import { DEMO_PASSWORD } from '../auth/demo-credentials.js';
 import { createPasswordHash } from '../auth/passwords.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
@@ -19,7 +33,8 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 export const USAGE = `usage: npm run user -- <command>
 
 users:
-  add <username> --role <role> --name <name> [--department <id>]
+  add <username> --role <role> --name <name>
+      [--department <id> | --grid-worker <id> | --patrol <id>]
                            add a user; asks for the password twice
   passwd <username>        set a new password; asks for it twice
   disable <username>       sign the user out everywhere and refuse their logins
@@ -37,8 +52,12 @@ wall device tokens (open /wall#device=<token> once on the wall PC):
   wall list                list the wall tokens' names and roles
   wall remove <name>       remove a token; its walls are disconnected at once
 
-roles: ${ROLES.join(', ')}; a department user needs --department <id>; an admin reads
-the audit trail (/admin/audit) and nothing of the loop.
+roles: ${ROLES.join(', ')}.
+Bound roles act as one record of the city package, checked against it: a department user
+needs --department <id> (departments.json), a grid user (网格员's phone) --grid-worker <id>
+(grid-workers.json), a patrol user (a patrol team's phone) --patrol <id> (patrols.json); no
+other role takes any of them. An admin reads the audit trail (/admin/audit) and nothing of the
+loop.
 Passwords: at least 10 characters, read from the terminal with echo off, or as two lines on
 stdin when it is not a terminal. Never on the command line.
 The file: ACCOUNTS_FILE, else accountsFile in CONFIG_FILE, else <DATA_DIR>/accounts.json.
@@ -50,7 +69,21 @@ const MAX_PASSWORD = 200;
 
 class CliError extends Error {}
 
-type Options = { role?: string; name?: string; department?: string; help?: boolean };
+type Options = {
+  role?: string;
+  name?: string;
+  department?: string;
+  'grid-worker'?: string;
+  patrol?: string;
+  help?: boolean;
+};
+
+/** The option that gives each binding, and what it names in messages. */
+const BINDING_OPTIONS = {
+  departmentId: { option: 'department', what: 'department' },
+  gridWorkerId: { option: 'grid-worker', what: 'grid worker' },
+  patrolId: { option: 'patrol', what: 'patrol' },
+} as const satisfies Record<Binding, { option: keyof Options; what: string }>;
 
 async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -63,6 +96,8 @@ async function main(argv: string[]): Promise<void> {
         role: { type: 'string' },
         name: { type: 'string' },
         department: { type: 'string' },
+        'grid-worker': { type: 'string' },
+        patrol: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -130,27 +165,22 @@ class Commands {
 
   /** Only these options mean something to the command at hand. */
   private allow(command: string, ...allowed: (keyof Options)[]): void {
-    for (const key of ['role', 'name', 'department'] as const) {
+    for (const key of ['role', 'name', 'department', 'grid-worker', 'patrol'] as const) {
       if (this.options[key] !== undefined && !allowed.includes(key))
         throw new CliError(`${command} takes no --${key}`);
     }
   }
 
   async add(username: string): Promise<void> {
-    this.allow('add', 'role', 'name', 'department');
+    this.allow('add', 'role', 'name', 'department', 'grid-worker', 'patrol');
     const valid = UsernameSchema.safeParse(username);
     if (!valid.success)
       throw new CliError(`bad username ${username}: ${valid.error.issues[0]!.message}`);
     const role = this.role(this.options.role, true);
     const name = this.options.name?.trim();
     if (!name) throw new CliError('--name <name> is required');
-    const departmentId = this.options.department;
-    if (role === 'department' && !departmentId)
-      throw new CliError('role department needs --department <id>');
-    if (role !== 'department' && departmentId !== undefined)
-      throw new CliError('--department is only for role department');
-    if (departmentId !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(departmentId))
-      throw new CliError(`bad department id ${departmentId}: use letters, digits and _ . : - only`);
+    const bindings = this.bindings(role);
+    await this.refuseUnknown(username, bindings);
     this.refuseExisting(username);
     const passwordHash = await createPasswordHash(await newPassword());
     // Read again: the file may have changed while the password was typed.
@@ -161,10 +191,11 @@ class Commands {
       name,
       role,
       passwordHash,
-      ...(departmentId ? { departmentId } : {}),
+      ...bindings,
     });
     writeAccountsFile(this.path, accounts);
-    say(`added user ${username} (${role}) to ${this.path}`);
+    const bound = Object.values(bindings)[0];
+    say(`added user ${username} (${role}${bound ? ` ${bound}` : ''}) to ${this.path}`);
   }
 
   async passwd(username: string): Promise<void> {
@@ -197,10 +228,11 @@ class Commands {
       u.username,
       u.name,
       u.role,
-      u.departmentId ?? '-',
+      u.departmentId ?? u.gridWorkerId ?? u.patrolId ?? '-',
       u.disabled ? 'yes' : 'no',
     ]);
-    table(['USERNAME', 'NAME', 'ROLE', 'DEPARTMENT', 'DISABLED'], rows);
+    // One column: a user has at most one binding, and its role says which kind it is.
+    table(['USERNAME', 'NAME', 'ROLE', 'BOUND TO', 'DISABLED'], rows);
     const fromConfig = this.config.users.map((u) => u.username);
     if (fromConfig.length)
       process.stderr.write(`also in the config file: ${fromConfig.join(', ')}\n`);
@@ -209,6 +241,8 @@ class Commands {
   addSecret(what: 'key' | 'wall', name: string): void {
     this.allow(`${what} add`, ...(what === 'wall' ? (['role'] as const) : []));
     const role = what === 'wall' ? this.role(this.options.role ?? 'operator', false) : undefined;
+    // A token carries no binding: a grid, patrol or department screen must be a user's.
+    if (role && !isUnboundRole(role)) throw new CliError(UNBOUND_ROLE_MESSAGE);
     if (!name.trim() || name.length > 100)
       throw new CliError(`bad name ${JSON.stringify(name)}: 1 to 100 characters`);
     const accounts = this.read();
@@ -271,6 +305,57 @@ class Commands {
     return role.data;
   }
 
+  /**
+   * The binding the role needs, from its option; every other binding option refused, so a
+   * user never carries an id that says it acts for someone its role does not.
+   */
+  private bindings(role: Role): Bindings {
+    const needed = bindingOf(role);
+    const bindings: Bindings = {};
+    for (const [binding, { option, what }] of Object.entries(BINDING_OPTIONS) as [
+      Binding,
+      (typeof BINDING_OPTIONS)[Binding],
+    ][]) {
+      const id = this.options[option];
+      if (binding !== needed) {
+        if (id !== undefined) throw new CliError(`--${option} is only for role ${roleOf(binding)}`);
+        continue;
+      }
+      if (!id) throw new CliError(`role ${role} needs --${option} <id>`);
+      if (!IdSchema.safeParse(id).success)
+        throw new CliError(`bad ${what} id ${id}: use letters, digits and _ . : - only`);
+      bindings[binding] = id;
+    }
+    return bindings;
+  }
+
+  /**
+   * Refuses a binding the city package lacks: a typo would make an account that acts for no one,
+   * or for whoever gets that id later. Without a loadable package it is said, not refused, so
+   * accounts can still be prepared before the package is in place.
+   */
+  private async refuseUnknown(username: string, bindings: Bindings): Promise<void> {
+    if (!Object.keys(bindings).length) return;
+    const dir = this.config.city.dir;
+    if (!dir) {
+      say('warning: no city package configured (CITY_DIR): the binding is not checked');
+      return;
+    }
+    // Only now: loading a package takes about a second, and only a bound user needs it.
+    const { loadCity } = await import('../city/index.js');
+    let city;
+    try {
+      city = loadCity(dir).city;
+    } catch (err) {
+      say(
+        `warning: city package ${dir} not loaded, the binding is not checked: ${(err as Error).message}`,
+      );
+      return;
+    }
+    const unknown = unknownBindings([{ username, ...bindings }], city);
+    if (unknown.length) throw new CliError(`${unknown.join('\n')} (${dir})`);
+  }
+
   private refuseExisting(username: string, accounts = this.read()): void {
     if (
       accounts.users.some((u) => u.username === username) ||
@@ -286,6 +371,10 @@ class Commands {
       throw new CliError(`user ${username} is in the config, not in ${this.path}; change it there`);
     throw new CliError(`no user ${username}`);
   }
+}
+
+function roleOf(binding: Binding): Role {
+  return (Object.entries(ROLE_BINDINGS) as [Role, Binding][]).find(([, b]) => b === binding)![0];
 }
 
 function label(what: 'key' | 'wall'): string {

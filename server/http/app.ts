@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import compression from 'compression';
 import express, { type Express, type Router } from 'express';
 import type { City } from '../../shared/index.js';
+import type { Attachments } from '../attachments/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Auth } from '../auth/auth.js';
 import type { Config } from '../config.js';
@@ -10,12 +11,15 @@ import { HttpError } from '../http-error.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { Metrics } from '../metrics.js';
+import type { FieldPositions } from '../field/positions.js';
+import type { IngestService } from '../ingest/service.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
 import { cityRoutes } from './city-routes.js';
+import { fieldRoutes, patrolFeedRoutes, registrationRoutes, trailRoutes } from './field-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
 import { BODY_LIMIT_BYTES } from './json-body.js';
@@ -33,7 +37,12 @@ export interface AppDeps {
   store: Store;
   board: Board;
   intake: IntakeEndpoint;
+  ingest: IngestService;
   workflow: WorkflowService;
+  /** Where grid workers and patrols are. */
+  positions: FieldPositions;
+  /** Photos: the upload route, and links to them in incident details. */
+  attachments: Attachments;
   metrics: Metrics;
   clock: Clock;
   /** The audit trail (审计日志), read back at /api/v1/audit. */
@@ -59,16 +68,19 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // An intake POST without a valid key is refused before its body is read.
-  app.post(['/api/v1/reports', '/api/v1/reports/batch'], (req, res, next) => {
-    try {
-      deps.intake.gate(req.headers.authorization);
-    } catch (err) {
-      res.setHeader('connection', 'close');
-      deps.intake.refused(401);
-      throw err;
-    }
-    next();
-  });
+  app.post(
+    ['/api/v1/reports', '/api/v1/reports/batch', '/api/v1/patrols/positions'],
+    (req, res, next) => {
+      try {
+        deps.intake.gate(req.headers.authorization);
+      } catch (err) {
+        res.setHeader('connection', 'close');
+        deps.intake.refused(401);
+        throw err;
+      }
+      next();
+    },
+  );
   app.use('/api', express.json({ limit: BODY_LIMIT_BYTES }));
 
   app.get('/api/health', (_req, res) => {
@@ -95,10 +107,30 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1/auth', authRoutes(deps.auth, deps.metrics));
   app.use('/api/v1', ingestRoutes(deps.intake));
+  app.use('/api/v1', patrolFeedRoutes(deps.intake, deps.positions));
   // Past login and intake, the API is for signed-in users only, routes that do not exist
   // included: they answer 401 to strangers, 404 to users. Each router checks its roles.
   app.use('/api/v1', requireUser(deps.auth));
-  app.use('/api/v1/incidents', incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock));
+  app.use(
+    '/api/v1/incidents',
+    incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock, deps.attachments),
+  );
+  // Before the phones' own routes, which are for the phones' roles only.
+  app.use('/api/v1', trailRoutes(deps.auth, deps.positions));
+  app.use(
+    '/api/v1/field',
+    fieldRoutes({
+      auth: deps.auth,
+      ingest: deps.ingest,
+      store: deps.store,
+      board: deps.board,
+      positions: deps.positions,
+      photos: deps.attachments,
+      clock: deps.clock,
+    }),
+  );
+  app.use('/api/v1', registrationRoutes(deps.auth, deps.ingest, deps.attachments, deps.clock));
+  app.use('/api/v1', deps.attachments.router);
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   app.use(deps.streams);
@@ -115,7 +147,7 @@ export function createApp(deps: AppDeps): Express {
   if (existsSync(config.webDir)) {
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
     // The web app routes on the client (/wall, /desk, /brief, /login): other GETs get the shell.
-    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics|streams\/).*/, (_req, res) => {
+    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics|streams\/|files\/).*/, (_req, res) => {
       res.sendFile(join(config.webDir, 'index.html'), { maxAge: 0 });
     });
   }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AuthError, type Auth } from '../auth/auth.js';
+import { bindingsOf } from '../auth/bindings.js';
 import { HttpError } from '../http-error.js';
 import type { Metrics } from '../metrics.js';
 import { handle, parse, requireUser } from './middleware.js';
@@ -41,8 +42,10 @@ export function authRoutes(auth: Auth, metrics: Metrics): Router {
     }),
   );
   router.get('/me', requireUser(auth), (req, res) => {
-    const { id, name, role } = req.principal!;
-    res.json({ username: id, name, role });
+    const principal = req.principal!;
+    const { id, name, role } = principal;
+    // With its binding, so a phone signed in earlier knows again whose worker or patrol it is.
+    res.json({ username: id, name, role, ...bindingsOf(principal) });
   });
   return router;
 }

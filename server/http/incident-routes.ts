@@ -1,7 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
+  type AttachmentLink,
   ActionRequestSchema,
+  type Contact,
+  type Incident,
+  type IncidentDetailResponse,
   CategorySchema,
   IdSchema,
   IncidentStateSchema,
@@ -46,11 +50,17 @@ const ListQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** Links to photos, for a reader the route has let see the incident. */
+export interface PhotoLinks {
+  links(ids: readonly string[]): Record<string, AttachmentLink>;
+}
+
 export function incidentRoutes(
   auth: Auth,
   store: Store,
   workflow: WorkflowService,
   clock: Clock,
+  photos: PhotoLinks,
 ): Router {
   const router = Router();
   // The loop's data is for the loop's roles: an auditor reads the trail, not the cases.
@@ -82,7 +92,13 @@ export function incidentRoutes(
       if (!incident) throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
       // The first page of its reports: an incident a crowd reported has hundreds.
       const { total, reports } = await store.reportsOf(id, { limit: FIRST_REPORTS, offset: 0 });
-      res.json({ incident, reports, reportsTotal: total });
+      const ids = incident.timeline.flatMap((e) => e.photos ?? []);
+      res.json({
+        incident: req.principal!.role === 'duty' ? incident : withMaskedContact(incident),
+        reports,
+        reportsTotal: total,
+        attachments: photos.links([...new Set(ids)]),
+      } satisfies IncidentDetailResponse);
     }),
   );
 
@@ -105,8 +121,28 @@ export function incidentRoutes(
       const incident = await workflow.act(String(req.params.id), request, actorOf(req), {
         address: req.ip,
       });
-      res.json({ incident });
+      res.json({
+        incident: req.principal!.role === 'duty' ? incident : withMaskedContact(incident),
+      });
     }),
   );
   return router;
+}
+
+/**
+ * A caller's phone is for the duty officers who call back; every other screen sees it masked
+ * (138****5678), the way hotline systems show it.
+ */
+function withMaskedContact(incident: Incident): Incident {
+  if (!incident.contact) return incident;
+  return {
+    ...incident,
+    contact: { ...incident.contact, phone: maskPhone(incident.contact.phone) },
+  };
+}
+
+export function maskPhone(phone: Contact['phone']): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 7) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
 }

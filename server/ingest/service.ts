@@ -5,8 +5,10 @@ import {
   summarize,
   type Actor,
   type DeadlineLimits,
+  type Contact,
   type Incident,
   type IntakeOutcome,
+  type Resolution,
   type Region,
   type RegionFeature,
   type ReportInputParsed,
@@ -23,7 +25,6 @@ import type { Change, DeltaDraft, Store } from '../store/store.js';
 import { DEFAULT_SEVERITY } from './attach-rule.js';
 import { NearbyIncidents } from './nearby.js';
 
-
 /**
  * Under load, at most one intake commit this often: the reports waiting share one transaction
  * and one set of WAL pages, a fraction of the cost of a commit each. Idle, a report commits on
@@ -31,11 +32,26 @@ import { NearbyIncidents } from './nearby.js';
  */
 const GROUP_MS = 10;
 
+/**
+ * What a report from a person (a grid worker's phone, the reception) carries beyond an
+ * integration's: who they are, their photos, the caller's contact, and a closing in the same
+ * step for a matter settled on the spot.
+ */
+export interface IntakeExtras {
+  actor: Actor;
+  photos?: readonly string[];
+  contact?: Contact;
+  /** 自行处置 or 即办: opened and closed in one step, never joined to another incident. */
+  settle?: { resolution: Resolution; comment: string; photos?: readonly string[] };
+}
+
 interface Submission {
   reports: ReportInputParsed[];
   /** Each report's grid, found when it was checked. */
   grids: RegionFeature[];
   integration: string;
+  /** For a single report from a person (submitOne). */
+  extras?: IntakeExtras;
   resolve(outcomes: IntakeOutcome[]): void;
   reject(err: unknown): void;
 }
@@ -71,11 +87,15 @@ export class IngestService {
     this.cameras = new Set(city.cameras.map((c) => c.id));
   }
 
-  submit(given: ReportInputParsed[], integration: string): Promise<IntakeOutcome[]> {
+  submit(
+    given: ReportInputParsed[],
+    integration: string,
+    extras?: IntakeExtras,
+  ): Promise<IntakeOutcome[]> {
     const reports = given.map(inWgs84);
     const grids = this.locate(reports);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ reports, grids, integration, resolve, reject });
+      this.waiting.push({ reports, grids, integration, extras, resolve, reject });
       if (this.waiting.length === 1) {
         const drain = () => void this.queue.run(() => this.drain());
         const wait = this.lastDrain + GROUP_MS - performance.now();
@@ -134,7 +154,7 @@ export class IngestService {
     const inBatch = new NearbyIncidents([]);
     const seenKeys = new Map<string, IntakeOutcome>();
     const outcomes: IntakeOutcome[][] = group.map(() => []);
-    for (const [n, { reports, grids, integration }] of group.entries())
+    for (const [n, { reports, grids, integration, extras }] of group.entries())
       for (const [k, input] of reports.entries()) {
         // One integration's external ids are its own: another cannot claim or collide with them.
         const key = `${integration}\u0000${input.source}\u0000${input.externalId}`;
@@ -147,21 +167,30 @@ export class IngestService {
           continue;
         }
         const reportId = `RPT-${day}-${pad(await this.store.nextId('report'))}`;
-        const actor: Actor = {
+        const actor: Actor = extras?.actor ?? {
           id: `integration:${integration}`,
           name: input.reporter ?? integration,
           role: 'integration',
         };
         const location: [number, number] = [input.location.lng, input.location.lat];
+        // A matter settled on the spot is its own: it closes now and must not close another.
+        // A registration keeps its caller's contact on its own record.
         const match =
-          inBatch.match(input.category, location, now.getTime(), input.cameraId) ??
-          this.nearby.match(input.category, location, now.getTime(), input.cameraId);
+          extras?.settle || extras?.contact
+            ? undefined
+            : (inBatch.match(input.category, location, now.getTime(), input.cameraId) ??
+              this.nearby.match(input.category, location, now.getTime(), input.cameraId));
         const base = match
           ? (touched.get(match.id) ?? (await this.store.getIncident(match.id)))
           : undefined;
         const incident = base
-          ? this.attach(base, input, reportId, actor, now)
-          : await this.open(input, location, grids[k]!, reportId, actor, now);
+          ? this.attach(base, input, reportId, actor, now, extras?.photos)
+          : settled(
+              await this.open(input, location, grids[k]!, reportId, actor, now, extras),
+              actor,
+              now,
+              extras?.settle,
+            );
         touched.set(incident.id, incident);
         inBatch.put(summarize(incident));
         change.incidents.push(incident);
@@ -205,6 +234,7 @@ export class IngestService {
     reportId: string,
     actor: Actor,
     now: Date,
+    extras?: IntakeExtras,
   ): Promise<Incident> {
     const community = this.regions.get(grid.parentId!)!;
     const street = this.regions.get(community.parentId!)!;
@@ -233,7 +263,8 @@ export class IngestService {
       cameraId: input.cameraId ?? null,
       state: 'reported',
       assignments: [],
-      gridWorkerId: grid.gridWorkerId ?? null,
+      // A grid worker's own report is theirs, even from a grid they cover for someone else.
+      gridWorkerId: extras?.actor.gridWorkerId ?? grid.gridWorkerId ?? null,
       deadline: {
         step: 'accept',
         dueAt: new Date(now.getTime() + this.limits(input.category, 'accept')).toISOString(),
@@ -247,8 +278,17 @@ export class IngestService {
       reportCount: 1,
       wasOverdue: false,
       timeline: [
-        { at, action: 'created', actor, from: null, to: 'reported', detail: { reportId } },
+        {
+          at,
+          action: 'created',
+          actor,
+          from: null,
+          to: 'reported',
+          detail: { reportId },
+          ...(extras?.photos?.length ? { photos: [...extras.photos] } : {}),
+        },
       ],
+      ...(extras?.contact ? { contact: extras.contact } : {}),
     };
   }
 
@@ -258,6 +298,7 @@ export class IngestService {
     reportId: string,
     actor: Actor,
     now: Date,
+    photos?: readonly string[],
   ): Incident {
     const at = now.toISOString();
     return {
@@ -268,9 +309,42 @@ export class IngestService {
       cameraId: incident.cameraId ?? input.cameraId ?? null,
       reportCount: incident.reportCount + 1,
       updatedAt: at,
-      timeline: withAttachedReport(incident, reportId, input.source, actor, at),
+      timeline: withAttachedReport(incident, reportId, input.source, actor, at, photos),
     };
   }
+}
+
+/**
+ * A new incident closed in the same step (自行处置 by a grid worker, 即办 at the reception): no
+ * deadline runs and nothing waits, and its resolution keeps it apart in the figures.
+ */
+function settled(
+  incident: Incident,
+  actor: Actor,
+  now: Date,
+  settle: IntakeExtras['settle'],
+): Incident {
+  if (!settle) return incident;
+  const at = now.toISOString();
+  return {
+    ...incident,
+    state: 'closed',
+    deadline: null,
+    closedAt: at,
+    resolution: settle.resolution,
+    timeline: [
+      ...incident.timeline,
+      {
+        at,
+        action: settle.resolution === 'self-handled' ? 'self-handle' : 'answer',
+        actor,
+        from: 'reported',
+        to: 'closed',
+        comment: settle.comment,
+        ...(settle.photos?.length ? { photos: [...settle.photos] } : {}),
+      },
+    ],
+  };
 }
 
 /**
@@ -285,6 +359,7 @@ function withAttachedReport(
   source: string,
   actor: Actor,
   at: string,
+  photos?: readonly string[],
 ): TimelineEntry[] {
   const last = incident.timeline.at(-1);
   const entry = (detail: Record<string, unknown>): TimelineEntry => ({
@@ -295,7 +370,13 @@ function withAttachedReport(
     to: incident.state,
     detail,
   });
-  if (last?.action !== 'report-attached')
+  // A report with photos keeps its own entry: the photos belong to it.
+  if (photos?.length)
+    return [
+      ...incident.timeline,
+      { ...entry({ reportId, source, reports: 1 }), photos: [...photos] },
+    ];
+  if (last?.action !== 'report-attached' || last.photos?.length)
     return [...incident.timeline, entry({ reportId, source, reports: 1 })];
   const before = last.detail ?? {};
   const count = typeof before.reports === 'number' ? before.reports : 1;

@@ -1,8 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
-  ActionRequestSchema,
-  summarize,
   type ClientToServerEvents,
   type CommandResult,
   type Delta,
@@ -22,8 +20,8 @@ import {
 } from '../../shared/index.js';
 import type { AuditTrail } from '../audit/audit.js';
 import type { EndedAccess } from '../auth/accounts.js';
-import { actorFrom, type Auth, type Principal } from '../auth/auth.js';
-import { errorBody, fieldProblems, HttpError } from '../http-error.js';
+import type { Auth, Principal } from '../auth/auth.js';
+import { fieldProblems } from '../http-error.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { KpiTracker } from '../live/kpis.js';
@@ -210,9 +208,6 @@ export class RealtimeHub {
         socket.disconnect(true);
         return false;
       };
-      socket.on('incident:act', (id, request, ack) => {
-        if (valid(ack)) void this.act(socket, id, request, ack);
-      });
       socket.on('wall:push', (request, ack) => {
         if (valid(ack)) this.pushToWall(socket, request, ack);
       });
@@ -486,41 +481,5 @@ export class RealtimeHub {
       kind: push.command.kind,
     });
     reply({ ok: true, value: push });
-  }
-
-  private async act(
-    socket: IoSocket,
-    incidentId: unknown,
-    request: unknown,
-    ack: unknown,
-  ): Promise<void> {
-    if (typeof ack !== 'function') return;
-    const reply = ack as (r: CommandResult<ReturnType<typeof summarize>>) => void;
-    const parsed = ActionRequestSchema.safeParse(request);
-    if (typeof incidentId !== 'string' || !parsed.success) {
-      const fields = parsed.success
-        ? [{ path: 'incidentId', message: 'must be a string' }]
-        : fieldProblems(parsed.error);
-      const why = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
-      return reply({
-        ok: false,
-        status: 400,
-        error: { code: 'invalid_fields', message: why, fields },
-      });
-    }
-    try {
-      const incident = await this.deps.workflow.act(
-        incidentId,
-        parsed.data,
-        actorFrom(socket.data.principal),
-        { address: this.addressOf(socket) },
-      );
-      reply({ ok: true, value: summarize(incident) });
-    } catch (err) {
-      // The same answer as REST gives: an HttpError as it is, anything else as `internal`.
-      if (!(err instanceof HttpError)) log.error({ err }, 'incident:act failed');
-      const { status, body } = errorBody(err);
-      reply({ ok: false, status, error: body.error });
-    }
   }
 }

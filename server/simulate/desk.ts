@@ -4,6 +4,7 @@ import {
   type Actor,
   type DeadlineLimits,
   type DepartmentKind,
+  type GridWorker,
   type Incident,
   type IncidentState,
 } from '../../shared/index.js';
@@ -31,6 +32,8 @@ export interface DeskDeps {
   rng: Random;
   timeScale: number;
   directory: DepartmentDirectory;
+  /** The city's grid workers: the incident's own checks (核查) and calls back (回访). */
+  gridWorkers?: readonly Pick<GridWorker, 'id' | 'name'>[];
   limits?: DeadlineLimits;
   /** One line per unexpected failure; a 409 (someone acted first) is not unexpected. */
   log: (line: string) => void;
@@ -52,6 +55,14 @@ interface CaseFile extends CaseState {
 
 const FINISHED: readonly IncidentState[] = ['evaluated', 'rejected'];
 
+/** What the simulator knows of a new incident beyond its facts. */
+export interface TakeOptions {
+  /** The title's usual departments, the first most likely. */
+  preferred?: readonly DepartmentKind[];
+  /** Patrols the simulator sent there: put on the incident's record once it is accepted. */
+  patrolIds?: readonly string[];
+}
+
 /**
  * The simulated duty desk and departments: they take the incidents the simulator reported and
  * work them through the workflow, as people at a centre would, at the pace of the time scale.
@@ -63,15 +74,18 @@ export class SimDesk {
   private readonly cases = new Map<string, CaseFile>();
   private stopped = false;
   readonly stats = { acted: 0, conflicts: 0, dropped: 0, failed: 0 };
+  private readonly gridWorkers: ReadonlyMap<string, Pick<GridWorker, 'id' | 'name'>>;
 
-  constructor(private readonly deps: DeskDeps) {}
+  constructor(private readonly deps: DeskDeps) {
+    this.gridWorkers = new Map((deps.gridWorkers ?? []).map((w) => [w.id, w]));
+  }
 
   get caseCount(): number {
     return this.cases.size;
   }
 
   /** A report the simulator posted opened this incident: plan its life and start it. */
-  take(incidentId: string, facts: CaseFacts, preferred?: readonly DepartmentKind[]): void {
+  take(incidentId: string, facts: CaseFacts, options: TakeOptions = {}): void {
     if (this.stopped || this.cases.has(incidentId)) return;
     if (this.cases.size >= (this.deps.maxCases ?? 5_000)) return;
     const file: CaseFile = {
@@ -80,8 +94,15 @@ export class SimDesk {
       version: 1,
       incident: null,
       plan: drawPlan(this.deps.rng, facts, this.deps.timeScale, this.deps.limits),
-      memory: { returnedBy: new Set(), extended: false, reopened: false },
-      preferred,
+      memory: {
+        returnedBy: new Set(),
+        extended: false,
+        reopened: false,
+        supervised: false,
+        patrolRecorded: false,
+      },
+      preferred: options.preferred,
+      ...(options.patrolIds?.length ? { patrolIds: options.patrolIds } : {}),
       plannedFor: 'reported',
       generation: 0,
       chain: Promise.resolve(),
@@ -121,6 +142,7 @@ export class SimDesk {
       now: this.deps.clock(),
       directory: this.deps.directory,
       limits: this.deps.limits ?? defaultLimits,
+      gridWorkers: this.gridWorkers,
     };
   }
 
@@ -167,8 +189,10 @@ export class SimDesk {
     file.incident = incident;
     const r = step.request;
     if (r.action === 'return' && r.departmentId) file.memory.returnedBy.add(r.departmentId);
-    if (r.action === 'extend') file.memory.extended = true;
+    if (r.action === 'extend' || r.action === 'ask-extension') file.memory.extended = true;
     if (r.action === 'reopen') file.memory.reopened = true;
+    if (r.action === 'supervise') file.memory.supervised = true;
+    if (r.action === 'send-patrol') file.memory.patrolRecorded = true;
     if (FINISHED.includes(incident.state) || (incident.state === 'closed' && !file.plan.evaluate)) {
       this.cases.delete(file.id);
       return;

@@ -15,7 +15,16 @@ import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
 import { Agenda } from './agenda.js';
 import { drawCategory } from './arrivals.js';
 import { SimDesk, type Workflow } from './desk.js';
-import { DepartmentDirectory, SIM_DUTY } from './handling.js';
+import {
+  DepartmentDirectory,
+  drawPlan,
+  gridWorkerActor,
+  nextSteps,
+  SIM_DUTY,
+  type CasePlan,
+  type CaseState,
+  type PlanContext,
+} from './handling.js';
 import { drawSeverity } from './titles.js';
 import { seededRandom, type Random } from './random.js';
 
@@ -32,7 +41,12 @@ class MemoryWorkflow implements Workflow {
 
   constructor(private readonly now: () => Date) {}
 
-  open(category: Category, severity: Severity, streetId: string): Incident {
+  open(
+    category: Category,
+    severity: Severity,
+    streetId: string,
+    over: Partial<Incident> = {},
+  ): Incident {
     const at = this.now().toISOString();
     const incident = testIncident({
       id: `INC-${++this.next}`,
@@ -47,6 +61,7 @@ class MemoryWorkflow implements Workflow {
       },
       reportedAt: at,
       updatedAt: at,
+      ...over,
     });
     this.incidents.set(incident.id, incident);
     return incident;
@@ -86,7 +101,16 @@ function setup(seed: number, timeScale = 1) {
   const log = vi.fn();
   const rng: Random = seededRandom(seed);
   const directory = new DepartmentDirectory(city.departments);
-  const desk = new SimDesk({ workflow, agenda, clock, rng, timeScale, directory, log });
+  const desk = new SimDesk({
+    workflow,
+    agenda,
+    clock,
+    rng,
+    timeScale,
+    directory,
+    gridWorkers: city.gridWorkers,
+    log,
+  });
   const streets = [...new Set(city.departments.flatMap((d) => (d.streetId ? [d.streetId] : [])))];
   const advance = async (toMs: number, stepMs: number) => {
     while (now < toMs) {
@@ -138,14 +162,21 @@ describe('the simulated desk working a day', () => {
     const { workflow, desk, advance, rng, streets, log, clock } = setup(2);
     const day = 86_400_000;
     const opened: Incident[] = [];
-    // 400 incidents through the first day, then a day and a half to let them finish.
+    const workers = demoCity().gridWorkers;
+    // 400 incidents through the first day, then a day and a half to let them finish; most in a
+    // grid with a grid worker, a few (and a few group-risk ones) without.
     for (let i = 0; i < 400; i++) {
       await advance(START + (i * day) / 400, 60_000);
       const category = drawCategory(rng);
       const severity = drawSeverity(rng, category);
-      const incident = workflow.open(category, severity, streets[i % streets.length]!);
+      const gridWorkerId = i % 10 ? workers[i % workers.length]!.id : null;
+      const groupRisk = i % 25 === 0;
+      const incident = workflow.open(category, severity, streets[i % streets.length]!, {
+        gridWorkerId,
+        groupRisk,
+      });
       opened.push(incident);
-      desk.take(incident.id, { category, severity, groupRisk: false });
+      desk.take(incident.id, { category, severity, groupRisk });
     }
     await advance(clock().getTime() + 1.5 * day, 60_000);
     const final = opened.map((i) => workflow.incidents.get(i.id)!);
@@ -161,13 +192,56 @@ describe('the simulated desk working a day', () => {
     expect(ratings.filter((r) => r >= 4).length / ratings.length).toBeGreaterThan(0.75);
     expect(actions('whistle')).toBeGreaterThan(0);
     expect(actions('return')).toBeGreaterThan(0);
+    // A department asks for more time (申请延期) and the duty officer answers, mostly granting.
+    expect(actions('ask-extension')).toBeGreaterThan(0);
     expect(actions('extend')).toBeGreaterThan(0);
-
-    // Every action went through as the simulated duty officer or a simulated department.
-    for (const entry of timelines.flat()) {
-      if (entry.actor.role === 'duty') expect(entry.actor).toEqual(SIM_DUTY);
-      else expect(entry.actor.id).toMatch(/^dept:/);
+    for (const t of timelines) {
+      const asked = t.findIndex((e) => e.action === 'ask-extension');
+      if (asked < 0) continue;
+      expect(t[asked]!.actor.role).toBe('department');
+      const answer = t
+        .slice(asked + 1)
+        .find((e) => e.action === 'extend' || e.action === 'deny-extension');
+      expect(answer?.actor).toEqual(SIM_DUTY);
+      if (answer?.action === 'extend') expect(answer.detail?.dueAt).toBe(t[asked]!.detail?.dueAt);
     }
+    expect(actions('extend')).toBeGreaterThanOrEqual(actions('deny-extension'));
+    // 督办 on serious and group-risk cases, 催办 near a deadline.
+    expect(actions('supervise')).toBeGreaterThan(0);
+    expect(actions('remind')).toBeGreaterThan(0);
+    for (const i of final.filter((x) => x.timeline.some((e) => e.action === 'supervise')))
+      expect(i.groupRisk || ['high', 'critical'].includes(i.severity)).toBe(true);
+
+    // The incident's grid worker checks it on the spot (核查) before the desk closes it.
+    for (const i of final) {
+      const t = i.timeline;
+      const close = t.findIndex((e) => e.action === 'close');
+      if (close < 0) continue;
+      const check = t.findIndex((e) => e.action === 'check');
+      if (i.gridWorkerId) {
+        expect(check, i.id).toBeGreaterThanOrEqual(0);
+        expect(check).toBeLessThan(close);
+      } else expect(check).toBe(-1);
+    }
+    // 回访: the grid worker goes round for about half, the desk calls the rest.
+    const evaluations = final.flatMap((i) =>
+      i.gridWorkerId ? i.timeline.filter((e) => e.action === 'evaluate') : [],
+    );
+    const onSite = evaluations.filter((e) => e.actor.role === 'grid').length / evaluations.length;
+    expect(onSite).toBeGreaterThan(0.35);
+    expect(onSite).toBeLessThan(0.65);
+
+    // Every action went through as the simulated duty officer, a simulated department or the
+    // incident's own grid worker.
+    for (const i of final)
+      for (const entry of i.timeline) {
+        if (entry.actor.role === 'duty') expect(entry.actor).toEqual(SIM_DUTY);
+        else if (entry.actor.role === 'grid')
+          expect(entry.actor).toEqual(
+            gridWorkerActor(workers.find((w) => w.id === i.gridWorkerId)!),
+          );
+        else expect(entry.actor.id).toMatch(/^dept:/);
+      }
     // About a quarter wait in the queue a good while (for the human desk); the rest go quickly.
     const acceptWait = final
       .filter((i) => i.state !== 'rejected')
@@ -236,5 +310,164 @@ describe('the simulated desk working a day', () => {
       ['closed', 'evaluated'].includes(workflow.incidents.get(id)!.state),
     );
     expect(done.length).toBeGreaterThan(30);
+  });
+});
+
+describe('planning the next steps', () => {
+  const city = demoCity();
+  const directory = new DepartmentDirectory(city.departments);
+  const worker = city.gridWorkers[0]!;
+  const ctx = (seed: number): PlanContext => ({
+    rng: seededRandom(seed),
+    timeScale: 1,
+    now: new Date(START),
+    directory,
+    gridWorkers: new Map(city.gridWorkers.map((w) => [w.id, w])),
+  });
+  const caseState = (plan: Partial<CasePlan>, over: Partial<CaseState> = {}): CaseState => ({
+    category: 'dispute',
+    severity: 'medium',
+    groupRisk: false,
+    plan: {
+      ...drawPlan(seededRandom(1), { category: 'dispute', severity: 'medium', groupRisk: false }),
+      ...plan,
+    },
+    memory: {
+      returnedBy: new Set(),
+      extended: false,
+      reopened: false,
+      supervised: false,
+      patrolRecorded: false,
+    },
+    preferred: undefined,
+    ...over,
+  });
+  const mediation = city.departments.find((d) => d.kind === 'mediation')!;
+  const handling = testIncident({
+    state: 'handling',
+    category: 'dispute',
+    gridWorkerId: worker.id,
+    assignments: [
+      { departmentId: mediation.id, respondedAt: new Date(START).toISOString(), reportedAt: null },
+    ],
+    deadline: {
+      step: 'handle',
+      dueAt: new Date(START + 6 * 3_600_000).toISOString(),
+      extensions: 0,
+      flagged: false,
+    },
+  });
+  const order = (steps: { delayMs: number; request: { action: string } }[]) =>
+    [...steps].sort((a, b) => a.delayMs - b.delayMs).map((s) => s.request.action);
+
+  it('has a department ask for more time and the duty officer grant it, before the department reports', () => {
+    const steps = nextSteps(
+      handling,
+      caseState({ extend: true, denyExtension: false, supervise: false }),
+      ctx(1),
+    );
+    expect(order(steps)).toEqual(['ask-extension', 'extend', 'report']);
+    const ask = steps.find((s) => s.request.action === 'ask-extension')!;
+    const grant = steps.find((s) => s.request.action === 'extend')!;
+    expect(ask.actor).toMatchObject({ role: 'department', departmentId: mediation.id });
+    expect(ask.request).toMatchObject({ departmentId: mediation.id, comment: expect.any(String) });
+    expect(grant.actor).toEqual(SIM_DUTY);
+    // Granted as asked: the date the department gave, later than the running deadline.
+    const dueAt = (ask.request as { dueAt: string }).dueAt;
+    expect(grant.request).toMatchObject({ dueAt, comment: expect.any(String) });
+    expect(Date.parse(dueAt)).toBeGreaterThan(Date.parse(handling.deadline!.dueAt));
+    // The requests pass the workflow's own rules, one after the other: the request is on the
+    // incident until the grant moves its deadline, and the report comes within the new one.
+    let incident = handling;
+    for (const step of [...steps].sort((a, b) => a.delayMs - b.delayMs)) {
+      const result = applyAction(
+        incident,
+        { ...step.request, version: incident.version } as ActionRequest,
+        step.actor,
+        new Date(START + step.delayMs),
+      );
+      expect(result.ok, step.request.action).toBe(true);
+      if (!result.ok) return;
+      incident = result.incident;
+      if (step.request.action === 'ask-extension')
+        expect(incident.extensionRequest).toMatchObject({ departmentId: mediation.id, dueAt });
+      if (step.request.action === 'extend') {
+        expect(incident.extensionRequest).toBeUndefined();
+        expect(incident.deadline).toMatchObject({ dueAt, extensions: 1 });
+      }
+      if (step.request.action === 'report')
+        expect(START + step.delayMs).toBeLessThan(Date.parse(dueAt));
+    }
+    expect(incident.state).toBe('verifying');
+  });
+
+  it('now and then has the duty officer refuse the extension instead', () => {
+    const steps = nextSteps(
+      handling,
+      caseState({ extend: true, denyExtension: true, supervise: false }),
+      ctx(2),
+    );
+    expect(order(steps)).toEqual(['ask-extension', 'deny-extension', 'report']);
+    expect(steps.find((s) => s.request.action === 'deny-extension')!.actor).toEqual(SIM_DUTY);
+    // Refused, the department reports within the deadline it had.
+    const report = steps.find((s) => s.request.action === 'report')!;
+    expect(START + report.delayMs).toBeLessThan(Date.parse(handling.deadline!.dueAt));
+  });
+
+  it('supervises a serious case while it is handled, before the report', () => {
+    const steps = nextSteps(
+      handling,
+      caseState({ extend: false, supervise: true }, { severity: 'high' }),
+      ctx(3),
+    );
+    expect(order(steps)[0]).toBe('supervise');
+    expect(steps.find((s) => s.request.action === 'supervise')!.request.comment).toBeTruthy();
+  });
+
+  it('has the grid worker check on the spot before the duty officer closes or reopens', () => {
+    const verifying = { ...handling, state: 'verifying' as const };
+    const pass = nextSteps(verifying, caseState({ reopen: false }), ctx(4));
+    expect(order(pass)).toEqual(['check', 'close']);
+    const check = pass.find((s) => s.request.action === 'check')!;
+    expect(check.actor).toEqual(gridWorkerActor(worker));
+    expect(check.request).toMatchObject({ passed: true, comment: expect.any(String) });
+
+    const fail = nextSteps(verifying, caseState({ reopen: true }), ctx(5));
+    expect(order(fail)).toEqual(['check', 'reopen']);
+    expect(fail[0]!.request).toMatchObject({ action: 'check', passed: false });
+
+    // Without a grid worker the desk decides alone.
+    expect(order(nextSteps({ ...verifying, gridWorkerId: null }, caseState({}), ctx(6)))).toEqual([
+      expect.stringMatching(/^(close|reopen)$/),
+    ]);
+  });
+
+  it('has the grid worker or the desk call back (回访)', () => {
+    const closed = { ...handling, state: 'closed' as const };
+    const [onSite] = nextSteps(
+      closed,
+      caseState({ evaluate: true, evaluateOnSite: true, rating: 5 }),
+      ctx(7),
+    );
+    expect(onSite!.actor).toEqual(gridWorkerActor(worker));
+    expect(onSite!.request).toMatchObject({ action: 'evaluate', rating: 5 });
+    const [called] = nextSteps(
+      closed,
+      caseState({ evaluate: true, evaluateOnSite: false }),
+      ctx(8),
+    );
+    expect(called!.actor).toEqual(SIM_DUTY);
+  });
+
+  it('records a patrol sent on arrival once accepted, before the dispatch', () => {
+    const accepted = testIncident({ state: 'accepted', streetId: mediation.streetId ?? 's' });
+    const patrolId = city.patrols[0]!.id;
+    const steps = nextSteps(
+      accepted,
+      caseState({ whistle: false }, { patrolIds: [patrolId] }),
+      ctx(9),
+    );
+    expect(order(steps)).toEqual(['send-patrol', 'dispatch']);
+    expect(steps[0]).toMatchObject({ actor: SIM_DUTY, request: { patrolIds: [patrolId] } });
   });
 });

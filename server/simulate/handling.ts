@@ -6,6 +6,7 @@ import {
   type DeadlineLimits,
   type Department,
   type DepartmentKind,
+  type GridWorker,
   type Incident,
   type Severity,
 } from '../../shared/index.js';
@@ -29,6 +30,13 @@ export function departmentActor(department: Pick<Department, 'id' | 'name'>): Ac
   };
 }
 
+/** A grid worker's phone, as the simulator uses it: its own reports, 核查 and 回访. */
+export function gridWorkerActor(
+  worker: Pick<GridWorker, 'id' | 'name'>,
+): Actor & { role: 'grid' } {
+  return { id: `gw:${worker.id}`, name: worker.name, role: 'grid', gridWorkerId: worker.id };
+}
+
 /** How one incident's life will go, decided once when it arrives. */
 export interface CasePlan {
   /** Left in the queue a while for a human duty officer before the simulator takes it. */
@@ -41,12 +49,18 @@ export interface CasePlan {
   miss: 'respond' | 'handle' | null;
   /** The first department sends it back as not theirs (退回). */
   returns: boolean;
-  /** The centre grants more time while it is handled (延期). */
+  /** A department asks for more time while it handles it (申请延期); the centre answers. */
   extend: boolean;
+  /** The centre refuses that request (不予延期) instead of granting it. */
+  denyExtension: boolean;
+  /** The centre supervises it (督办): serious and group-risk cases. */
+  supervise: boolean;
   /** Verification finds it not done and sends it back to handling (重办). */
   reopen: boolean;
   /** The citizen is called back and rates it (回访). */
   evaluate: boolean;
+  /** The grid worker goes back and asks (上门回访) rather than the desk calling. */
+  evaluateOnSite: boolean;
   rating: number;
 }
 
@@ -83,6 +97,9 @@ export function drawPlan(
     reopen: chance(rng, 0.03),
     evaluate: chance(rng, 0.75),
     rating: Number(weightedKey(rng, RATINGS)),
+    denyExtension: chance(rng, 0.15),
+    supervise: (serious || facts.groupRisk) && chance(rng, 0.4),
+    evaluateOnSite: chance(rng, 0.5),
   };
 }
 
@@ -241,8 +258,12 @@ export interface Step {
 export interface CaseMemory {
   /** Departments that sent it back, never chosen again. */
   returnedBy: Set<string>;
+  /** More time was asked for (or given) once; a reopened case does not ask again. */
   extended: boolean;
   reopened: boolean;
+  supervised: boolean;
+  /** The patrol sent on arrival is on the incident's record (send-patrol). */
+  patrolRecorded: boolean;
 }
 
 export interface PlanContext {
@@ -251,12 +272,16 @@ export interface PlanContext {
   now: Date;
   directory: DepartmentDirectory;
   limits?: DeadlineLimits;
+  /** The city's grid workers by id: whoever has the incident's grid checks and calls back. */
+  gridWorkers?: ReadonlyMap<string, Pick<GridWorker, 'id' | 'name'>>;
 }
 
 export interface CaseState extends CaseFacts {
   plan: CasePlan;
   memory: CaseMemory;
   preferred: readonly DepartmentKind[] | undefined;
+  /** Patrols the simulator sent when it came in, recorded on the incident once accepted. */
+  patrolIds?: readonly string[];
 }
 
 const COMMENTS = {
@@ -266,6 +291,16 @@ const COMMENTS = {
   respond: ['已签收，正在赶赴现场', '已签收，安排专人跟进'],
   return: ['经核实不属于本单位职责范围，请重新派遣', '事发地不在本单位辖区，退回重新派遣'],
   extend: ['涉及多方协调，需延长办理时限', '当事人暂时无法到场，申请延期办理'],
+  grant: ['同意延期，请在新的时限内办结', '经研究同意延期，请抓紧协调处置'],
+  deny: ['不同意延期，请按原时限办结', '群众反映强烈，不予延期，请加快办理'],
+  supervise: [
+    '事态较重，中心督办，请限时办结并及时反馈',
+    '涉及群体性风险，请高度重视、加快处置',
+  ],
+  remind: ['办理时限将至，请抓紧处置并反馈', '请加快办理，即将超时'],
+  sendPatrol: ['已调派附近巡逻力量到场', '请就近巡逻队到场协助处置'],
+  checkPassed: ['现场核查，问题已整改到位', '已到现场核查，处置结果属实'],
+  checkFailed: ['现场核查发现问题仍未解决', '核查时现场问题反复，需重新处置'],
   reopen: ['核查发现问题未彻底解决，重新处置'],
   close: ['经核查已处置完毕，予以结案'],
   evaluate: {
@@ -292,7 +327,8 @@ const COMMENTS = {
  * generator and divided by the time scale.
  */
 export function nextSteps(
-  incident: Pick<Incident, 'state' | 'category' | 'streetId' | 'assignments' | 'deadline'>,
+  incident: Pick<Incident, 'state' | 'category' | 'streetId' | 'assignments' | 'deadline'> &
+    Partial<Pick<Incident, 'gridWorkerId'>>,
   state: CaseState,
   ctx: PlanContext,
 ): Step[] {
@@ -352,7 +388,21 @@ export function nextSteps(
               comment: pick(rng, COMMENTS.dispatch),
               ...(dueAt ? { dueAt } : {}),
             };
-      return [{ delayMs, actor: SIM_DUTY, request }];
+      const steps: Step[] = [{ delayMs, actor: SIM_DUTY, request }];
+      if (state.patrolIds?.length && !memory.patrolRecorded) {
+        // Recorded before the dispatch: the dispatch moves the incident on, and a step planned
+        // for a state the incident has left is dropped.
+        steps.unshift({
+          delayMs: delayMs * between(rng, 0.2, 0.6),
+          actor: SIM_DUTY,
+          request: {
+            action: 'send-patrol',
+            patrolIds: [...state.patrolIds],
+            comment: pick(rng, COMMENTS.sendPatrol),
+          },
+        });
+      }
+      return steps;
     }
     case 'dispatched': {
       const waiting = incident.assignments.filter((a) => a.respondedAt === null);
@@ -371,7 +421,7 @@ export function nextSteps(
           },
         ];
       }
-      return waiting.map((a) => ({
+      const steps: Step[] = waiting.map((a) => ({
         delayMs: lateIfPlanned(
           beforeDue(scale(delays.respond(rng, state))),
           plan.miss === 'respond',
@@ -385,11 +435,13 @@ export function nextSteps(
           comment: pick(rng, COMMENTS.respond),
         },
       }));
+      return [...steps, ...reminder(steps, incident.deadline?.dueAt, plan.miss === 'respond', ctx)];
     }
     case 'handling': {
       const waiting = incident.assignments.filter((a) => a.reportedAt === null);
       const deadline = incident.deadline;
       const extending = plan.extend && !memory.extended && deadline !== null && waiting.length > 0;
+      const granted = extending && !plan.denyExtension;
       // An extension is asked for because the work runs long: half the limit more, at least 1 h.
       const extendedDue = deadline
         ? Date.parse(deadline.dueAt) + Math.max(scale(limits(state.category, 'handle')) / 2, HOUR)
@@ -397,7 +449,7 @@ export function nextSteps(
       const steps: Step[] = waiting.map((a) => {
         const work = scale(delays.handle(rng, state));
         return {
-          delayMs: extending
+          delayMs: granted
             ? Math.min(work * 1.5, (extendedDue - ctx.now.getTime()) * 0.85)
             : lateIfPlanned(
                 beforeDue(work),
@@ -413,51 +465,125 @@ export function nextSteps(
           },
         };
       });
-      if (extending) {
-        const first = Math.min(...steps.map((s) => s.delayMs));
-        steps.push({
-          delayMs: beforeDue(first * between(rng, 0.3, 0.7)),
+      if (!steps.length) return steps;
+      // Everything the centre and the departments say meanwhile comes before the first report:
+      // the last report moves the incident on, and the steps planned for handling go with it.
+      const first = Math.min(...steps.map((s) => s.delayMs));
+      const extra: Step[] = [];
+      if (plan.supervise && !memory.supervised) {
+        extra.push({
+          delayMs: first * between(rng, 0.1, 0.4),
           actor: SIM_DUTY,
-          request: {
-            action: 'extend',
-            dueAt: new Date(extendedDue).toISOString(),
-            comment: pick(rng, COMMENTS.extend),
-          },
+          request: { action: 'supervise', comment: pick(rng, COMMENTS.supervise) },
         });
       }
-      return steps;
+      if (extending) {
+        // 申请延期 by a department still at work, answered by the duty officer minutes later.
+        const asker = pick(rng, waiting).departmentId;
+        const askAt = beforeDue(first * between(rng, 0.2, 0.45));
+        const answerAt =
+          askAt + Math.min(scale(between(rng, 3, 20) * MINUTE), (first - askAt) * 0.6);
+        const dueAt = new Date(extendedDue).toISOString();
+        extra.push(
+          {
+            delayMs: askAt,
+            actor: dept(asker),
+            request: {
+              action: 'ask-extension',
+              departmentId: asker,
+              dueAt,
+              comment: pick(rng, COMMENTS.extend),
+            },
+          },
+          {
+            delayMs: answerAt,
+            actor: SIM_DUTY,
+            request: granted
+              ? { action: 'extend', dueAt, comment: pick(rng, COMMENTS.grant) }
+              : { action: 'deny-extension', comment: pick(rng, COMMENTS.deny) },
+          },
+        );
+      } else {
+        extra.push(...reminder(steps, deadline?.dueAt, plan.miss === 'handle', ctx));
+      }
+      return [...steps, ...extra];
     }
-    case 'verifying':
+    case 'verifying': {
+      const reopen = plan.reopen && !memory.reopened;
+      const verifyMs = scale(delays.verify(rng));
+      const decision: Step = reopen
+        ? {
+            delayMs: verifyMs,
+            actor: SIM_DUTY,
+            request: { action: 'reopen', comment: pick(rng, COMMENTS.reopen) },
+          }
+        : {
+            delayMs: verifyMs,
+            actor: SIM_DUTY,
+            request: { action: 'close', comment: pick(rng, COMMENTS.close) },
+          };
+      const worker = incident.gridWorkerId ? ctx.gridWorkers?.get(incident.gridWorkerId) : undefined;
+      if (!worker) return [decision];
+      // 核查: the incident's grid worker looks on the spot first; the desk decides on that.
       return [
-        plan.reopen && !memory.reopened
-          ? {
-              delayMs: scale(delays.verify(rng)),
-              actor: SIM_DUTY,
-              request: { action: 'reopen', comment: pick(rng, COMMENTS.reopen) },
-            }
-          : {
-              delayMs: scale(delays.verify(rng)),
-              actor: SIM_DUTY,
-              request: { action: 'close', comment: pick(rng, COMMENTS.close) },
-            },
+        {
+          delayMs: verifyMs * between(rng, 0.3, 0.7),
+          actor: gridWorkerActor(worker),
+          request: {
+            action: 'check',
+            passed: !reopen,
+            comment: pick(rng, reopen ? COMMENTS.checkFailed : COMMENTS.checkPassed),
+          },
+        },
+        decision,
       ];
-    case 'closed':
-      return plan.evaluate
-        ? [
-            {
-              delayMs: scale(delays.evaluate(rng)),
-              actor: SIM_DUTY,
-              request: {
-                action: 'evaluate',
-                rating: plan.rating,
-                comment: COMMENTS.evaluate[plan.rating] ?? '已回访',
-              },
-            },
-          ]
-        : [];
+    }
+    case 'closed': {
+      if (!plan.evaluate) return [];
+      const worker = incident.gridWorkerId ? ctx.gridWorkers?.get(incident.gridWorkerId) : undefined;
+      const said = COMMENTS.evaluate[plan.rating] ?? '已回访';
+      // 回访: the grid worker goes round for about half of them, the desk calls the rest.
+      const onSite = worker !== undefined && plan.evaluateOnSite;
+      return [
+        {
+          delayMs: scale(delays.evaluate(rng)),
+          actor: onSite ? gridWorkerActor(worker) : SIM_DUTY,
+          request: {
+            action: 'evaluate',
+            rating: plan.rating,
+            comment: onSite ? `上门回访，${said}` : said,
+          },
+        },
+      ];
+    }
     default:
       return [];
   }
+}
+
+/**
+ * 催办: when a department is still at it late in its time (or is going to miss it), the duty
+ * officer now and then presses it shortly before the deadline, before its answer comes.
+ */
+function reminder(
+  steps: readonly Step[],
+  dueAt: string | undefined,
+  missing: boolean,
+  ctx: PlanContext,
+): Step[] {
+  if (!dueAt || !steps.length) return [];
+  const untilDue = Date.parse(dueAt) - ctx.now.getTime();
+  if (!(untilDue > 0)) return [];
+  const at = untilDue * between(ctx.rng, 0.6, 0.8);
+  const last = Math.max(...steps.map((s) => s.delayMs));
+  if (last <= at || !chance(ctx.rng, missing ? 0.6 : 0.3)) return [];
+  return [
+    {
+      delayMs: at,
+      actor: SIM_DUTY,
+      request: { action: 'remind', comment: pick(ctx.rng, COMMENTS.remind) },
+    },
+  ];
 }
 
 /**

@@ -1,21 +1,23 @@
-import type { PatrolPosition, Severity } from '../../shared/index.js';
+import type { Severity } from '../../shared/index.js';
 import type { Clock } from '../live/clock.js';
 import { moduleLog } from '../log.js';
 import { Agenda } from './agenda.js';
 import { nextArrivalDelay, ReportFactory, type GeneratedReport } from './arrivals.js';
 import { SimDesk, type Workflow } from './desk.js';
+import { GridWorkerPhones, GridWorkersOnDuty, type FieldService } from './grid-workers.js';
 import { DepartmentDirectory } from './handling.js';
-import { postReport } from './intake.js';
+import { postPatrolPositions, postReport } from './intake.js';
 import { PatrolFleet } from './patrols.js';
 import { Places, type SimCity } from './places.js';
 import { between, chance, intBetween, seededRandom, type Random } from './random.js';
 
 export interface SimulatorDeps {
-  /** The server's own address: reports go in through the public intake API. */
+  /** The server's own address: reports and patrol positions go in through the public API. */
   baseUrl: string;
   ingestKey: string;
   workflow: Workflow;
-  hub: { setPatrols(patrols: PatrolPosition[]): void };
+  /** The grid workers' phones: their reports, 小事一格处理 and positions on duty. */
+  field: FieldService;
   city: SimCity;
   clock: Clock;
   /** 1 is a real centre's day; 60 packs an hour's work into a minute. */
@@ -28,6 +30,8 @@ export interface SimulatorDeps {
   log?: (line: string) => void;
   /** Reports posted right after start so a fresh screen is not empty (real time). */
   warmUp?: { count?: number; windowMs?: number };
+  /** How many grid workers are out on their rounds in the day (default 40). */
+  workersOnDuty?: number;
 }
 
 export interface Simulator {
@@ -38,6 +42,8 @@ export interface Simulator {
 export interface SimulatorStats {
   posted: number;
   created: number;
+  /** Settled on the spot by the grid worker who reported it (小事一格处理). */
+  selfHandled: number;
   attached: number;
   failed: number;
   skipped: number;
@@ -47,6 +53,7 @@ export interface SimulatorStats {
 
 const simLog = moduleLog('simulator');
 const TICK_MS = 200;
+/** How often the patrols' positions go to the patrol feed, as a tracking system sends them. */
 const PATROL_TICK_MS = 2_000;
 /** Reports in flight at once; beyond it an arrival is skipped rather than queued forever. */
 const MAX_IN_FLIGHT = 32;
@@ -57,8 +64,10 @@ const FOLLOW_UP_SHARE = 0.08;
 
 /**
  * The demo city's day: reports arriving on a day-and-night curve through the public intake
- * API, a simulated desk and departments working them through the workflow, patrols walking
- * and driving their beats. Switched on by config; production runs without it.
+ * API (a grid worker's from their phone, small matters settled on the spot), a simulated desk,
+ * departments and grid workers working them through the workflow, patrols walking and driving
+ * their beats through the patrol feed, grid workers on their rounds in the day. Each goes in
+ * through the path its real counterpart uses. Switched on by config; production runs without it.
  */
 export function startSimulator(deps: SimulatorDeps): Simulator {
   const timeScale = deps.timeScale > 0 ? deps.timeScale : 1;
@@ -83,15 +92,31 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     rng,
     timeScale,
     directory: new DepartmentDirectory(deps.city.departments),
+    gridWorkers: deps.city.gridWorkers,
     log,
   });
-  const stats = { posted: 0, created: 0, attached: 0, failed: 0, skipped: 0 };
+  const phones = new GridWorkerPhones(places, deps.city.gridWorkers, deps.field, rng);
+  // Their own stream: how many position fixes ran does not change the rest of the day.
+  const onDuty = new GridWorkersOnDuty(deps.city.gridWorkers, seededRandom(rng() * 2 ** 32), {
+    count: deps.workersOnDuty ?? 40,
+    utcOffsetMinutes: offset,
+    timeScale,
+  });
+  const stats = { posted: 0, created: 0, selfHandled: 0, attached: 0, failed: 0, skipped: 0 };
   let inFlight = 0;
   let stopped = false;
 
   /** A new incident from the simulator's own report: the desk works it, a patrol may go. */
   const adopt = (generated: GeneratedReport, incidentId: string) => {
     const { input } = generated;
+    const needsPatrol =
+      ['public-order', 'emergency', 'video-alarm'].includes(input.category) ||
+      input.severity === 'high' ||
+      input.severity === 'critical';
+    const patrolId =
+      needsPatrol && chance(rng, 0.6)
+        ? fleet.respond([input.location.lng, input.location.lat])
+        : undefined;
     desk.take(
       incidentId,
       {
@@ -99,23 +124,26 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
         severity: (input.severity ?? 'medium') as Severity,
         groupRisk: input.groupRisk ?? false,
       },
-      generated.template.departments,
+      {
+        preferred: generated.template.departments,
+        ...(patrolId ? { patrolIds: [patrolId] } : {}),
+      },
     );
-    const needsPatrol =
-      ['public-order', 'emergency', 'video-alarm'].includes(input.category) ||
-      input.severity === 'high' ||
-      input.severity === 'critical';
-    if (needsPatrol && chance(rng, 0.6)) fleet.respond([input.location.lng, input.location.lat]);
   };
 
-  const post = (generated: GeneratedReport) => {
+  /** A grid worker's report comes from their phone, under their name; others through intake. */
+  const post = (generated: GeneratedReport, selfHandled = false) => {
     if (inFlight >= MAX_IN_FLIGHT) {
       stats.skipped++;
       return;
     }
     inFlight++;
     stats.posted++;
-    void postReport(deps.baseUrl, deps.ingestKey, generated.input).then((answer) => {
+    const worker = phones.reporterOf(generated);
+    const sent = worker
+      ? phones.report(worker, generated, selfHandled)
+      : postReport(deps.baseUrl, deps.ingestKey, generated.input);
+    void sent.then((answer) => {
       inFlight--;
       if (stopped) return;
       if (!answer.ok) {
@@ -123,7 +151,10 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
         log(`simulator: report refused (${answer.status}): ${answer.error}`);
         return;
       }
-      if (answer.result === 'created') {
+      if (answer.result === 'created' && selfHandled) {
+        // Closed as it was opened: nothing left for the desk to do.
+        stats.selfHandled++;
+      } else if (answer.result === 'created') {
         stats.created++;
         adopt(generated, answer.incidentId);
       } else if (answer.result === 'attached') {
@@ -136,8 +167,10 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
   /** One event in the city: its report, maybe a second one, maybe a patrol heading there. */
   const happen = (at: Date) => {
     const generated = factory.next(at);
-    post(generated);
-    if (chance(rng, FOLLOW_UP_SHARE)) {
+    // A matter settled on the spot is over before anyone else would call it in.
+    const selfHandled = phones.settlesOnSpot(generated);
+    post(generated, selfHandled);
+    if (!selfHandled && chance(rng, FOLLOW_UP_SHARE)) {
       const later = at.getTime() + (between(rng, 40, 90) * 1000) / timeScale;
       agenda.at(later, () => post(factory.followUp(generated, new Date(later))));
     }
@@ -172,17 +205,32 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
   }, TICK_MS);
   tick.unref();
 
+  onDuty.start(agenda, clock, deps.field);
+
   let lastPatrolAt = start;
   let simNow = start;
+  let feeding = false;
+  /** The positions go to the patrol feed like a tracking system's; one request at a time. */
+  const feedPatrols = () => {
+    if (feeding || !fleet.size) return;
+    feeding = true;
+    void postPatrolPositions(deps.baseUrl, deps.ingestKey, fleet.positions()).then((answer) => {
+      feeding = false;
+      if (stopped) return;
+      if (!answer.ok) log(`simulator: patrol positions refused (${answer.status}): ${answer.error}`);
+      else if (answer.unknown.length)
+        log(`simulator: the patrol feed knows no patrol ${answer.unknown.join(', ')}`);
+    });
+  };
   const movePatrols = () => {
     const now = clock().getTime();
     const dt = Math.max(0, now - lastPatrolAt) * timeScale;
     lastPatrolAt = now;
     simNow += dt;
     fleet.advance(dt, simNow);
-    deps.hub.setPatrols(fleet.positions());
+    feedPatrols();
   };
-  deps.hub.setPatrols(fleet.positions());
+  feedPatrols();
   const patrolTick = setInterval(movePatrols, PATROL_TICK_MS);
   patrolTick.unref();
 
@@ -194,6 +242,7 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
       clearInterval(patrolTick);
       agenda.clear();
       desk.stop();
+      onDuty.leave(deps.field);
     },
     stats: () => ({
       ...stats,

@@ -147,6 +147,11 @@ export class PatrolFleet {
     return best.patrol.id;
   }
 
+  /** How many units move (a patrol without a route stays where the city package put it). */
+  get size(): number {
+    return this.units.length;
+  }
+
   positions(): PatrolPosition[] {
     return this.units.map((u) => ({
       id: u.patrol.id,

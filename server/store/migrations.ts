@@ -89,4 +89,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_camera ON audit(camera_id, at) WHERE camera_id IS NOT NULL;
   CREATE INDEX audit_action ON audit(action, at);
   `,
+  // A grid worker's phone lists the incidents of its grids: their worker, indexed.
+  `
+  ALTER TABLE incidents ADD COLUMN grid_worker_id TEXT;
+  UPDATE incidents SET grid_worker_id = json_extract(doc, '$.gridWorkerId');
+  CREATE INDEX incidents_grid_worker ON incidents(grid_worker_id, state)
+    WHERE grid_worker_id IS NOT NULL;
+  CREATE INDEX reports_integration ON reports(integration, received_at);
+  `,
 ];

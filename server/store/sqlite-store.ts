@@ -20,11 +20,12 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     insertEvent: db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)'),
     upsertIncident: db.prepare(`
       INSERT INTO incidents (id, version, state, category, grid_id, community_id, street_id, district_id,
-                             reported_at, closed_at, due_at, doc)
+                             reported_at, closed_at, due_at, grid_worker_id, doc)
       VALUES (@id, @version, @state, @category, @gridId, @communityId, @streetId, @districtId,
-              @reportedAt, @closedAt, @dueAt, @doc)
+              @reportedAt, @closedAt, @dueAt, @gridWorkerId, @doc)
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state,
-        closed_at = excluded.closed_at, due_at = excluded.due_at, doc = excluded.doc
+        closed_at = excluded.closed_at, due_at = excluded.due_at,
+        grid_worker_id = excluded.grid_worker_id, doc = excluded.doc
       WHERE incidents.version = excluded.version - 1`),
     insertReport: db.prepare(
       'INSERT INTO reports (id, integration, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -52,6 +53,18 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       'SELECT doc FROM reports WHERE incident_id = ? ORDER BY received_at, id LIMIT ? OFFSET ?',
     ),
     reportCount: db.prepare('SELECT count(*) AS n FROM reports WHERE incident_id = ?'),
+    // Still to do for the worker: open, or closed and waiting for its call back (回访); a
+    // matter closed in one step (自行处置, 即办) waits for nothing.
+    workerTasks: db.prepare(
+      `SELECT doc FROM incidents WHERE grid_worker_id = ? AND state NOT IN ('evaluated', 'rejected')
+         AND json_extract(doc, '$.resolution') IS NULL
+         ORDER BY due_at IS NULL, due_at, reported_at DESC LIMIT ?`,
+    ),
+    reportedBy: db.prepare(
+      `SELECT doc FROM incidents WHERE id IN (
+         SELECT incident_id FROM reports WHERE integration = ? AND received_at >= ?)
+       ORDER BY reported_at DESC LIMIT ?`,
+    ),
     counters: db.prepare('SELECT name, value FROM counters'),
     saveCounter: db.prepare(
       'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
@@ -151,6 +164,12 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     async findReport(integration, source, externalId) {
       const row = stmt.report.get(integration, source, externalId) as { doc: string } | undefined;
       return row ? (JSON.parse(row.doc) as Report) : undefined;
+    },
+    async workerTasks(gridWorkerId, limit) {
+      return docs<Incident>(stmt.workerTasks.all(gridWorkerId, limit));
+    },
+    async reportedBy(integration, since, limit) {
+      return docs<Incident>(stmt.reportedBy.all(integration, since, limit));
     },
     async reportsOf(incidentId, { limit, offset }) {
       const { n } = stmt.reportCount.get(incidentId) as { n: number };

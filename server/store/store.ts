@@ -60,6 +60,10 @@ export interface Store {
   /** Open incidents and those reported or finished since `since`: the live board. */
   liveIncidents(since: string): Promise<Incident[]>;
   findReport(integration: string, source: string, externalId: string): Promise<Report | undefined>;
+  /** A grid worker's incidents still to do (open, or closed awaiting 回访), by deadline. */
+  workerTasks(gridWorkerId: string, limit: number): Promise<Incident[]>;
+  /** Incidents an integration (a phone: `user:<name>`) reported since `since`, newest first. */
+  reportedBy(integration: string, since: string, limit: number): Promise<Incident[]>;
   /** One page of an incident's reports, oldest first, and how many it has in all. */
   reportsOf(
     incidentId: string,

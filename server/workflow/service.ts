@@ -17,22 +17,40 @@ import type { Store } from '../store/store.js';
 
 const SYSTEM: Actor = { id: 'system', name: '系统', role: 'system' };
 
+/** Which of these photos are not stored (server/attachments). */
+export interface PhotoCheck {
+  missing(ids: readonly string[]): string[];
+}
+
+/** Refuses photos that were never uploaded: the timeline would name pictures nobody can see. */
+export function checkPhotos(check: PhotoCheck, ids: readonly string[] | undefined, path: string) {
+  const missing = ids?.length ? check.missing(ids) : [];
+  if (missing.length)
+    throw new HttpError(400, `${path}: no uploaded photo ${missing.join(', ')}`, {
+      code: 'unknown_attachment',
+      fields: [{ path, message: `not uploaded: ${missing.join(', ')}` }],
+    });
+}
+
 /** Runs desk and department actions through the shared state machine and records them. */
 export class WorkflowService {
   private readonly departments: Set<string>;
   private readonly gridWorkers: Set<string>;
+  private readonly patrols: Set<string>;
 
   constructor(
     private readonly store: Store,
     private readonly bus: DeltaBus,
     private readonly queue: WriteQueue,
-    city: Pick<City, 'departments' | 'gridWorkers'>,
+    city: Pick<City, 'departments' | 'gridWorkers' | 'patrols'>,
     private readonly clock: Clock,
     private readonly limits: DeadlineLimits,
     private readonly audit: AuditTrail = NO_AUDIT,
+    private readonly photos: PhotoCheck = { missing: () => [] },
   ) {
     this.departments = new Set(city.departments.map((d) => d.id));
     this.gridWorkers = new Set(city.gridWorkers.map((w) => w.id));
+    this.patrols = new Set(city.patrols.map((p) => p.id));
   }
 
   /**
@@ -137,8 +155,20 @@ export class WorkflowService {
   }
 
   private checkReferences(request: ActionRequest): void {
+    checkPhotos(this.photos, request.photos, 'photos');
+    if (request.action === 'send-patrol') {
+      const unknown = request.patrolIds.filter((id) => !this.patrols.has(id));
+      if (unknown.length)
+        throw new HttpError(400, `patrolIds: no patrol ${unknown.join(', ')}`, {
+          code: 'unknown_patrol',
+          fields: [{ path: 'patrolIds', message: `no patrol ${unknown.join(', ')}` }],
+        });
+    }
     const departments =
-      request.action === 'dispatch' || request.action === 'respond' || request.action === 'report'
+      request.action === 'dispatch' ||
+      request.action === 'respond' ||
+      request.action === 'report' ||
+      request.action === 'ask-extension'
         ? [request.departmentId]
         : request.action === 'whistle'
           ? request.departmentIds

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'wall.push',
   'accounts.changed',
   'audit.read',
+  'attachment.uploaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

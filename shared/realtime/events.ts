@@ -3,7 +3,6 @@ import type { LngLat } from '../domain/common.js';
 import type { ErrorInfo } from '../errors.js';
 import type { Category, IncidentSummary } from '../domain/incidents.js';
 import type { PatrolStatus } from '../domain/organisation.js';
-import type { ActionRequest } from '../workflow/actions.js';
 import type { PackedDelta, PackedSnapshot } from './wire.js';
 
 /**
@@ -25,12 +24,11 @@ export interface ServerToClientEvents {
   wall: (push: WallPush) => void;
 }
 
+/**
+ * Commands over the socket: only what is momentary. Incidents are acted on over REST
+ * (POST /api/v1/incidents/:id/actions), the one path every screen and integration uses.
+ */
 export interface ClientToServerEvents {
-  'incident:act': (
-    incidentId: string,
-    request: ActionRequest,
-    ack: (result: CommandResult<IncidentSummary>) => void,
-  ) => void;
   'wall:push': (request: WallPushRequest, ack: (result: CommandResult<WallPush>) => void) => void;
 }
 

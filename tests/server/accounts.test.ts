@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeAccountsFile } from '../../server/auth/accounts-file.js';
+import { DEMO_PASSWORD } from '../../server/auth/demo-credentials.js';
+import { hashPassword } from '../../server/auth/passwords.js';
 import { WIRE_VERSION } from '../../shared/index.js';
 import { watchLogs } from '../../server/log.js';
 import {
@@ -97,7 +101,7 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     const role = await add(['--role', 'chief'], `${PASSWORD}\n${PASSWORD}\n`);
     expect(role.code).toBe(1);
     expect(role.stderr).toBe(
-      'error: bad role chief: use one of duty, operator, leader, department, admin\n',
+      'error: bad role chief: use one of duty, operator, leader, department, grid, patrol, admin\n',
     );
 
     const department = await add(['--role', 'department'], `${PASSWORD}\n${PASSWORD}\n`);
@@ -112,6 +116,117 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     const help = await user(dir, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run user -- <command>/);
+  });
+
+  it('adds a grid worker’s phone bound to its worker; another worker ends its sessions', async () => {
+    server = await startTestServer();
+    const dir = server.dataDir;
+    const added = await user(
+      dir,
+      ['add', 'libishan', '--role', 'grid', '--name', '网格员 李碧珊', '--grid-worker', 'gw-026'],
+      `${PASSWORD}\n${PASSWORD}\n`,
+    );
+    expect(added.stderr).toContain('added user libishan (grid gw-026)');
+    expect(added.code).toBe(0);
+    const file = join(dir, 'accounts.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).users[0]).toMatchObject({
+      username: 'libishan',
+      role: 'grid',
+      gridWorkerId: 'gw-026',
+    });
+    const answer = await eventually(async () => {
+      const res = await api(server!.url, '/api/v1/auth/login', {
+        body: { username: 'libishan', password: PASSWORD },
+      });
+      if (res.status !== 200) throw new Error(`login answered ${res.status}`);
+      return res.body as { token: string; gridWorkerId?: string };
+    });
+    expect(answer.gridWorkerId).toBe('gw-026');
+    const me = await api(server.url, '/api/v1/auth/me', { token: answer.token });
+    expect(me.body).toEqual({
+      username: 'libishan',
+      name: '网格员 李碧珊',
+      role: 'grid',
+      gridWorkerId: 'gw-026',
+    });
+    const list = await user(dir, ['list']);
+    expect(list.stdout).toMatch(/BOUND TO/);
+    expect(list.stdout).toMatch(/libishan\s+网格员 李碧珊\s+grid\s+gw-026\s+no/);
+
+    // The phone handed to another worker: the first one's session must not act as the second.
+    const client = new LiveClient(server.url, answer.token);
+    await client.ready();
+    const disconnected = new Promise<string>((resolve) =>
+      client.socket.once('disconnect', (reason) => resolve(reason)),
+    );
+    const accounts = JSON.parse(readFileSync(file, 'utf8')) as {
+      users: { gridWorkerId?: string }[];
+    };
+    accounts.users[0]!.gridWorkerId = 'gw-027';
+    writeFileSync(file, JSON.stringify(accounts));
+    expect(await disconnected).toBe('io server disconnect');
+    expect((await api(server.url, '/api/v1/auth/me', { token: answer.token })).status).toBe(401);
+    const again = await eventually(() => login(server!.url, 'libishan', PASSWORD));
+    expect((await api(server.url, '/api/v1/auth/me', { token: again })).body).toMatchObject({
+      gridWorkerId: 'gw-027',
+    });
+    client.close();
+  });
+
+  it('ends a session whose user was bound to another patrol while the server was down', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-test-'));
+    const file = join(dataDir, 'accounts.json');
+    const phone = {
+      username: 'pt-phone',
+      name: '滨江派出所巡逻组',
+      role: 'patrol' as const,
+      passwordHash: hashPassword(PASSWORD, 1024),
+      patrolId: 'pt-01',
+    };
+    writeAccountsFile(file, { users: [phone], ingestKeys: [], deviceTokens: [] });
+    try {
+      server = await startTestServer({ dataDir });
+      const token = await login(server.url, 'pt-phone', PASSWORD);
+      await server.stop();
+      // No reload sees this change: the session itself must not outlive it.
+      writeAccountsFile(file, {
+        users: [{ ...phone, patrolId: 'pt-02' }],
+        ingestKeys: [],
+        deviceTokens: [],
+      });
+      server = await startTestServer({ dataDir });
+      expect((await api(server.url, '/api/v1/auth/me', { token })).status).toBe(401);
+    } finally {
+      await server?.stop();
+      server = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bound role without its binding, a binding on another role, an unknown id', async () => {
+    server = await startTestServer();
+    const dir = server.dataDir;
+    const add = (args: string[]) =>
+      user(dir, ['add', 'wangwei', '--name', '王伟', ...args], `${PASSWORD}\n${PASSWORD}\n`);
+    const [unbound, misplaced, unknown] = await Promise.all([
+      add(['--role', 'grid']),
+      add(['--role', 'duty', '--patrol', 'pt-01']),
+      add(['--role', 'grid', '--grid-worker', 'gw-999']),
+    ]);
+    expect(unbound).toMatchObject({
+      code: 1,
+      stderr: 'error: role grid needs --grid-worker <id>\n',
+    });
+    expect(misplaced).toMatchObject({
+      code: 1,
+      stderr: 'error: --patrol is only for role patrol\n',
+    });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /^error: user wangwei is bound to grid worker gw-999, which the city package does not have/,
+    );
+    // Nothing was written: no file at all.
+    expect(existsSync(join(dir, 'accounts.json'))).toBe(false);
   });
 
   it('ends a disabled user’s socket and sessions at once; enabled, they log in afresh', async () => {
@@ -151,6 +266,33 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     expect((await api(server.url, '/api/v1/auth/me', { token })).status).toBe(401);
     client.close();
     other.close();
+  });
+
+  it('answers the demo phones’ and department’s bindings at login and on /me', async () => {
+    server = await startTestServer();
+    for (const [username, binding] of [
+      ['grid', { gridWorkerId: 'gw-026' }],
+      ['patrol', { patrolId: 'pt-01' }],
+      ['dept', { departmentId: 'dept-city-management' }],
+    ] as const) {
+      const res = await api(server.url, '/api/v1/auth/login', {
+        body: { username, password: DEMO_PASSWORD },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        role: username === 'dept' ? 'department' : username,
+        ...binding,
+      });
+      const me = await api(server.url, '/api/v1/auth/me', {
+        token: (res.body as { token: string }).token,
+      });
+      expect(me.body).toMatchObject({ username, ...binding });
+    }
+    // A user of an unbound role answers no binding.
+    const duty = await api(server.url, '/api/v1/auth/login', {
+      body: { username: 'duty', password: DEMO_PASSWORD },
+    });
+    expect(Object.keys(duty.body as object).sort()).toEqual(['expiresAt', 'name', 'role', 'token']);
   });
 
   it('makes an integration key the intake accepts, keeps only its hash, and removes it', async () => {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.js';
 import {
   api,
-  LiveClient,
   login,
   postReport,
   report,
@@ -72,20 +71,6 @@ describe('a department user', () => {
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('department_mismatch');
     }
-    // Nor over the socket.
-    const socket = new LiveClient(server.url, chengguan);
-    await socket.ready();
-    const overSocket = await socket.socket.emitWithAck('incident:act', id, {
-      action: 'respond',
-      version: 3,
-      departmentId: POLICE,
-    } as never);
-    expect(overSocket).toMatchObject({
-      ok: false,
-      status: 403,
-      error: { code: 'department_mismatch' },
-    });
-    socket.close();
 
     // The police's own user answers (报到), recorded under its name and department.
     const done = await act(police, { action: 'respond', version: 3, departmentId: POLICE });

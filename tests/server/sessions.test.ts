@@ -3,8 +3,6 @@ import {
   api,
   LiveClient,
   login,
-  postReport,
-  report,
   startTestServer,
   waitFor,
   type TestServer,
@@ -107,18 +105,16 @@ describe('sessions that end everywhere at once', () => {
     const token = await login(server.url, 'duty');
     const client = new LiveClient(server.url, token);
     await client.ready();
-    const { body } = await postReport(server.url, report({ title: '会话结束后的操作' }));
-    const incidentId = (body as { incidentId: string }).incidentId;
     // The session goes behind the hub's back (as a row deleted by another process would):
     // the next command finds out by itself.
     const sessionHash = [...server.hub.io.sockets.sockets.values()].find(
       (s) => s.data.principal.id === 'duty',
     )!.data.principal.sessionHash!;
     (server.auth as unknown as { live: Map<string, unknown> }).live.delete(sessionHash);
-    const result = await client.socket.emitWithAck('incident:act', incidentId, {
-      action: 'accept',
-      version: 1,
-    } as never);
+    const result = await client.socket.emitWithAck('wall:push', {
+      target: 'all',
+      command: { kind: 'layout', layout: 4 },
+    });
     expect(result).toMatchObject({ ok: false, status: 401, error: { code: 'session_ended' } });
     await waitFor(() => !client.socket.connected, 2_000, 'the socket to be ended');
     client.close();

@@ -9,6 +9,7 @@ import type {
   Snapshot,
   WallPush,
   WallPushRequest,
+  WorkerPosition,
 } from '../../../shared/realtime/events.js';
 import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
 import { unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../../shared/realtime/wire.js';
@@ -21,6 +22,8 @@ export interface LiveHandlers {
   deltas(d: Delta[]): void;
   kpis(k: Kpis): void;
   patrols(p: PatrolPosition[]): void;
+  /** Grid workers on duty, where their phones last were. */
+  workers(w: WorkerPosition[]): void;
   wall(push: WallPush): void;
   /** `error` is the connect refusal as the server wrote it (`unauthorized: …`, `outdated: …`). */
   status(connected: boolean, error?: string): void;
@@ -90,6 +93,7 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
   });
   socket.on('kpis', handlers.kpis);
   socket.on('patrols', handlers.patrols);
+  socket.on('workers', handlers.workers);
   socket.on('wall', handlers.wall);
   current = socket;
   return socket;

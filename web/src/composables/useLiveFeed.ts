@@ -57,6 +57,8 @@ export function useLiveFeed(): void {
       cameras.resetStatus(s.cameras);
       live.kpis = s.kpis;
       live.patrols = s.patrols;
+      // A server from before grid workers went live sends none.
+      live.workers = s.workers ?? [];
       live.touch();
     },
     deltas(d) {
@@ -69,6 +71,9 @@ export function useLiveFeed(): void {
     },
     patrols(p) {
       live.patrols = p;
+    },
+    workers(w) {
+      live.workers = w;
     },
     wall(push) {
       live.wallPush = push;

@@ -2,16 +2,23 @@ import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { KeyPlace } from '../../../shared/domain/city.js';
 import type { Department, Patrol } from '../../../shared/domain/organisation.js';
-import type { Region, RegionCollection, RegionLevel } from '../../../shared/domain/regions.js';
-import { apiFetch } from '../api/http.js';
+import type {
+  GridWorker,
+  Region,
+  RegionCollection,
+  RegionLevel,
+} from '../../../shared/domain/regions.js';
+import {
+  fetchClientConfig,
+  fetchDepartments,
+  fetchGridWorkers,
+  fetchKeyPlaces,
+  fetchPatrols,
+  fetchRegions,
+  type ClientConfig,
+} from '../api/city.js';
 
-export interface ClientConfig {
-  mapStyleUrl: string;
-  city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
-  demo: boolean;
-  /** Wall displays' device names, to push to one of them. */
-  walls: string[];
-}
+export type { ClientConfig } from '../api/city.js';
 
 /** The city's reference data: loaded once per session, it changes only with a new deployment. */
 export const useCityStore = defineStore('city', () => {
@@ -21,16 +28,18 @@ export const useCityStore = defineStore('city', () => {
   const departments = shallowRef<Department[]>([]);
   const patrols = shallowRef(new Map<string, Patrol>());
   const keyPlaces = shallowRef<KeyPlace[]>([]);
+  const gridWorkers = shallowRef(new Map<string, GridWorker>());
   let loading: Promise<void> | undefined;
+  let loadingWorkers: Promise<void> | undefined;
 
   function load(): Promise<void> {
     loading ??= (async () => {
       const [c, r, d, p, k] = await Promise.all([
-        apiFetch<ClientConfig>('/api/v1/client-config'),
-        apiFetch<RegionCollection>('/api/v1/regions'),
-        apiFetch<Department[]>('/api/v1/departments'),
-        apiFetch<Patrol[]>('/api/v1/patrols'),
-        apiFetch<KeyPlace[]>('/api/v1/key-places'),
+        fetchClientConfig(),
+        fetchRegions(),
+        fetchDepartments(),
+        fetchPatrols(),
+        fetchKeyPlaces(),
       ]);
       config.value = c;
       regions.value = r;
@@ -45,6 +54,20 @@ export const useCityStore = defineStore('city', () => {
     return loading;
   }
 
+  /**
+   * The grid workers, with their phone numbers: only the desk's pickers and the worker layer need
+   * them, so they load on first use rather than with every screen.
+   */
+  function loadGridWorkers(): Promise<void> {
+    loadingWorkers ??= fetchGridWorkers()
+      .then((w) => void (gridWorkers.value = new Map(w.map((x) => [x.id, x]))))
+      .catch((err: unknown) => {
+        loadingWorkers = undefined;
+        throw err;
+      });
+    return loadingWorkers;
+  }
+
   /** The region itself or its ancestor at `level` (a camera's grid → its district). */
   function ancestor(regionId: string, level: RegionLevel): Region | undefined {
     let region = regionById.value.get(regionId);
@@ -53,5 +76,16 @@ export const useCityStore = defineStore('city', () => {
     return region;
   }
 
-  return { config, regions, regionById, departments, patrols, keyPlaces, load, ancestor };
+  return {
+    config,
+    regions,
+    regionById,
+    departments,
+    patrols,
+    keyPlaces,
+    gridWorkers,
+    load,
+    loadGridWorkers,
+    ancestor,
+  };
 });

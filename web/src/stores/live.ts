@@ -1,7 +1,12 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
-import type { Kpis, PatrolPosition, WallPush } from '../../../shared/realtime/events.js';
+import type {
+  Kpis,
+  PatrolPosition,
+  WallPush,
+  WorkerPosition,
+} from '../../../shared/realtime/events.js';
 import { onNextBeat } from '../composables/beat.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
@@ -12,6 +17,8 @@ export const useLiveStore = defineStore('live', () => {
   const lastUpdate = ref<number>();
   const kpis = shallowRef<Kpis>();
   const patrols = shallowRef<PatrolPosition[]>([]);
+  /** Grid workers on duty (在岗) and where their phones last were. */
+  const workers = shallowRef<WorkerPosition[]>([]);
   /** The latest push to the walls, for the walls to obey. */
   const wallPush = shallowRef<WallPush>();
   /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
@@ -27,5 +34,5 @@ export const useLiveStore = defineStore('live', () => {
     else stamp(Date.now());
   }
 
-  return { connected, error, lastUpdate, kpis, patrols, wallPush, arrivals, touch };
+  return { connected, error, lastUpdate, kpis, patrols, workers, wallPush, arrivals, touch };
 });

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import {
+  FIELD_ROLES,
+  FieldPositionSchema,
+  FieldReportSchema,
+  isOpenState,
+  PatrolPositionsSchema,
+  RegistrationSchema,
+  summarize,
+  type FieldTasksResponse,
+  type LngLat,
+  type ReportInputParsed,
+} from '../../shared/index.js';
+import type { Crs } from '../../shared/index.js';
+import { actorFrom, type Auth } from '../auth/auth.js';
+import { toWgs84 } from '../city/crs.js';
+import type { FieldPositions } from '../field/positions.js';
+import { phoneIntegration, submitFieldReport } from '../field/reports.js';
+import { HttpError } from '../http-error.js';
+import type { IngestService } from '../ingest/service.js';
+import type { Board } from '../live/board.js';
+import type { Clock } from '../live/clock.js';
+import type { Store } from '../store/store.js';
+import { checkPhotos, type PhotoCheck } from '../workflow/service.js';
+import type { IntakeEndpoint } from './ingest-routes.js';
+import { handle, parse, requireUser } from './middleware.js';
+
+const TASKS_LIMIT = 200;
+const REPORTED_DAYS = 7;
+const REPORTED_LIMIT = 100;
+
+export interface FieldDeps {
+  auth: Auth;
+  ingest: IngestService;
+  store: Store;
+  board: Board;
+  positions: FieldPositions;
+  photos: PhotoCheck;
+  clock: Clock;
+}
+
+/**
+ * The phones' API (/api/v1/field): a grid worker's or patrol's reports under their own name,
+ * their tasks, and where they are while on duty. Each acts only as the worker it is bound to.
+ */
+export function fieldRoutes(deps: FieldDeps): Router {
+  const { auth, ingest, store, board, positions, photos, clock } = deps;
+  const router = Router();
+  router.use(requireUser(auth, FIELD_ROLES));
+
+  router.post(
+    '/reports',
+    handle(async (req, res) => {
+      const principal = req.principal!;
+      const report = parse(FieldReportSchema, req.body);
+      if (report.selfHandled && principal.role !== 'grid')
+        throw new HttpError(403, 'only a grid worker settles a matter on the spot (自行处置)', {
+          code: 'role_forbidden',
+        });
+      checkPhotos(photos, report.photos, 'photos');
+      checkPhotos(photos, report.selfHandled?.photos, 'selfHandled.photos');
+      const outcome = await submitFieldReport(
+        ingest,
+        { ...actorFrom(principal), role: principal.role as 'grid' | 'patrol' },
+        report,
+      );
+      res.status(outcome!.result === 'created' ? 201 : 200).json(outcome);
+    }),
+  );
+
+  router.get(
+    '/tasks',
+    handle(async (req, res) => {
+      const principal = req.principal!;
+      const since = new Date(clock().getTime() - REPORTED_DAYS * 86_400_000).toISOString();
+      const tasks =
+        principal.role === 'grid'
+          ? (await store.workerTasks(principal.gridWorkerId!, TASKS_LIMIT)).map(summarize)
+          : [...board.incidents.values()]
+              .filter(
+                (i) => isOpenState(i.state) && (i.patrolIds ?? []).includes(principal.patrolId!),
+              )
+              .sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))
+              .slice(0, TASKS_LIMIT);
+      const reported = (
+        await store.reportedBy(phoneIntegration(principal.id), since, REPORTED_LIMIT)
+      ).map(summarize);
+      res.json({ tasks, reported } satisfies FieldTasksResponse);
+    }),
+  );
+
+  router.post('/position', (req, res) => {
+    const principal = req.principal!;
+    const fix = parse(FieldPositionSchema, req.body);
+    const position = inWgs84([fix.lng, fix.lat], fix.crs);
+    const at = fix.at ? new Date(fix.at).toISOString() : clock().toISOString();
+    if (principal.role === 'grid')
+      positions.moveWorker(principal.gridWorkerId!, position, at, fix.accuracy);
+    else
+      positions.movePatrols([
+        {
+          id: principal.patrolId!,
+          position,
+          ...(fix.heading !== undefined ? { heading: fix.heading } : {}),
+        },
+      ]);
+    res.status(204).end();
+  });
+
+  router.delete('/position', (req, res) => {
+    const principal = req.principal!;
+    if (principal.role === 'grid') positions.offDuty(principal.gridWorkerId!);
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** A trail for the centre's screens: where a grid worker or patrol went lately. */
+export function trailRoutes(auth: Auth, positions: FieldPositions): Router {
+  const router = Router();
+  router.get(
+    '/field/trails/:key',
+    requireUser(auth, ['duty', 'operator', 'leader']),
+    (req, res) => {
+      const key = String(req.params.key);
+      if (!/^(grid|patrol):[A-Za-z0-9_.:-]{1,64}$/.test(key))
+        throw new HttpError(400, 'key: grid:<grid worker id> or patrol:<patrol id>', {
+          code: 'invalid_fields',
+          fields: [{ path: 'key', message: 'grid:<id> or patrol:<id>' }],
+        });
+      res.json({ points: positions.trailOf(key) });
+    },
+  );
+  return router;
+}
+
+/**
+ * POST /api/v1/patrols/positions with an integration key: a patrol-tracking system's feed.
+ * Mounted beside intake, before the login guard.
+ */
+export function patrolFeedRoutes(intake: IntakeEndpoint, positions: FieldPositions): Router {
+  const router = Router();
+  router.post('/patrols/positions', (req, res) => {
+    intake.gate(req.headers.authorization);
+    const { positions: given } = parse(PatrolPositionsSchema, req.body);
+    const unknown = positions.movePatrols(
+      given.map((p) => ({
+        id: p.id,
+        position: inWgs84(p.position, p.crs),
+        ...(p.heading !== undefined ? { heading: p.heading } : {}),
+        ...(p.status ? { status: p.status } : {}),
+      })),
+    );
+    res.json({ accepted: given.length - unknown.length, unknown });
+  });
+  return router;
+}
+
+/**
+ * POST /api/v1/registrations: the reception registers a walk-in, call or letter (登记); with an
+ * answer, 即办: closed in the same step.
+ */
+export function registrationRoutes(
+  auth: Auth,
+  ingest: IngestService,
+  photos: PhotoCheck,
+  clock: Clock,
+): Router {
+  const router = Router();
+  router.post(
+    '/registrations',
+    requireUser(auth, ['duty']),
+    handle(async (req, res) => {
+      const principal = req.principal!;
+      const r = parse(RegistrationSchema, req.body);
+      checkPhotos(photos, r.photos, 'photos');
+      const input: ReportInputParsed = {
+        source: r.channel,
+        externalId: `REG-${randomUUID()}`,
+        category: r.category,
+        ...(r.severity ? { severity: r.severity } : {}),
+        ...(r.groupRisk !== undefined ? { groupRisk: r.groupRisk } : {}),
+        title: r.title,
+        description: r.description,
+        location: r.location,
+        time: clock().toISOString(),
+        reporter: r.contact.name,
+      };
+      const [outcome] = await ingest.submit([input], 'reception', {
+        actor: actorFrom(principal),
+        photos: r.photos,
+        contact: r.contact,
+        ...(r.answer ? { settle: { resolution: 'immediate', comment: r.answer } } : {}),
+      });
+      res.status(outcome!.result === 'created' ? 201 : 200).json(outcome);
+    }),
+  );
+  return router;
+}
+
+function inWgs84(position: LngLat, crs: Crs | undefined): LngLat {
+  return !crs || crs === 'wgs84' || crs === 'cgcs2000' ? position : toWgs84(crs)(position);
+}
