@@ -15,16 +15,18 @@ export default defineConfig({
     // go to the server (the outbox in IndexedDB is what works offline).
     VitePWA({
       registerType: 'autoUpdate',
-      // A /registerSW.js file, not an inline script: the Content-Security-Policy allows only
-      // scripts from 'self' (server/http/security-headers.ts).
-      injectRegister: 'script',
+      // Registered by the phone's screen alone (MobileView.vue, from a bundled module: the
+      // Content-Security-Policy allows no inline script), for /m alone: a wall or a desk has no
+      // use for an offline shell, and must never be served an old build from a cache.
+      injectRegister: false,
+      scope: '/m',
       manifest: {
         name: '城市大脑·网格通',
         short_name: '网格通',
         description: '网格员与巡逻队的上报、任务与轨迹',
         lang: 'zh-CN',
         start_url: '/m',
-        scope: '/',
+        scope: '/m',
         display: 'standalone',
         orientation: 'portrait',
         theme_color: '#14407f',

@@ -18,11 +18,14 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Express requests whose line is kept at debug: the web app's files, the basemap's tiles (a
- * hundred for one look at the map) and the scrapes of /metrics and /api/health, which say
- * nothing about what people did. Everything else under /api/ is a line at info.
+ * hundred for one look at the map), the scrapes of /metrics and /api/health, and positions
+ * (every phone on duty every 30 s, a patrol feed every few seconds), which say nothing about
+ * what people did. Everything else under /api/ is a line at info.
  */
+const QUIET_API = ['/api/health', '/api/v1/patrols/positions', '/api/v1/field/position'];
 const quiet = (req: Request) =>
-  !req.originalUrl.startsWith('/api/') || req.originalUrl.startsWith('/api/health');
+  !req.originalUrl.startsWith('/api/') ||
+  QUIET_API.some((path) => req.originalUrl.startsWith(path));
 
 /**
  * One line per request once its answer is done, with its id, method, route pattern, status,

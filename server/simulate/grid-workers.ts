@@ -44,10 +44,7 @@ const SELF_HANDLED: Partial<Record<Category, readonly string[]>> = {
     '已设置警示标志并通知物业当日修复',
     '已督促商户规范用电，私拉电线已拆除',
   ],
-  'citizen-request': [
-    '已现场为居民解答政策，居民表示认可',
-    '已帮助居民联系社区办理，事项已解决',
-  ],
+  'citizen-request': ['已现场为居民解答政策，居民表示认可', '已帮助居民联系社区办理，事项已解决'],
   dispute: [
     '经网格员现场劝解，双方已达成谅解',
     '已组织双方现场沟通，矛盾已化解',
@@ -225,7 +222,11 @@ export class GridWorkersOnDuty {
       this.walk(walker, Math.max(0, nowMs - walker.lastMs) * this.timeScale);
     }
     walker.lastMs = nowMs;
-    return { kind: 'on', position: walker.position, accuracy: Math.round(between(this.rng, 5, 25)) };
+    return {
+      kind: 'on',
+      position: walker.position,
+      accuracy: Math.round(between(this.rng, 5, 25)),
+    };
   }
 
   /** Every walker's phone on the agenda, each at its own moment in the interval. */

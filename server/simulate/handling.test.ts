@@ -297,6 +297,32 @@ describe('the simulated desk working a day', () => {
     expect(['closed', 'evaluated', 'rejected']).toContain(workflow.incidents.get(b.id)!.state);
   });
 
+  it('puts a patrol it sent on the incident once accepted, before the dispatch', async () => {
+    const { workflow, desk, advance, streets, log, clock, city } = setup(6, 60);
+    const sent = new Map<string, string>();
+    for (let i = 0; i < 20; i++) {
+      const incident = workflow.open('public-order', 'high', streets[i % streets.length]!);
+      const patrolId = city.patrols[i % city.patrols.length]!.id;
+      sent.set(incident.id, patrolId);
+      desk.take(
+        incident.id,
+        { category: 'public-order', severity: 'high', groupRisk: false },
+        { patrolIds: [patrolId] },
+      );
+    }
+    await advance(clock().getTime() + 30 * 60_000, 1_000);
+    for (const [id, patrolId] of sent) {
+      const incident = workflow.incidents.get(id)!;
+      const actions = incident.timeline.map((e) => e.action);
+      const recorded = actions.indexOf('send-patrol');
+      expect(recorded, id).toBeGreaterThan(actions.indexOf('accept'));
+      expect(recorded).toBeLessThan(actions.findIndex((a) => a === 'dispatch' || a === 'whistle'));
+      expect(actions.filter((a) => a === 'send-patrol')).toHaveLength(1);
+      expect(incident.patrolIds).toEqual([patrolId]);
+    }
+    expect(log).not.toHaveBeenCalled();
+  });
+
   it('at a high time scale works an incident through in minutes, not hours', async () => {
     const { workflow, desk, advance, streets, clock } = setup(5, 60);
     const ids: string[] = [];

@@ -31,9 +31,7 @@ export function departmentActor(department: Pick<Department, 'id' | 'name'>): Ac
 }
 
 /** A grid worker's phone, as the simulator uses it: its own reports, 核查 and 回访. */
-export function gridWorkerActor(
-  worker: Pick<GridWorker, 'id' | 'name'>,
-): Actor & { role: 'grid' } {
+export function gridWorkerActor(worker: Pick<GridWorker, 'id' | 'name'>): Actor & { role: 'grid' } {
   return { id: `gw:${worker.id}`, name: worker.name, role: 'grid', gridWorkerId: worker.id };
 }
 
@@ -293,10 +291,7 @@ const COMMENTS = {
   extend: ['涉及多方协调，需延长办理时限', '当事人暂时无法到场，申请延期办理'],
   grant: ['同意延期，请在新的时限内办结', '经研究同意延期，请抓紧协调处置'],
   deny: ['不同意延期，请按原时限办结', '群众反映强烈，不予延期，请加快办理'],
-  supervise: [
-    '事态较重，中心督办，请限时办结并及时反馈',
-    '涉及群体性风险，请高度重视、加快处置',
-  ],
+  supervise: ['事态较重，中心督办，请限时办结并及时反馈', '涉及群体性风险，请高度重视、加快处置'],
   remind: ['办理时限将至，请抓紧处置并反馈', '请加快办理，即将超时'],
   sendPatrol: ['已调派附近巡逻力量到场', '请就近巡逻队到场协助处置'],
   checkPassed: ['现场核查，问题已整改到位', '已到现场核查，处置结果属实'],
@@ -522,7 +517,9 @@ export function nextSteps(
             actor: SIM_DUTY,
             request: { action: 'close', comment: pick(rng, COMMENTS.close) },
           };
-      const worker = incident.gridWorkerId ? ctx.gridWorkers?.get(incident.gridWorkerId) : undefined;
+      const worker = incident.gridWorkerId
+        ? ctx.gridWorkers?.get(incident.gridWorkerId)
+        : undefined;
       if (!worker) return [decision];
       // 核查: the incident's grid worker looks on the spot first; the desk decides on that.
       return [
@@ -540,7 +537,9 @@ export function nextSteps(
     }
     case 'closed': {
       if (!plan.evaluate) return [];
-      const worker = incident.gridWorkerId ? ctx.gridWorkers?.get(incident.gridWorkerId) : undefined;
+      const worker = incident.gridWorkerId
+        ? ctx.gridWorkers?.get(incident.gridWorkerId)
+        : undefined;
       const said = COMMENTS.evaluate[plan.rating] ?? '已回访';
       // 回访: the grid worker goes round for about half of them, the desk calls the rest.
       const onSite = worker !== undefined && plan.evaluateOnSite;

@@ -131,7 +131,10 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     );
   };
 
-  /** A grid worker's report comes from their phone, under their name; others through intake. */
+  /**
+   * A grid worker's report comes from their phone, under their name; the rest (and a grid with
+   * no worker on record) through the intake API.
+   */
   const post = (generated: GeneratedReport, selfHandled = false) => {
     if (inFlight >= MAX_IN_FLIGHT) {
       stats.skipped++;
@@ -217,7 +220,8 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     void postPatrolPositions(deps.baseUrl, deps.ingestKey, fleet.positions()).then((answer) => {
       feeding = false;
       if (stopped) return;
-      if (!answer.ok) log(`simulator: patrol positions refused (${answer.status}): ${answer.error}`);
+      if (!answer.ok)
+        log(`simulator: patrol positions refused (${answer.status}): ${answer.error}`);
       else if (answer.unknown.length)
         log(`simulator: the patrol feed knows no patrol ${answer.unknown.join(', ')}`);
     });

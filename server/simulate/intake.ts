@@ -5,8 +5,7 @@ export type IntakeAnswer =
   | { ok: false; status: number; error: string };
 
 export type PatrolFeedAnswer =
-  | { ok: true; accepted: number; unknown: string[] }
-  | { ok: false; status: number; error: string };
+  { ok: true; accepted: number; unknown: string[] } | { ok: false; status: number; error: string };
 
 /** The patrol feed takes at most this many positions in one request. */
 const POSITIONS_PER_POST = 1_000;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bearingDegrees, distanceMetres, type LngLat, type Patrol } from '../../shared/index.js';
+import {
+  bearingDegrees,
+  distanceMetres,
+  PatrolPositionsSchema,
+  type LngLat,
+  type Patrol,
+} from '../../shared/index.js';
 import { demoCity } from '../../tests/support/server.js';
 import { FOOT_SPEED, PatrolFleet, patrolSpeed, RouteTrack, VEHICLE_SPEED } from './patrols.js';
 import { seededRandom } from './random.js';
@@ -131,5 +137,17 @@ describe('the patrol fleet', () => {
     const back = fleet.positions()[0]!;
     expect(back.status).toBe('patrolling');
     expect(offRoute(back.position, patrol.route)).toBeLessThan(2);
+  });
+
+  it('gives positions the patrol feed takes as they are, all along the way', () => {
+    const fleet = new PatrolFleet(patrols, seededRandom(9));
+    expect(fleet.size).toBe(patrols.filter((p) => p.route.length >= 2).length);
+    let t = 0;
+    fleet.respond(patrols[0]!.position);
+    for (let i = 0; i < 200; i++) {
+      fleet.advance(20_000, (t += 20_000));
+      const parsed = PatrolPositionsSchema.safeParse({ positions: fleet.positions() });
+      expect(parsed.success, parsed.error?.message).toBe(true);
+    }
   });
 });

@@ -161,7 +161,7 @@ describe('the demo simulator against a real server', () => {
       const { incident: worked, steps, check } = checked;
       expect(steps[check]!.actor).toMatchObject({
         role: 'grid',
-        gridWorkerId: worked.gridWorkerId,
+        gridWorkerId: worked.gridWorkerId ?? undefined,
       } satisfies Partial<Actor>);
       expect(steps[check]!.detail).toEqual({ passed: true });
       expect(check).toBeLessThan(steps.findIndex((e) => e.action === 'close'));

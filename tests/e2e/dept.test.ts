@@ -141,7 +141,7 @@ describe('the department desk', { timeout: 90_000 }, () => {
     expect(reported.photos).toHaveLength(1);
     expect(reported.actor.departmentId).toBe(CITY_MANAGEMENT);
     // The photo shows in the timeline, through the server's short-lived link.
-    await detail.locator('[data-entry=report] .photos img').waitFor();
+    await detail.locator('[data-entry=report] .photo-strip img').waitFor();
 
     expect(errors).toEqual([]);
     expect([...hosts]).toEqual([new URL(server.url).host]);
@@ -166,7 +166,7 @@ describe('the department desk', { timeout: 90_000 }, () => {
     await detail.locator('textarea[name=comment]').fill('需协调供水公司更换井盖');
     await detail.locator('button.confirm').click();
     await detail.locator('[data-extension=pending]').waitFor();
-    await expect.poll(() => row(page, id).textContent()).toMatch(/申请延期/);
+    await expect.poll(() => row(page, id).textContent()).toMatch(/延期待批/);
     // No second request while the first waits.
     await detail.locator('button[data-action=ask-extension]').waitFor({ state: 'detached' });
 

@@ -18,7 +18,7 @@ function uniqueCommunity() {
   ];
   const community = city.regions.features
     .map((f) => f.properties)
-    .find((r) => r.level === 'community' && names.filter((n) => n.includes(r.name)).length === 1);
+    .find((r) => r.level === 'community' && names.filter((n) => n === r.name).length === 1);
   if (!community) throw new Error('the demo city has no community with a unique name');
   return community;
 }

@@ -1,3 +1,4 @@
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loginAs, recordHosts } from '../support/browser.js';
@@ -22,8 +23,8 @@ function photo(): Promise<Buffer> {
     .toBuffer();
 }
 
-const phone = () =>
-  env.browser.newContext({
+async function phone() {
+  const context = await env.browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
@@ -32,6 +33,21 @@ const phone = () =>
     // The outbox is under test here, not the service worker's offline shell (the last test).
     serviceWorkers: 'block',
   });
+  context.setDefaultTimeout(60_000);
+  return context;
+}
+
+/**
+ * Waits for the form's GPS fix. Headless Chromium can be slow to hand its emulated position to
+ * a new watcher; setting the position again delivers it to every watcher at once.
+ */
+async function gpsFix(context: BrowserContext, page: Page): Promise<void> {
+  const fixed = page.locator('.location[data-source=gps]');
+  await fixed.waitFor({ timeout: 5_000 }).catch(async () => {
+    await context.setGeolocation({ ...gridCentre(), accuracy: 12 });
+    await fixed.waitFor();
+  });
+}
 
 describe('the grid worker phone (/m) in real Chromium at 390x844', { timeout: 120_000 }, () => {
   it('keeps a report written without signal and sends it once when the signal returns', async () => {
@@ -42,7 +58,7 @@ describe('the grid worker phone (/m) in real Chromium at 390x844', { timeout: 12
     expect(new URL(page.url()).pathname).toBe('/m');
 
     const title = `楼道堆放杂物-${Date.now()}`;
-    await page.locator('.location[data-source=gps]').waitFor();
+    await gpsFix(context, page);
     await page.click('label.chip:has(input[value=safety-hazard])');
     await page.fill('textarea[name=description]', `${title}\n三楼楼道堆满纸箱，堵塞消防通道`);
     await page.setInputFiles('input[name=photos]', {
@@ -95,7 +111,7 @@ describe('the grid worker phone (/m) in real Chromium at 390x844', { timeout: 12
     const page = await context.newPage();
     await loginAs(page, env.server.url, 'grid');
     const title = `占道摆摊已劝离-${Date.now()}`;
-    await page.locator('.location[data-source=gps]').waitFor();
+    await gpsFix(context, page);
     await page.click('label.chip:has(input[value=city-management])');
     await page.fill('textarea[name=description]', title);
     await page.click('label.switch:has(input[name=selfHandled])');
@@ -121,12 +137,15 @@ describe('the grid worker phone (/m) in real Chromium at 390x844', { timeout: 12
 
   it('opens from its service worker without signal once installed', async () => {
     const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     await loginAs(page, env.server.url, 'grid');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    // The worker controls the page once it has claimed it (clientsClaim).
+    // The worker is installed from /m for /m alone. The page began at /login, outside its
+    // scope, so it controls the next load of /m, as it does an installed app's start.
+    await page.waitForFunction(async () =>
+      (await navigator.serviceWorker.getRegistrations()).some((r) => !!r.active),
+    );
+    await page.goto(`${env.server.url}/m`);
     await page.waitForFunction(() => !!navigator.serviceWorker.controller);
     await context.setOffline(true);
     await page.reload();

@@ -6,8 +6,9 @@ import type { GeoJSONSource, MapLibreMap } from '../maplibre.js';
 export const WORKER_SOURCE = 'grid-workers';
 
 /**
- * Grid workers on duty (在岗) as small green diamonds-in-circles: green is no incident severity's
- * and no patrol's colour, so the field force reads apart from what it answers. Names from zoom 14.
+ * Grid workers on duty (在岗) as white dots in a teal ring: every fill colour on the map already
+ * means something (cameras green, severities blue to red, patrols purple), and a white core reads
+ * apart from all of them. Names from zoom 14.
  */
 export function workerLayers(): LayerSpecification[] {
   return [
@@ -16,10 +17,10 @@ export function workerLayers(): LayerSpecification[] {
       type: 'circle',
       source: WORKER_SOURCE,
       paint: {
-        'circle-color': '#1fd18b',
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3.5, 16, 7],
-        'circle-stroke-color': '#0b1220',
-        'circle-stroke-width': 1.5,
+        'circle-color': '#ffffff',
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 6],
+        'circle-stroke-color': '#00b8d4',
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 3],
       },
     },
     {
@@ -34,7 +35,7 @@ export function workerLayers(): LayerSpecification[] {
         'text-font': ['Noto Sans Regular'],
         'text-optional': true,
       },
-      paint: { 'text-color': '#b6ffdf', 'text-halo-color': '#0b1220', 'text-halo-width': 1.5 },
+      paint: { 'text-color': '#8beeff', 'text-halo-color': '#0b1220', 'text-halo-width': 1.5 },
     },
   ];
 }
