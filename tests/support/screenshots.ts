@@ -16,17 +16,36 @@ const shots: [string, string, number, number, string?][] = [
   ['brief-1280', '/brief', 1280, 800, 'leader'],
   ['video-1366', '/video', 1366, 768, 'duty'],
   ['video-2560', '/video', 2560, 1440, 'operator'],
+  ['dept-1366', '/dept', 1366, 768, 'dept'],
+  ['dept-390', '/dept', 390, 844, 'dept'],
+  ['m-390', '/m', 390, 844, 'grid'],
+  ['m-tasks-390', '/m?tab=tasks', 390, 844, 'grid'],
   ['wall-1920', '/wall?device=demo-wall-device-token&rotate=0', 1920, 1080],
   ['wall-3840', '/wall?device=demo-wall-device-token&rotate=0', 3840, 2160],
 ];
 for (const [name, path, width, height, user] of shots) {
-  const page = await browser.newPage({ viewport: { width, height } });
+  const phone = width < 500;
+  const context = await browser.newContext({
+    viewport: { width, height },
+    ...(phone ? { isMobile: true, hasTouch: true } : {}),
+    // The phone's report form shows its GPS fix: a point in the demo city's centre.
+    ...(name.startsWith('m-')
+      ? { geolocation: { latitude: 22.9392, longitude: 112.9221, accuracy: 12 } }
+      : {}),
+    permissions: name.startsWith('m-') ? ['geolocation'] : [],
+  });
+  const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
   if (user) await loginAs(page, base, user);
   await page.goto(`${base}${path}`);
   // A screen with a map is shot once the map holds its layers (on a busy machine that can take
   // longer than the settle time alone), then given the settle time to draw them.
-  if (name !== 'login' && !name.startsWith('video'))
+  if (
+    name !== 'login' &&
+    !name.startsWith('video') &&
+    !name.startsWith('dept') &&
+    !name.startsWith('m-')
+  )
     await page
       .waitForSelector('.city-map[data-ready=true]', { state: 'attached', timeout: 60_000 })
       // Shot anyway: a screen whose map never came is worth looking at too.
@@ -42,8 +61,14 @@ for (const [name, path, width, height, user] of shots) {
     await page.selectOption('.overlay select', 'perHouseholds');
     await page.waitForTimeout(1500);
   }
+  if (name === 'dept-1366') {
+    // Its queue's first case open, as a department works it.
+    const first = page.locator('[data-queue] button[data-id]').first();
+    if (await first.count()) await first.click();
+    await page.waitForTimeout(1000);
+  }
   await page.screenshot({ path: `${out}/${name}.png` });
   console.log(`${out}/${name}.png`);
-  await page.close();
+  await context.close();
 }
 await browser.close();

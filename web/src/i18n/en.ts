@@ -474,7 +474,13 @@ export default {
     cancel: 'Cancel',
     needPlace: 'Choose the place first',
     keyPlace: 'Key place',
-    level: { city: 'City', district: 'District', street: 'Street', community: 'Community', grid: 'Grid' },
+    level: {
+      city: 'City',
+      district: 'District',
+      street: 'Street',
+      community: 'Community',
+      grid: 'Grid',
+    },
   },
   map: {
     breadcrumb: 'Region path',
