@@ -1,3 +1,4 @@
+import type { Camera } from '../../../shared/domain/cameras.js';
 import type { KeyPlace } from '../../../shared/domain/city.js';
 import type { Department, Patrol } from '../../../shared/domain/organisation.js';
 import type { GridWorker, RegionCollection } from '../../../shared/domain/regions.js';
@@ -41,4 +42,9 @@ export function fetchKeyPlaces(): Promise<KeyPlace[]> {
 /** Every grid worker with the grids they walk and their phone number. */
 export function fetchGridWorkers(): Promise<GridWorker[]> {
   return apiFetch<GridWorker[]>('/api/v1/grid-workers');
+}
+
+/** The cameras' points and registry facts; never an upstream URL or a credential. */
+export function fetchCameras(): Promise<Camera[]> {
+  return apiFetch<Camera[]>('/api/v1/cameras');
 }

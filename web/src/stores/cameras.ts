@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 import type { Camera, CameraStatus } from '../../../shared/domain/cameras.js';
-import { apiFetch } from '../api/http.js';
+import { fetchCameras } from '../api/city.js';
 
 /** Camera points (from the API) and their live health (from the socket). */
 export const useCamerasStore = defineStore('cameras', () => {
@@ -12,7 +12,7 @@ export const useCamerasStore = defineStore('cameras', () => {
 
   /** Loads once per page; every screen part that needs the cameras may ask. */
   function load(): Promise<void> {
-    loading ??= apiFetch<Camera[]>('/api/v1/cameras').then(
+    loading ??= fetchCameras().then(
       (cameras) => void (list.value = cameras),
       (err: unknown) => {
         loading = undefined;

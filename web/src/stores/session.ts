@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Role } from '../../../shared/domain/common.js';
-import { apiFetch, setApiToken } from '../api/http.js';
+import { fetchMe, logIn, logOut, type Binding } from '../api/auth.js';
+import { setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
@@ -21,12 +22,7 @@ export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   admin: ['audit'],
 };
 
-/** Who the user acts as: its department, grid worker or patrol team (ROLE_BINDINGS). */
-export interface Binding {
-  departmentId?: string;
-  gridWorkerId?: string;
-  patrolId?: string;
-}
+export type { Binding } from '../api/auth.js';
 
 interface StoredSession extends Binding {
   token: string;
@@ -45,19 +41,19 @@ export const useSessionStore = defineStore('session', () => {
   const screens = computed(() => (role.value ? SCREENS_BY_ROLE[role.value] : []));
 
   async function login(username: string, password: string): Promise<void> {
-    const s = await apiFetch<StoredSession>('/api/v1/auth/login', { body: { username, password } });
+    const s = await logIn(username, password);
     remember(s);
   }
 
   /** A wall display signs in with its device token from the URL, so a reload needs no typing. */
   async function useDeviceToken(device: string): Promise<void> {
     setApiToken(device);
-    const me = await apiFetch<{ name: string; role: Role } & Binding>('/api/v1/auth/me');
+    const me = await fetchMe();
     remember({ token: device, ...me });
   }
 
   async function logout(): Promise<void> {
-    await apiFetch('/api/v1/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await logOut().catch(() => undefined);
     forget();
   }
 

@@ -1,0 +1,29 @@
+import type { Role } from '../../../shared/domain/common.js';
+import { apiFetch } from './http.js';
+
+/** Who the user acts as, when its role is bound (ROLE_BINDINGS): department, grid worker, patrol. */
+export interface Binding {
+  departmentId?: string;
+  gridWorkerId?: string;
+  patrolId?: string;
+}
+
+export interface LoginAnswer extends Binding {
+  token: string;
+  role: Role;
+  name: string;
+  expiresAt?: number;
+}
+
+export function logIn(username: string, password: string): Promise<LoginAnswer> {
+  return apiFetch<LoginAnswer>('/api/v1/auth/login', { body: { username, password } });
+}
+
+/** Who the current token is (a wall's device token has no login). */
+export function fetchMe(): Promise<{ name: string; role: Role } & Binding> {
+  return apiFetch('/api/v1/auth/me');
+}
+
+export function logOut(): Promise<void> {
+  return apiFetch<void>('/api/v1/auth/logout', { method: 'POST' });
+}
