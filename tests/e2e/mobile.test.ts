@@ -135,6 +135,29 @@ describe('the grid worker phone (/m) in real Chromium at 390x844', { timeout: 12
     await context.close();
   });
 
+  it('goes back to the login page when its session ended elsewhere, and back after it', async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await loginAs(page, env.server.url, 'grid');
+    await page.click('nav.tabs button[data-tab=tasks]');
+    await page.locator('.task-list[data-loaded=true]').waitFor();
+    // The session is ended from elsewhere (logged out on another device, say).
+    const token = await page.evaluate(
+      () => (JSON.parse(localStorage.getItem('city-brain.session')!) as { token: string }).token,
+    );
+    expect(
+      (await api(env.server.url, '/api/v1/auth/logout', { token, method: 'POST' })).status,
+    ).toBe(204);
+    await page.click('.task-list button.refresh');
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(new URL(page.url()).searchParams.get('next')).toContain('/m');
+    await page.fill('input[name=username]', 'grid');
+    await page.fill('input[name=password]', 'citybrain-demo');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/m');
+    await context.close();
+  });
+
   it('opens from its service worker without signal once installed', async () => {
     const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
     context.setDefaultTimeout(60_000);

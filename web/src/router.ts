@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { whenUnauthenticated } from './api/http.js';
 import { useSessionStore, type Screen } from './stores/session.js';
 
 const DeskView = () => import('./views/DeskView.vue');
@@ -51,4 +52,12 @@ router.beforeEach(async (to) => {
   const screen = to.meta.screen as Screen | undefined;
   if (screen && !session.screens.includes(screen)) return `/${session.screens[0] ?? 'login'}`;
   return true;
+});
+
+// A session that ended on the server (an API answer says so) sends the screen to the login
+// page, to come back to where it was; a phone's outbox keeps what it has not sent.
+whenUnauthenticated(() => {
+  useSessionStore().forget();
+  const here = router.currentRoute.value;
+  if (!here.meta.public) void router.replace({ path: '/login', query: { next: here.fullPath } });
 });

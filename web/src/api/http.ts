@@ -23,6 +23,15 @@ export class ApiError extends Error {
 }
 
 let token: string | undefined;
+let unauthenticated: (() => void) | undefined;
+
+/**
+ * Called when the server says the token sent is no good any more (logged out elsewhere,
+ * expired, the user disabled): the app goes back to its login page, wherever it was.
+ */
+export function whenUnauthenticated(handler: () => void): void {
+  unauthenticated = handler;
+}
 
 export function setApiToken(next: string | undefined): void {
   token = next;
@@ -41,7 +50,7 @@ export async function apiFetch<T>(
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
-  if (!res.ok) throw refusal(res, text);
+  if (!res.ok) throw refused(res, text);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -56,8 +65,17 @@ export async function apiUpload<T>(path: string, body: Blob): Promise<T> {
     body,
   });
   const text = await res.text();
-  if (!res.ok) throw refusal(res, text);
+  if (!res.ok) throw refused(res, text);
   return JSON.parse(text) as T;
+}
+
+/** The refusal, after telling the app when it means the session is over. */
+function refused(res: Response, text: string): ApiError {
+  const error = refusal(res, text);
+  // A login's own 401 (a wrong password) sends no token and ends nothing.
+  if (res.status === 401 && token && ['unauthenticated', 'session_ended'].includes(error.code))
+    unauthenticated?.();
+  return error;
 }
 
 /** Reads a refusal; a body without our shape (a proxy's HTML page) is named by its status. */
