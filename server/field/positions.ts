@@ -15,6 +15,7 @@ const TRAIL_MS = 4 * 3_600_000;
 const TRAIL_POINTS = 600;
 /** Positions go to the screens at most this often, however many phones send at once. */
 const PUSH_MS = 1_000;
+const SILENCE_CHECK_MS = 60_000;
 
 export interface PositionSink {
   setPatrols(patrols: PatrolPosition[]): void;
@@ -32,6 +33,9 @@ export class FieldPositions {
   private readonly trails = new Map<string, TrailPoint[]>();
   private timer: NodeJS.Timeout | undefined;
   private dirty = { patrols: false, workers: false };
+  /** Looks for phones gone silent: they leave the screens without sending anything. */
+  private readonly silence: NodeJS.Timeout;
+  private shownWorkers = 0;
 
   constructor(
     patrols: readonly Patrol[],
@@ -39,6 +43,12 @@ export class FieldPositions {
     private readonly sink: PositionSink,
     private readonly clock: Clock,
   ) {
+    this.silence = setInterval(() => {
+      if (this.onDuty().length === this.shownWorkers) return;
+      this.dirty.workers = true;
+      this.schedule();
+    }, SILENCE_CHECK_MS);
+    this.silence.unref();
     for (const p of patrols)
       this.patrols.set(p.id, {
         id: p.id,
@@ -115,6 +125,7 @@ export class FieldPositions {
 
   stop(): void {
     clearTimeout(this.timer);
+    clearInterval(this.silence);
   }
 
   private trail(key: string, point: TrailPoint): void {
@@ -136,7 +147,11 @@ export class FieldPositions {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       if (this.dirty.patrols) this.sink.setPatrols(this.patrolPositions());
-      if (this.dirty.workers) this.sink.setWorkers(this.onDuty());
+      if (this.dirty.workers) {
+        const workers = this.onDuty();
+        this.shownWorkers = workers.length;
+        this.sink.setWorkers(workers);
+      }
       this.dirty = { patrols: false, workers: false };
     }, PUSH_MS);
     this.timer.unref();

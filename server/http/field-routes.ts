@@ -9,10 +9,10 @@ import {
   RegistrationSchema,
   summarize,
   type FieldTasksResponse,
+  type Crs,
   type LngLat,
   type ReportInputParsed,
 } from '../../shared/index.js';
-import type { Crs } from '../../shared/index.js';
 import { actorFrom, type Auth } from '../auth/auth.js';
 import { toWgs84 } from '../city/crs.js';
 import type { FieldPositions } from '../field/positions.js';
@@ -200,5 +200,5 @@ export function registrationRoutes(
 }
 
 function inWgs84(position: LngLat, crs: Crs | undefined): LngLat {
-  return !crs || crs === 'wgs84' || crs === 'cgcs2000' ? position : toWgs84(crs)(position);
+  return crs ? toWgs84(crs)(position) : position;
 }

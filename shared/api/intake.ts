@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PhotosSchema } from '../domain/attachments.js';
 import { CrsSchema } from '../domain/city.js';
-import { IdSchema } from '../domain/common.js';
+import { IdSchema, LngLatSchema } from '../domain/common.js';
+import { PatrolStatusSchema } from '../domain/organisation.js';
 import {
   CategorySchema,
   ContactSchema,
@@ -87,10 +88,10 @@ export const PatrolPositionsSchema = z.object({
     .array(
       z.object({
         id: IdSchema,
-        position: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+        position: LngLatSchema,
         crs: CrsSchema.optional(),
         heading: z.number().min(0).lt(360).optional(),
-        status: z.enum(['patrolling', 'responding', 'resting']).optional(),
+        status: PatrolStatusSchema.optional(),
       }),
     )
     .min(1)
