@@ -62,7 +62,12 @@ describe('configuration', () => {
       ['grid', 'grid'],
       ['dept', 'department'],
       ['patrol', 'patrol'],
+      ['street', 'duty'],
+      ['community', 'duty'],
     ]);
+    // The sub-centres work 滨江街道 and, inside it, 凤凰社区.
+    expect(accounts.users.get('street')).toMatchObject({ regionId: 'd01-s01' });
+    expect(accounts.users.get('community')).toMatchObject({ regionId: 'd01-s01-c07' });
     // The phones and the department act as the demo city's own records.
     expect(accounts.users.get('grid')).toMatchObject({ gridWorkerId: 'gw-026' });
     expect(accounts.users.get('dept')).toMatchObject({ departmentId: 'dept-city-management' });

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { IdSchema, RoleSchema } from '../shared/index.js';
+import {
+  CentreLevelSchema,
+  DEFAULT_LEVEL_RULES,
+  IdSchema,
+  RoleSchema,
+  SeveritySchema,
+  type LevelRules,
+} from '../shared/index.js';
 import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './auth/bindings.js';
 import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
 import { compileTrust } from './http/client-address.js';
@@ -52,6 +59,8 @@ export const ConfigSchema = z.object({
           departmentId: IdSchema.optional(),
           gridWorkerId: IdSchema.optional(),
           patrolId: IdSchema.optional(),
+          /** The sub-centre (a street's or community's region) the user works for; none: the city. */
+          regionId: IdSchema.optional(),
         })
         .superRefine((u, ctx) => {
           for (const { binding, message } of bindingIssues(u))
@@ -66,6 +75,8 @@ export const ConfigSchema = z.object({
         name: z.string().min(1),
         token: z.string().min(16),
         role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE).default('operator'),
+        /** A sub-centre's wall: it shows that region, and only that region's desks push to it. */
+        regionId: IdSchema.optional(),
       }),
     )
     .default([]),
@@ -100,8 +111,44 @@ export const ConfigSchema = z.object({
         .default(10),
     })
     .prefault({}),
+  /**
+   * Centres at every level (五级联动, docs/LEVELS.md): which levels have centres, where a new
+   * matter starts by severity, and how many minutes a level has to take a matter handed to it.
+   */
+  levels: z
+    .object({
+      centres: z
+        .array(CentreLevelSchema)
+        .min(1)
+        .refine((l) => l.includes('city'), 'the city always has a centre')
+        .default([...DEFAULT_LEVEL_RULES.centres]),
+      start: z.partialRecord(SeveritySchema, CentreLevelSchema).default({}),
+      takeWithinMinutes: z
+        .partialRecord(
+          CentreLevelSchema,
+          z
+            .number()
+            .positive()
+            .max(7 * 24 * 60),
+        )
+        .default({}),
+    })
+    .prefault({}),
   /** The audit trail (审计日志): rows older than this are pruned by the server. */
   audit: z.object({ retentionDays: z.number().int().min(1).max(3650).default(180) }).prefault({}),
+  /** Outbound webhooks (server/webhooks, docs/API.md "Webhooks"). */
+  webhooks: z
+    .object({
+      /** Delays before each retry, in ms; unset: 10 s, 30 s, 1, 2, 5, 10, 30 min, then hourly to 24 h. */
+      retrySchedule: z.array(z.number().int().min(1).max(86_400_000)).min(1).max(200).optional(),
+      /** How long one POST may take before it counts as failed. */
+      timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+      /** POSTs in flight at once, across all subscriptions. */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** Finished deliveries (delivered or failed) are pruned after this many days. */
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
   store: z
     .object({
       /**
@@ -242,4 +289,13 @@ function parseBoolean(name: string, value: string): boolean {
   throw new ConfigError(
     `invalid configuration:\n  ${name}: expected true or false, got "${value}"`,
   );
+}
+
+/** The level rules the config makes: its own choices over the documented defaults. */
+export function levelRules(levels: Config['levels']): LevelRules {
+  const d = DEFAULT_LEVEL_RULES;
+  const takeWithin = { ...d.takeWithin };
+  for (const [level, minutes] of Object.entries(levels.takeWithinMinutes))
+    takeWithin[level as keyof typeof takeWithin] = minutes * 60_000;
+  return { centres: levels.centres, start: { ...d.start, ...levels.start }, takeWithin };
 }

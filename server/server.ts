@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultLimits } from '../shared/index.js';
+import { defaultLimits, inScope } from '../shared/index.js';
 import { join } from 'node:path';
 import { createAttachments } from './attachments/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Auth } from './auth/auth.js';
 import type { LoadedCity } from './city/index.js';
 import { missingRegions } from './city/history.js';
-import type { Config } from './config.js';
+import { levelRules, type Config } from './config.js';
 import { FieldPositions } from './field/positions.js';
 import { createApp } from './http/app.js';
 import { clientAddress } from './http/client-address.js';
@@ -30,7 +30,9 @@ import { openSqliteStore } from './store/sqlite-store.js';
 import { instrumentStore } from './store/instrumented.js';
 import { createStreams } from './streams/index.js';
 import { OverdueClock } from './workflow/overdue-clock.js';
+import { Scopes } from './levels/scopes.js';
 import { WorkflowService } from './workflow/service.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 const log = moduleLog('server');
 
@@ -84,7 +86,20 @@ export async function startServer(
   const kpis = new KpiTracker(board, day, streets);
   kpis.rebuild(now);
   const bus = new DeltaBus(store.lastSeq());
+  // Outbound webhooks read the event log from their own cursor; the bus only nudges them.
+  const webhooks = new Webhooks({
+    databaseFile: databaseFile(config.dataDir),
+    synchronous: config.store.synchronous,
+    store,
+    published: () => bus.lastPublished,
+    metrics,
+    clock,
+    options: config.webhooks,
+  });
+  await webhooks.start();
   const queue = new WriteQueue();
+  // Centres at every level: who works which area, and how matters move between levels.
+  const scopes = new Scopes(city, levelRules(config.levels));
   const nearby = new NearbyIncidents(board.incidents.values());
   const auth = new Auth(config, store);
   auth.auditTo(audit);
@@ -105,9 +120,22 @@ export async function startServer(
     defaultLimits,
     audit,
     attachments,
+    scopes,
   );
-  const ingest = new IngestService(store, bus, queue, nearby, city, clock, day, defaultLimits);
-  const overdue = new OverdueClock(board, clock, (id, dueAt) => workflow.flagOverdue(id, dueAt));
+  const ingest = new IngestService(
+    store,
+    bus,
+    queue,
+    nearby,
+    city,
+    clock,
+    day,
+    defaultLimits,
+    scopes.rules,
+  );
+  const overdue = new OverdueClock(board, clock, (id, dueAt, what) =>
+    workflow.flagOverdue(id, dueAt, what),
+  );
 
   const streams = createStreams({
     config: config.streams,
@@ -163,6 +191,8 @@ export async function startServer(
     clock,
     streams: streams.router,
     audit,
+    webhooks,
+    scopes,
   });
   const intakeFast = intakeFastPath(intake);
   // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput. So do
@@ -190,6 +220,17 @@ export async function startServer(
     metrics,
     audit,
     clientAddress: clientAddress(config.trustProxy),
+    scopes,
+    scopedKpis: (scope) =>
+      new KpiTracker(
+        board,
+        day,
+        streets.filter((id) => scopes.overlaps(scope, id)),
+        {
+          incident: (i) => inScope(scope, i),
+          camera: (id) => scopes.cameraIn(scope, id),
+        },
+      ),
   });
 
   hub.setPatrols(positions.patrolPositions());
@@ -201,6 +242,7 @@ export async function startServer(
     hub.onDeltas(deltas);
     metrics.count('citybrain_events_total', 'deltas committed to the event log', deltas.length);
   });
+  bus.subscribe(() => webhooks.onDeltas());
   overdue.start();
   // Yesterday's finished incidents leave the live picture once the day turns, so a server that
   // runs for weeks holds one day of history, not all of it.
@@ -231,6 +273,7 @@ export async function startServer(
       await hub.close();
       await streams.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await webhooks.close();
       // After everything that records, before the store it writes to.
       await audit.close();
       await backups.stop();

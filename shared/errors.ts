@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'session_ended',
   'department_mismatch',
   'not_your_incident',
+  'outside_your_area',
+  'held_by_higher_centre',
   'metrics_token_required',
   'intake_key_invalid',
 
@@ -56,6 +58,12 @@ export const ERROR_CODES = [
   'no_extension_requested',
   'unknown_patrol',
   'unknown_attachment',
+  'not_held_here',
+  'no_level_above',
+  'level_has_no_centre',
+  'nothing_to_take',
+  'department_outside_area',
+  'wall_outside_area',
 
   // Photos (server/attachments).
   'attachment_type',
@@ -71,6 +79,11 @@ export const ERROR_CODES = [
   'll_hls_param_out_of_range',
   'rtsp_sessions_full',
   'upstream_content_type',
+
+  // Outbound webhooks (server/webhooks).
+  'webhook_not_found',
+  'webhook_delivery_not_found',
+  'webhook_url_invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

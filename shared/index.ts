@@ -2,6 +2,7 @@
 // geometry. No I/O and no framework here.
 export * from './domain/common.js';
 export * from './domain/regions.js';
+export * from './domain/levels.js';
 export * from './domain/cameras.js';
 export * from './domain/organisation.js';
 export * from './domain/city.js';

@@ -55,6 +55,8 @@ export const AccountUserSchema = z
     gridWorkerId: IdSchema.optional(),
     /** The patrol team a `patrol` user's phone is. */
     patrolId: IdSchema.optional(),
+    /** The sub-centre (a district's, street's or community's region) the user works for. */
+    regionId: IdSchema.optional(),
   })
   .strict()
   .superRefine((u, ctx) => {
@@ -74,6 +76,7 @@ const AccountsFileSchema = z
             name: NameSchema,
             tokenHash: Sha256Schema,
             role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE),
+            regionId: IdSchema.optional(),
           })
           .strict(),
       )
@@ -103,7 +106,7 @@ const AccountsFileSchema = z
 export interface AccountsFile {
   users: AccountUser[];
   ingestKeys: { name: string; keyHash: string }[];
-  deviceTokens: { name: string; tokenHash: string; role: Role }[];
+  deviceTokens: { name: string; tokenHash: string; role: Role; regionId?: string }[];
 }
 
 export function emptyAccounts(): AccountsFile {

@@ -44,7 +44,10 @@ describe('the live accounts', () => {
     const demo = mergeAccounts(config(), empty());
     expect([...demo.users.keys()]).toEqual(expect.arrayContaining(['duty', 'operator', 'leader']));
     expect(demo.ingestKeys).toEqual([{ name: 'demo', keyHash: hashSecret(DEMO_INGEST_KEY) }]);
-    expect(demo.deviceTokens.map((t) => t.name)).toEqual(['demo-wall']);
+    expect(demo.deviceTokens.map((t) => [t.name, t.regionId])).toEqual([
+      ['demo-wall', undefined],
+      ['binjiang-wall', 'd01-s01'],
+    ]);
 
     const file: AccountsFile = {
       ...empty(),

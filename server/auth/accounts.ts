@@ -22,13 +22,15 @@ export interface LiveUser {
   departmentId?: string;
   gridWorkerId?: string;
   patrolId?: string;
+  /** The sub-centre the user works for; absent: the city's. */
+  regionId?: string;
 }
 
 /** Everyone who may sign in, post reports or drive a wall, from the config and the file. */
 export interface Accounts {
   users: ReadonlyMap<string, LiveUser>;
   ingestKeys: readonly { name: string; keyHash: string }[];
-  deviceTokens: readonly { name: string; tokenHash: string; role: Role }[];
+  deviceTokens: readonly { name: string; tokenHash: string; role: Role; regionId?: string }[];
   /** Whether these are the demo's published accounts (demo mode with no real ones). */
   demo: boolean;
 }
@@ -72,7 +74,12 @@ export function mergeAccounts(config: Config, file: AccountsFile, path = account
       ...file.ingestKeys,
     ],
     deviceTokens: [
-      ...tokens.map((t) => ({ name: t.name, tokenHash: hashSecret(t.token), role: t.role })),
+      ...tokens.map((t) => ({
+        name: t.name,
+        tokenHash: hashSecret(t.token),
+        role: t.role,
+        ...(t.regionId ? { regionId: t.regionId } : {}),
+      })),
       ...file.deviceTokens,
     ],
     demo,
@@ -112,9 +119,12 @@ export function endedAccess(before: Accounts, after: Accounts): EndedAccess {
     )
       usernames.push(username);
   }
-  const tokens = new Map(after.deviceTokens.map((t) => [t.tokenHash, t.role]));
+  const tokens = new Map(after.deviceTokens.map((t) => [t.tokenHash, t]));
   const deviceTokenHashes = before.deviceTokens
-    .filter((t) => tokens.get(t.tokenHash) !== t.role)
+    .filter((t) => {
+      const now = tokens.get(t.tokenHash);
+      return now?.role !== t.role || now.regionId !== t.regionId;
+    })
     .map((t) => t.tokenHash);
   return { usernames, deviceTokenHashes };
 }

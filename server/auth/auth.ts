@@ -228,6 +228,7 @@ export class Auth {
         name: device.name,
         role: device.role,
         deviceTokenHash: device.tokenHash,
+        ...(device.regionId ? { regionId: device.regionId } : {}),
       };
     const session = await this.store.getSession(tokenHash);
     if (!session || session.expiresAt < Date.now()) return undefined;
@@ -264,7 +265,10 @@ export class Auth {
     const { current } = this.accounts;
     if (principal.deviceTokenHash)
       return current.deviceTokens.some(
-        (d) => d.tokenHash === principal.deviceTokenHash && d.role === principal.role,
+        (d) =>
+          d.tokenHash === principal.deviceTokenHash &&
+          d.role === principal.role &&
+          d.regionId === principal.regionId,
       );
     const session = principal.sessionHash ? this.live.get(principal.sessionHash) : undefined;
     const user = current.users.get(principal.id);

@@ -5,6 +5,7 @@ import {
   type BoundRole,
   type City,
   type Role,
+  SUB_CENTRE_LEVELS,
 } from '../../shared/index.js';
 
 /**
@@ -13,7 +14,16 @@ import {
  * place that holds a user (the config, the accounts file, the CLI, the live accounts, the
  * session) checks and carries all of them the same way, from here.
  */
-export type Bindings = Partial<Record<Binding, string>>;
+export type Bindings = Partial<Record<Binding | 'regionId', string>>;
+
+/**
+ * What a user carries besides its role: its binding, and the sub-centre it works for
+ * (`regionId`, any loop role but the phones'). A change to either ends its sessions.
+ */
+const CARRIED = [...BINDINGS, 'regionId'] as const;
+
+/** The roles a sub-centre's user may have: the desks' and the department's, not the phones'. */
+export const SCOPABLE_ROLES: readonly Role[] = ['duty', 'operator', 'leader', 'department'];
 
 /** The binding a role needs, or undefined for a role that has none. */
 export function bindingOf(role: Role): Binding | undefined {
@@ -27,21 +37,26 @@ export function bindingOf(role: Role): Binding | undefined {
  */
 export function bindingIssues(
   user: { role: Role } & Bindings,
-): { binding: Binding; message: string }[] {
+): { binding: Binding | 'regionId'; message: string }[] {
   const needed = bindingOf(user.role);
-  const issues: { binding: Binding; message: string }[] = [];
+  const issues: { binding: Binding | 'regionId'; message: string }[] = [];
   if (needed && !user[needed])
     issues.push({ binding: needed, message: `required for role ${user.role}` });
   for (const [role, binding] of Object.entries(ROLE_BINDINGS))
     if (binding !== needed && user[binding] !== undefined)
       issues.push({ binding, message: `only for role ${role}` });
+  if (user.regionId !== undefined && !SCOPABLE_ROLES.includes(user.role))
+    issues.push({
+      binding: 'regionId',
+      message: `a ${user.role} user works for no sub-centre (only ${SCOPABLE_ROLES.join(', ')})`,
+    });
   return issues;
 }
 
 /** The bindings a user has, and no other field: for a principal, a login answer, an actor. */
 export function bindingsOf(user: Bindings): Bindings {
   const out: Bindings = {};
-  for (const binding of BINDINGS) {
+  for (const binding of CARRIED) {
     const value = user[binding];
     if (value) out[binding] = value;
   }
@@ -50,7 +65,7 @@ export function bindingsOf(user: Bindings): Bindings {
 
 /** Whether two users (or a user and a principal) act as the same department, worker, patrol. */
 export function sameBindings(a: Bindings, b: Bindings): boolean {
-  return BINDINGS.every((binding) => (a[binding] || undefined) === (b[binding] || undefined));
+  return CARRIED.every((binding) => (a[binding] || undefined) === (b[binding] || undefined));
 }
 
 /**
@@ -64,10 +79,11 @@ export function isUnboundRole(role: Role): boolean {
 }
 
 /** What the city package calls each binding's list, for messages. */
-const WHAT: Record<Binding, string> = {
+const WHAT: Record<Binding | 'regionId', string> = {
   departmentId: 'department',
   gridWorkerId: 'grid worker',
   patrolId: 'patrol',
+  regionId: 'district, street or community region',
 };
 
 /**
@@ -77,16 +93,23 @@ const WHAT: Record<Binding, string> = {
  */
 export function unknownBindings(
   users: Iterable<{ username: string } & Bindings>,
-  city: Pick<City, 'departments' | 'gridWorkers' | 'patrols'>,
+  city: Pick<City, 'departments' | 'gridWorkers' | 'patrols' | 'regions'>,
 ): string[] {
-  const known: Record<Binding, Set<string>> = {
+  const known: Record<Binding | 'regionId', Set<string>> = {
     departmentId: new Set(city.departments.map((d) => d.id)),
     gridWorkerId: new Set(city.gridWorkers.map((w) => w.id)),
     patrolId: new Set(city.patrols.map((p) => p.id)),
+    // A sub-centre works a district's, street's or community's region.
+    regionId: new Set(
+      city.regions.features
+        .map((f) => f.properties)
+        .filter((r) => (SUB_CENTRE_LEVELS as readonly string[]).includes(r.level))
+        .map((r) => r.id),
+    ),
   };
   const lines: string[] = [];
   for (const user of users)
-    for (const binding of BINDINGS) {
+    for (const binding of CARRIED) {
       const id = user[binding];
       if (id && !known[binding].has(id))
         lines.push(

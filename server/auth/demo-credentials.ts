@@ -7,6 +7,8 @@ import { hashPassword, verifyPassword } from './passwords.js';
 export const DEMO_PASSWORD = 'citybrain-demo';
 export const DEMO_INGEST_KEY = 'demo-ingest-key';
 export const DEMO_WALL_TOKEN = 'demo-wall-device-token';
+/** 滨江街道's own wall: it shows the street, and obeys the street and the city. */
+export const DEMO_STREET_WALL_TOKEN = 'demo-street-wall-device-token';
 
 const DEMO_USERS = [
   { username: 'duty', name: '值班员 李明', role: 'duty' },
@@ -23,6 +25,9 @@ const DEMO_USERS = [
     departmentId: 'dept-city-management',
   },
   { username: 'patrol', name: '滨江派出所巡逻组', role: 'patrol', patrolId: 'pt-01' },
+  // Sub-centres (五级联动): 滨江街道 and, inside it, 凤凰社区, each with its own desk.
+  { username: 'street', name: '滨江街道综治中心 陈静', role: 'duty', regionId: 'd01-s01' },
+  { username: 'community', name: '凤凰社区综治中心 黄伟', role: 'duty', regionId: 'd01-s01-c07' },
 ] as const;
 
 let demoUserCache: Config['users'] | undefined;
@@ -42,7 +47,10 @@ export function demoIngestKeys(): Config['ingestKeys'] {
 }
 
 export function demoDeviceTokens(): Config['deviceTokens'] {
-  return [{ name: 'demo-wall', token: DEMO_WALL_TOKEN, role: 'operator' }];
+  return [
+    { name: 'demo-wall', token: DEMO_WALL_TOKEN, role: 'operator' },
+    { name: 'binjiang-wall', token: DEMO_STREET_WALL_TOKEN, role: 'operator', regionId: 'd01-s01' },
+  ];
 }
 
 /**
@@ -56,7 +64,9 @@ export function demoOffendersInFile(file: AccountsFile): string[] {
       .filter((k) => k.keyHash === hashSecret(DEMO_INGEST_KEY))
       .map((k) => `ingest key ${k.name} is the demo key`),
     ...file.deviceTokens
-      .filter((t) => t.tokenHash === hashSecret(DEMO_WALL_TOKEN))
+      .filter((t) =>
+        [DEMO_WALL_TOKEN, DEMO_STREET_WALL_TOKEN].some((d) => t.tokenHash === hashSecret(d)),
+      )
       .map((t) => `device token ${t.name} is the demo token`),
   ];
 }
@@ -81,7 +91,7 @@ export function refuseDemoCredentials(config: Config): Config {
       .filter((k) => k.key === DEMO_INGEST_KEY)
       .map((k) => `ingest key ${k.name} is the demo key`),
     ...config.deviceTokens
-      .filter((t) => t.token === DEMO_WALL_TOKEN)
+      .filter((t) => t.token === DEMO_WALL_TOKEN || t.token === DEMO_STREET_WALL_TOKEN)
       .map((t) => `device token ${t.name} is the demo token`),
     ...demoOffendersInFile(file),
   ];

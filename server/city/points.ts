@@ -313,7 +313,22 @@ export function readDepartments(
         return [];
       }
     }
+    if (item.regionId !== undefined) {
+      const region = frame.regions.get(item.regionId);
+      if (!region || region.level === 'grid' || region.level === 'city') {
+        problems.error(
+          origin,
+          region
+            ? `"${item.regionId}" is a ${region.level}: a department serves a district, street or community`
+            : `no region "${item.regionId}"`,
+          item.id,
+          'regionId',
+        );
+        return [];
+      }
+    }
     const department: Department = { id: item.id, name: item.name, kind: item.kind };
+    if (item.regionId !== undefined) department.regionId = item.regionId;
     if (item.phone !== undefined) department.phone = item.phone;
     if (item.streetId !== undefined) department.streetId = item.streetId;
     return [department];

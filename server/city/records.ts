@@ -131,6 +131,8 @@ export const DEPARTMENT_COLUMNS: Record<string, string> = {
   联系电话: 'phone',
   streetid: 'streetId',
   所属街道: 'streetId',
+  regionid: 'regionId',
+  服务区域: 'regionId',
 };
 
 const DEPARTMENT_KIND_WORDS = {
@@ -149,6 +151,7 @@ const DEPARTMENT_KIND_WORDS = {
   水务: 'water',
   信访: 'letters-visits',
   街道办: 'street-office',
+  社区服务站: 'community-station',
 } as const;
 
 export const DepartmentRecordSchema = z.object({
@@ -157,6 +160,7 @@ export const DepartmentRecordSchema = z.object({
   kind: oneOf(DEPARTMENT_KINDS, DEPARTMENT_KIND_WORDS),
   phone: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(5)).optional(),
   streetId: IdSchema.optional(),
+  regionId: IdSchema.optional(),
 });
 
 export const GRID_WORKER_COLUMNS: Record<string, string> = {

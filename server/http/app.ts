@@ -13,8 +13,12 @@ import type { Clock } from '../live/clock.js';
 import type { Metrics } from '../metrics.js';
 import type { FieldPositions } from '../field/positions.js';
 import type { IngestService } from '../ingest/service.js';
+import { open311Routes } from '../open311/routes.js';
+import type { Scopes } from '../levels/scopes.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
+import { webhookRoutes } from '../webhooks/routes.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
@@ -47,8 +51,12 @@ export interface AppDeps {
   clock: Clock;
   /** The audit trail (审计日志), read back at /api/v1/audit. */
   audit: AuditLog;
+  /** Sub-centres' areas: what each user may see and act on. */
+  scopes: Scopes;
   /** Camera streams: the stream-URL API, and the stream GETs when the server's fast path is not used. */
   streams: Router;
+  /** Outbound webhooks (订阅推送), managed at /api/v1/admin/webhooks. */
+  webhooks?: Webhooks;
 }
 
 /** Assembles the HTTP side: the API, the metrics, the basemap and the built web app. */
@@ -113,10 +121,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', requireUser(deps.auth));
   app.use(
     '/api/v1/incidents',
-    incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock, deps.attachments),
+    incidentRoutes(deps.auth, deps.store, deps.workflow, deps.clock, deps.attachments, deps.scopes),
   );
   // Before the phones' own routes, which are for the phones' roles only.
-  app.use('/api/v1', trailRoutes(deps.auth, deps.positions));
+  app.use('/api/v1', trailRoutes(deps.auth, deps.positions, deps.scopes));
   app.use(
     '/api/v1/field',
     fieldRoutes({
@@ -129,11 +137,37 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock,
     }),
   );
-  app.use('/api/v1', registrationRoutes(deps.auth, deps.ingest, deps.attachments, deps.clock));
+  app.use(
+    '/api/v1',
+    registrationRoutes(deps.auth, deps.ingest, deps.attachments, deps.clock, deps.scopes),
+  );
   app.use('/api/v1', deps.attachments.router);
-  app.use('/api/v1', cityRoutes(deps.auth, city, deps.board));
+  app.use('/api/v1', cityRoutes(deps.auth, city, deps.board, deps.scopes));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
+  if (deps.webhooks) app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks));
+  // A sub-centre's screens play their own area's cameras only.
+  app.post('/api/v1/cameras/:id/stream', (req, _res, next) => {
+    const cameraId = String(req.params.id);
+    if (req.principal && !deps.scopes.cameraIn(deps.scopes.of(req.principal), cameraId))
+      throw new HttpError(403, `camera ${cameraId} is outside your area`, {
+        code: 'outside_your_area',
+      });
+    next();
+  });
   app.use(deps.streams);
+  // Open311 GeoReport v2 for civic-reporting clients, on the intake's keys (docs/API.md).
+  app.use(
+    '/open311/v2',
+    open311Routes({
+      intake: deps.intake,
+      ingest: deps.ingest,
+      store: deps.store,
+      city,
+      clock: deps.clock,
+      metrics: deps.metrics,
+      utcOffsetMinutes: config.utcOffsetMinutes,
+    }),
+  );
   app.use('/api', (req, _res, next) => {
     next(
       new HttpError(404, `no such API route: ${req.method} ${req.originalUrl}`, {
@@ -147,9 +181,12 @@ export function createApp(deps: AppDeps): Express {
   if (existsSync(config.webDir)) {
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
     // The web app routes on the client (/wall, /desk, /brief, /login): other GETs get the shell.
-    app.get(/^\/(?!api\/|basemap\/|socket\.io\/|metrics|streams\/|files\/).*/, (_req, res) => {
-      res.sendFile(join(config.webDir, 'index.html'), { maxAge: 0 });
-    });
+    app.get(
+      /^\/(?!api\/|basemap\/|socket\.io\/|metrics|streams\/|files\/|open311\/).*/,
+      (_req, res) => {
+        res.sendFile(join(config.webDir, 'index.html'), { maxAge: 0 });
+      },
+    );
   }
 
   app.use(errorHandler);

@@ -19,6 +19,7 @@ import type { FieldPositions } from '../field/positions.js';
 import { phoneIntegration, submitFieldReport } from '../field/reports.js';
 import { HttpError } from '../http-error.js';
 import type { IngestService } from '../ingest/service.js';
+import type { Scopes } from '../levels/scopes.js';
 import type { Board } from '../live/board.js';
 import type { Clock } from '../live/clock.js';
 import type { Store } from '../store/store.js';
@@ -117,7 +118,7 @@ export function fieldRoutes(deps: FieldDeps): Router {
 }
 
 /** A trail for the centre's screens: where a grid worker or patrol went lately. */
-export function trailRoutes(auth: Auth, positions: FieldPositions): Router {
+export function trailRoutes(auth: Auth, positions: FieldPositions, scopes: Scopes): Router {
   const router = Router();
   router.get(
     '/field/trails/:key',
@@ -129,6 +130,10 @@ export function trailRoutes(auth: Auth, positions: FieldPositions): Router {
           code: 'invalid_fields',
           fields: [{ path: 'key', message: 'grid:<id> or patrol:<id>' }],
         });
+      const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      const scope = scopes.of(req.principal!);
+      if (!(kind === 'grid' ? scopes.workerIn(scope, id) : scopes.patrolIn(scope, id)))
+        throw new HttpError(403, `${key} works outside your area`, { code: 'outside_your_area' });
       res.json({ points: positions.trailOf(key) });
     },
   );
@@ -166,6 +171,7 @@ export function registrationRoutes(
   ingest: IngestService,
   photos: PhotoCheck,
   clock: Clock,
+  scopes: Scopes,
 ): Router {
   const router = Router();
   router.post(
@@ -187,8 +193,11 @@ export function registrationRoutes(
         time: clock().toISOString(),
         reporter: r.contact.name,
       };
+      const scope = scopes.of(principal);
       const [outcome] = await ingest.submit([input], 'reception', {
-        actor: actorFrom(principal),
+        // A sub-centre's reception keeps what it registers, in its own area.
+        actor: scopes.actor(actorFrom(principal)),
+        ...(scope ? { within: scope } : {}),
         photos: r.photos,
         contact: r.contact,
         ...(r.answer ? { settle: { resolution: 'immediate', comment: r.answer } } : {}),

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   type AttachmentLink,
@@ -14,6 +14,7 @@ import {
 } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
+import type { Scopes } from '../levels/scopes.js';
 import type { Clock } from '../live/clock.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
@@ -61,7 +62,15 @@ export function incidentRoutes(
   workflow: WorkflowService,
   clock: Clock,
   photos: PhotoLinks,
+  scopes: Scopes,
 ): Router {
+  /** An incident the asker may read: it exists and lies in their area. */
+  const readable = async (req: Request, id: string): Promise<Incident> => {
+    const incident = await store.getIncident(id);
+    if (!incident) throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
+    scopes.check(req.principal!, incident);
+    return incident;
+  };
   const router = Router();
   // The loop's data is for the loop's roles: an auditor reads the trail, not the cases.
   router.use(requireUser(auth, LOOP_ROLES));
@@ -73,7 +82,8 @@ export function incidentRoutes(
       const { total, incidents } = await store.queryIncidents({
         states: q.state,
         categories: q.category,
-        regionId: q.region,
+        // A sub-centre's user lists its own area, or a part of it.
+        regionId: scopes.narrow(scopes.of(req.principal!), q.region),
         from: q.from,
         to: q.to,
         dueBefore: q.overdue === 'true' ? clock().toISOString() : undefined,
@@ -88,8 +98,7 @@ export function incidentRoutes(
     '/:id',
     handle(async (req, res) => {
       const id = String(req.params.id);
-      const incident = await store.getIncident(id);
-      if (!incident) throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
+      const incident = await readable(req, id);
       // The first page of its reports: an incident a crowd reported has hundreds.
       const { total, reports } = await store.reportsOf(id, { limit: FIRST_REPORTS, offset: 0 });
       const ids = incident.timeline.flatMap((e) => e.photos ?? []);
@@ -107,8 +116,7 @@ export function incidentRoutes(
     handle(async (req, res) => {
       const id = String(req.params.id);
       const page = parse(PageSchema, req.query);
-      if (!(await store.getIncident(id)))
-        throw new HttpError(404, `no incident ${id}`, { code: 'incident_not_found' });
+      await readable(req, id);
       const { total, reports } = await store.reportsOf(id, page);
       res.json({ total, ...page, reports });
     }),

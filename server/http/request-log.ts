@@ -97,9 +97,10 @@ function trackRoute(req: Request): (status: number) => string {
     configurable: true,
     enumerable: true,
     get: () => baseUrl,
-    set(value: string) {
-      baseUrl = value;
-      if (value.length > mount.length) mount = value;
+    set(value: string | undefined) {
+      // The router puts back what was there before it, which on the app's first pass is nothing.
+      baseUrl = value ?? '';
+      if (baseUrl.length > mount.length) mount = baseUrl;
     },
   });
   return (status) => pattern ?? (mount ? `${mount}/*` : status < 400 ? '(static)' : '(unmatched)');

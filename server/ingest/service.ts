@@ -1,10 +1,17 @@
 import {
   AreaIndex,
+  centreAtOrAbove,
+  DEFAULT_LEVEL_RULES,
+  inScope,
+  type Area,
+  type Scope,
   defaultLimits,
   SEVERITIES,
   summarize,
   type Actor,
+  type CentreLevel,
   type DeadlineLimits,
+  type LevelRules,
   type Contact,
   type Incident,
   type IntakeOutcome,
@@ -43,6 +50,8 @@ export interface IntakeExtras {
   contact?: Contact;
   /** 自行处置 or 即办: opened and closed in one step, never joined to another incident. */
   settle?: { resolution: Resolution; comment: string; photos?: readonly string[] };
+  /** A sub-centre's reception registers matters of its own area only. */
+  within?: Scope;
 }
 
 interface Submission {
@@ -78,6 +87,7 @@ export class IngestService {
     private readonly clock: Clock,
     private readonly day: CentreDay,
     private readonly limits: DeadlineLimits = defaultLimits,
+    private readonly levels: LevelRules = DEFAULT_LEVEL_RULES,
   ) {
     this.grids = new AreaIndex(
       city.regions.features.filter((f) => f.properties.level === 'grid'),
@@ -94,6 +104,13 @@ export class IngestService {
   ): Promise<IntakeOutcome[]> {
     const reports = given.map(inWgs84);
     const grids = this.locate(reports);
+    const within = extras?.within;
+    if (within)
+      for (const { properties: grid } of grids)
+        if (!inScope(within, this.areaOf(grid)))
+          throw new HttpError(403, `the place (grid ${grid.id}) is outside ${within.regionId}`, {
+            code: 'outside_your_area',
+          });
     return new Promise((resolve, reject) => {
       this.waiting.push({ reports, grids, integration, extras, resolve, reject });
       if (this.waiting.length === 1) {
@@ -103,6 +120,17 @@ export class IngestService {
         else setImmediate(drain);
       }
     });
+  }
+
+  private areaOf(grid: Region): Area {
+    const community = this.regions.get(grid.parentId!)!;
+    const street = this.regions.get(community.parentId!)!;
+    return {
+      gridId: grid.id,
+      communityId: community.id,
+      streetId: street.id,
+      districtId: street.parentId!,
+    };
   }
 
   /** Checks what the schema cannot: the place is in the city (its grid) and the camera exists. */
@@ -289,7 +317,23 @@ export class IngestService {
         },
       ],
       ...(extras?.contact ? { contact: extras.contact } : {}),
+      ...this.startingCentre(input.severity ?? DEFAULT_SEVERITY[input.category], extras?.actor),
     };
+  }
+
+  /**
+   * Where a new matter starts (大事全网联动、小事一格处理): a sub-centre's own desk keeps what
+   * it registers; otherwise the level the rules give its severity, or the nearest centre above.
+   */
+  private startingCentre(
+    severity: Severity,
+    actor: Actor | undefined,
+  ): Pick<Incident, 'centreLevel'> {
+    const level: CentreLevel =
+      actor?.regionLevel && actor.role === 'duty'
+        ? actor.regionLevel
+        : centreAtOrAbove(this.levels, this.levels.start[severity]);
+    return level === 'city' ? {} : { centreLevel: level };
   }
 
   private attach(

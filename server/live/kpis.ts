@@ -49,6 +49,11 @@ export class KpiTracker {
     private readonly board: Board,
     private readonly day: CentreDay,
     private readonly streetIds: string[],
+    /** A sub-centre's figures count its own area's incidents and cameras only. */
+    private readonly within?: {
+      incident(i: IncidentSummary): boolean;
+      camera(cameraId: string): boolean;
+    },
   ) {}
 
   /** Recounts from the board: at start and when the day turns. */
@@ -70,7 +75,10 @@ export class KpiTracker {
 
   current(now: Date): Kpis {
     const t = this.totals;
-    const cameras = [...this.board.cameras.values()];
+    const within = this.within;
+    const cameras = within
+      ? [...this.board.cameras].filter(([id]) => within.camera(id)).map(([, s]) => s)
+      : [...this.board.cameras.values()];
     const camerasOnline = cameras.filter((s) => s === 'online').length;
     return {
       at: now.toISOString(),
@@ -106,6 +114,8 @@ export class KpiTracker {
   }
 
   private update(incident: IncidentSummary, now: Date): void {
+    // An incident never leaves its place, so one outside the area never counted here.
+    if (this.within && !this.within.incident(incident)) return;
     const before = this.contributions.get(incident.id);
     if (before) this.add(before, -1);
     const after = this.contributionOf(incident, now);

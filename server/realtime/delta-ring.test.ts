@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackedDelta } from '../../shared/realtime/wire.js';
-import { DeltaRing } from './delta-ring.js';
+import { CoverRing, DeltaRing } from './delta-ring.js';
 
 const deltas = (from: number, to: number): PackedDelta[] =>
   Array.from({ length: to - from + 1 }, (_, i) => [
@@ -38,5 +38,33 @@ describe('the delta ring', () => {
     ring.push(deltas(7, 8));
     expect(ring.start(9)).toBe(4);
     expect(new DeltaRing(5).start(42)).toBe(42);
+  });
+});
+
+describe("a sub-centre's ring of covered batches", () => {
+  const mark = (from: number, to: number) => [[from, 'at', 2, to]] as never;
+  it('hands back every batch covering a sequence number and after, whole', () => {
+    const ring = new CoverRing(100);
+    const a = mark(1, 10);
+    const b = mark(11, 25);
+    const c = mark(26, 30);
+    ring.push(1, 10, a);
+    ring.push(11, 25, b);
+    ring.push(26, 30, c);
+    expect(ring.start(31)).toBe(1);
+    expect(ring.from(1)).toEqual([a, b, c]);
+    expect(ring.from(12)).toEqual([b, c]);
+    expect(ring.from(26)).toEqual([c]);
+    expect(ring.from(31)).toEqual([]);
+  });
+
+  it('keeps batches covering at least its size of sequence numbers', () => {
+    const ring = new CoverRing(20);
+    ring.push(1, 10, mark(1, 10));
+    ring.push(11, 25, mark(11, 25));
+    expect(ring.start(26)).toBe(1);
+    ring.push(26, 30, mark(26, 30));
+    expect(ring.start(31)).toBe(11);
+    expect(new CoverRing(5).start(42)).toBe(42);
   });
 });

@@ -43,3 +43,44 @@ export class DeltaRing {
     return { cut: first.slice(seq - first[0]![0]), whole: this.batches.slice(lo + 1) };
   }
 }
+
+/**
+ * A sub-centre's recent batches, each opening with its cover mark (wire.ts packCover) and
+ * holding its area's deltas only. A client catching up gets every batch whose cover reaches
+ * past its last sequence number, whole: its cursor skips what it already has.
+ */
+export class CoverRing {
+  private readonly batches: { from: number; to: number; batch: PackedDelta[] }[] = [];
+  private covered = 0;
+
+  /** Keeps batches covering at least the last `size` sequence numbers. */
+  constructor(private readonly size: number) {}
+
+  /** The first sequence number still covered, or `next` when empty. */
+  start(next: number): number {
+    return this.batches[0]?.from ?? next;
+  }
+
+  push(from: number, to: number, batch: PackedDelta[]): void {
+    this.batches.push({ from, to, batch });
+    this.covered += to - from + 1;
+    while (this.batches.length > 1) {
+      const first = this.batches[0]!;
+      if (this.covered - (first.to - first.from + 1) < this.size) break;
+      this.covered -= first.to - first.from + 1;
+      this.batches.shift();
+    }
+  }
+
+  /** The batches covering `seq` and after, oldest first. */
+  from(seq: number): PackedDelta[][] {
+    let lo = 0;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.batches[mid]!.to < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.batches.slice(lo).map((b) => b.batch);
+  }
+}

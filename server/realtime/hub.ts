@@ -17,7 +17,11 @@ import {
   type WorkerPosition,
   WallPushRequestSchema,
   WIRE_VERSION,
+  inScope,
+  type Scope,
+  type WallCommand,
 } from '../../shared/index.js';
+import type { ErrorInfo } from '../../shared/errors.js';
 import type { AuditTrail } from '../audit/audit.js';
 import type { EndedAccess } from '../auth/accounts.js';
 import type { Auth, Principal } from '../auth/auth.js';
@@ -29,7 +33,9 @@ import { moduleLog } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
+import type { Scopes } from '../levels/scopes.js';
 import { DeltaRing } from './delta-ring.js';
+import { ScopedStream } from './scoped-stream.js';
 import { SharedPayloads } from './shared-payloads.js';
 
 /**
@@ -72,6 +78,8 @@ const log = moduleLog('realtime');
 
 interface SocketData {
   principal: Principal;
+  /** The sub-centre's area the socket sees; undefined: the whole city. */
+  scope: Scope | undefined;
 }
 type IoServer = Server<
   ClientToServerEvents,
@@ -98,6 +106,10 @@ export interface HubDeps {
   audit?: AuditTrail;
   /** The client's address behind a trusted proxy, for the audit trail. */
   clientAddress?: (req: IncomingMessage) => string;
+  /** Sub-centres' areas; without them every screen sees the whole city. */
+  scopes?: Scopes;
+  /** A sub-centre's own figures, counted over its area. */
+  scopedKpis?: (scope: Scope) => KpiTracker;
 }
 
 /**
@@ -150,6 +162,8 @@ export class RealtimeHub {
   private patrols: PatrolPosition[] = [];
   private workers: WorkerPosition[] = [];
   private readonly stopEnding: () => void;
+  /** Sub-centres' streams, by region, made when the first of their screens connects. */
+  private readonly streams = new Map<string, ScopedStream>();
 
   constructor(
     http: HttpServer,
@@ -178,6 +192,7 @@ export class RealtimeHub {
           if (!LOOP_ROLES.includes(principal.role))
             return next(new Error(`forbidden: role ${principal.role} has no live picture`));
           socket.data.principal = principal;
+          socket.data.scope = deps.scopes?.of(principal);
           next();
         })
         .catch(next);
@@ -232,17 +247,56 @@ export class RealtimeHub {
   onDeltas(deltas: readonly Delta[]): void {
     this.pending.push(...deltas);
     this.kpisDirty = true;
+    const now = this.deps.clock();
+    for (const stream of this.streams.values()) stream.kpis.apply(deltas, now);
     this.scheduleFlush();
   }
 
   setPatrols(patrols: PatrolPosition[]): void {
     this.patrols = patrols;
     this.io.to(LIVE).emit('patrols', patrols);
+    for (const stream of this.streams.values())
+      this.io.to(stream.room).emit('patrols', this.patrolsIn(stream.scope));
   }
 
   setWorkers(workers: WorkerPosition[]): void {
     this.workers = workers;
     this.io.to(LIVE).emit('workers', workers);
+    for (const stream of this.streams.values())
+      this.io.to(stream.room).emit('workers', this.workersIn(stream.scope));
+  }
+
+  private patrolsIn(scope: Scope | undefined): PatrolPosition[] {
+    const { scopes } = this.deps;
+    return scope && scopes
+      ? this.patrols.filter((p) => scopes.patrolIn(scope, p.id))
+      : this.patrols;
+  }
+
+  private workersIn(scope: Scope | undefined): WorkerPosition[] {
+    const { scopes } = this.deps;
+    return scope && scopes
+      ? this.workers.filter((w) => scopes.workerIn(scope, w.id))
+      : this.workers;
+  }
+
+  /** The live room a socket belongs in: the city's, or its sub-centre's. */
+  private roomOf(socket: IoSocket): string {
+    const { scope } = socket.data;
+    return scope ? this.streamOf(scope).room : LIVE;
+  }
+
+  private streamOf(scope: Scope): ScopedStream {
+    let stream = this.streams.get(scope.regionId);
+    if (!stream) {
+      const { scopes, scopedKpis } = this.deps;
+      if (!scopes || !scopedKpis) throw new Error('a scoped socket without scopes');
+      const kpis = scopedKpis(scope);
+      kpis.rebuild(this.deps.clock());
+      stream = new ScopedStream(scope, kpis, scopes, this.flushed, RING_SIZE);
+      this.streams.set(scope.regionId, stream);
+    }
+    return stream;
   }
 
   close(): Promise<void> {
@@ -295,6 +349,11 @@ export class RealtimeHub {
       const packed = this.shared.share(packDeltas(batch));
       this.io.to(LIVE).emit('deltas', packed);
       this.ring.push(packed);
+      // Each sub-centre's screens get their area's part, cut once and sent once to them all.
+      for (const stream of this.streams.values()) {
+        const part = stream.cut(batch, packed);
+        if (part) this.io.to(stream.room).emit('deltas', this.shared.share(part));
+      }
       this.flushed = batch.at(-1)!.seq;
       this.deps.metrics.broadcast(this.flushed);
       this.deps.metrics.count(
@@ -321,7 +380,19 @@ export class RealtimeHub {
    * Right after a flush, so that each socket, once caught up to `flushed`, joins the live room
    * in time for the next one: snapshots first, then the ring, both shared between sockets.
    */
-  private welcome(arrivals: Arrival[]): void {
+  private welcome(all: Arrival[]): void {
+    const arrivals: Arrival[] = [];
+    const scoped = new Map<ScopedStream, Arrival[]>();
+    for (const arrival of all) {
+      const { scope } = arrival.socket.data;
+      if (!scope) arrivals.push(arrival);
+      else {
+        const stream = this.streamOf(scope);
+        scoped.set(stream, [...(scoped.get(stream) ?? []), arrival]);
+      }
+    }
+    for (const [stream, group] of scoped) this.welcomeScoped(stream, group);
+    if (!arrivals.length) return;
     const ringStart = this.ring.start(this.flushed + 1);
     const fresh: IoSocket[] = [];
     const resuming: { socket: IoSocket; lastSeq: number }[] = [];
@@ -354,6 +425,36 @@ export class RealtimeHub {
     if (resuming.length) this.kpisDirty = true;
   }
 
+  /** As `welcome`, for a sub-centre's screens: its own snapshot, its own ring, its own room. */
+  private welcomeScoped(stream: ScopedStream, arrivals: Arrival[]): void {
+    const ringStart = stream.ring.start(stream.lastCovered + 1);
+    const fresh: IoSocket[] = [];
+    const resuming: { socket: IoSocket; lastSeq: number }[] = [];
+    for (const { socket, lastSeq } of arrivals) {
+      if (!socket.connected) continue;
+      if (lastSeq === undefined || lastSeq > this.deps.store.lastSeq()) fresh.push(socket);
+      else if (lastSeq >= this.flushed || lastSeq + 1 >= ringStart)
+        resuming.push({ socket, lastSeq });
+      else this.catchUps = this.catchUps.then(() => this.catchUpFromStore(socket, lastSeq));
+    }
+    if (fresh.length) {
+      const snapshot = this.scopedSnapshot(stream);
+      this.io.to(fresh.map((s) => s.id)).emit('snapshot', snapshot);
+    }
+    const recipients = new Map<PackedDelta[], string[]>();
+    for (const { socket, lastSeq } of resuming)
+      for (const batch of stream.ring.from(lastSeq + 1)) {
+        const ids = recipients.get(batch);
+        if (ids) ids.push(socket.id);
+        else recipients.set(batch, [socket.id]);
+      }
+    const batches = [...recipients].sort(([a], [b]) => a[0]![0] - b[0]![0]);
+    for (const [batch, ids] of batches) this.io.to(ids).emit('deltas', batch);
+    for (const socket of [...fresh, ...resuming.map((r) => r.socket)])
+      void socket.join(stream.room);
+    if (fresh.length || resuming.length) this.kpisDirty = true;
+  }
+
   /**
    * Takes the sockets that fell behind out of the live room, and brings back as arrivals those
    * whose queue has gone out. A socket in the live room has been sent every delta up to
@@ -370,13 +471,14 @@ export class RealtimeHub {
       }
     }
     let fell = 0;
-    for (const id of this.io.sockets.adapter.rooms.get(LIVE) ?? []) {
-      const socket = this.io.sockets.sockets.get(id);
-      if (!socket || !backlog(socket).over) continue;
-      void socket.leave(LIVE);
-      this.lagging.set(socket, this.flushed);
-      fell++;
-    }
+    for (const room of [LIVE, ...[...this.streams.values()].map((s) => s.room)])
+      for (const id of this.io.sockets.adapter.rooms.get(room) ?? []) {
+        const socket = this.io.sockets.sockets.get(id);
+        if (!socket || !backlog(socket).over) continue;
+        void socket.leave(room);
+        this.lagging.set(socket, this.flushed);
+        fell++;
+      }
     if (fell)
       this.deps.metrics.count(
         'citybrain_socket_lagging_total',
@@ -402,7 +504,13 @@ export class RealtimeHub {
       if (!stored || stored.length > limit) {
         this.arrivals.push({ socket, lastSeq: undefined });
       } else {
-        if (stored.length) socket.emit('deltas', packDeltas(stored));
+        const { scope } = socket.data;
+        if (stored.length && scope)
+          socket.emit(
+            'deltas',
+            this.streamOf(scope).catchUp(stored, packDeltas(stored), lastSeq + 1),
+          );
+        else if (stored.length) socket.emit('deltas', packDeltas(stored));
         this.arrivals.push({ socket, lastSeq: stored.at(-1)?.seq ?? lastSeq });
       }
       this.scheduleFlush();
@@ -415,7 +523,10 @@ export class RealtimeHub {
   private pushKpis(): void {
     if (!this.kpisDirty) return;
     this.kpisDirty = false;
-    this.io.to(LIVE).emit('kpis', this.deps.kpis.current(this.deps.clock()));
+    const now = this.deps.clock();
+    this.io.to(LIVE).emit('kpis', this.deps.kpis.current(now));
+    for (const stream of this.streams.values())
+      this.io.to(stream.room).emit('kpis', stream.kpis.current(now));
   }
 
   /** The board at `flushed`, or a snapshot of the last second the ring still continues. */
@@ -438,6 +549,67 @@ export class RealtimeHub {
     setTimeout(() => {
       if (this.reusable === snapshot) this.reusable = undefined;
     }, SNAPSHOT_REUSE_MS).unref();
+    return snapshot;
+  }
+
+  /**
+   * Why a sub-centre may not make this push: a wall outside its area (the city's, another
+   * street's), or something to show that lies outside it.
+   */
+  private wallRefusal(scope: Scope, push: WallPush): ErrorInfo | undefined {
+    const scopes = this.deps.scopes!;
+    if (push.target !== 'all') {
+      const wall = this.deps.auth.accounts.current.deviceTokens.find((d) => d.name === push.target);
+      if (!wall?.regionId || !scopes.regionIn(scope, wall.regionId))
+        return {
+          code: 'wall_outside_area',
+          message: `wall ${push.target} is not one of ${scope.regionId}'s walls`,
+        };
+    }
+    if (!this.commandIn(scope, push.command))
+      return {
+        code: 'outside_your_area',
+        message: `what you pushed lies outside ${scope.regionId}`,
+      };
+    return undefined;
+  }
+
+  private commandIn(scope: Scope, command: WallCommand): boolean {
+    const scopes = this.deps.scopes!;
+    switch (command.kind) {
+      case 'incident': {
+        const incident = this.deps.board.incidents.get(command.incidentId);
+        return !incident || inScope(scope, incident);
+      }
+      case 'region':
+        return scopes.regionIn(scope, command.regionId);
+      case 'cameras':
+        return command.cameraIds.every((id) => scopes.cameraIn(scope, id));
+      case 'layout':
+        return true;
+    }
+  }
+
+  /** A sub-centre's picture at `flushed`: its area's incidents, cameras, patrols and figures. */
+  private scopedSnapshot(stream: ScopedStream): PackedSnapshot {
+    if (stream.reusable && stream.reusable.seq === this.flushed) return stream.reusable;
+    const { scope } = stream;
+    const scopes = this.deps.scopes!;
+    const now = this.deps.clock();
+    const snapshot = this.shared.share(
+      packSnapshot({
+        seq: this.flushed,
+        at: now.toISOString(),
+        incidents: [...this.deps.board.incidents.values()].filter((i) => inScope(scope, i)),
+        cameras: [...this.deps.board.cameras]
+          .filter(([id]) => scopes.cameraIn(scope, id))
+          .map(([id, status]) => ({ id, status })),
+        patrols: this.patrolsIn(scope),
+        workers: this.workersIn(scope),
+        kpis: stream.kpis.current(now),
+      }),
+    );
+    stream.reusable = snapshot;
     return snapshot;
   }
 
@@ -464,9 +636,19 @@ export class RealtimeHub {
       });
     }
     const push: WallPush = { ...parsed.data, by: name, at: this.deps.clock().toISOString() };
+    const { scope } = socket.data;
+    const refusal = scope && this.wallRefusal(scope, push);
+    if (refusal) return reply({ ok: false, status: 403, error: refusal });
     // To every socket, not only the live room: a push is momentary, and a wall that lags behind
     // the stream or is catching up must still obey it. Walls keep the pushes addressed to them.
-    this.io.emit('wall', push);
+    // A sub-centre's push goes to its own area's walls and screens only: the city's wall, or
+    // another street's, never hears it.
+    if (!scope) this.io.emit('wall', push);
+    else
+      for (const other of this.io.sockets.sockets.values()) {
+        const theirs = other.data.scope;
+        if (theirs && this.deps.scopes!.regionIn(scope, theirs.regionId)) other.emit('wall', push);
+      }
     const { principal } = socket.data;
     this.deps.audit?.record({
       action: 'wall.push',

@@ -37,6 +37,8 @@ export interface DeskDeps {
   limits?: DeadlineLimits;
   /** One line per unexpected failure; a 409 (someone acted first) is not unexpected. */
   log: (line: string) => void;
+  /** Region names by id, for the sub-centres' simulated duty officers. */
+  regionNames?: ReadonlyMap<string, string>;
   /** How many incidents the desk works at once; beyond it, new ones are left to people. */
   maxCases?: number;
 }
@@ -143,6 +145,7 @@ export class SimDesk {
       directory: this.deps.directory,
       limits: this.deps.limits ?? defaultLimits,
       gridWorkers: this.gridWorkers,
+      regionNames: this.deps.regionNames,
     };
   }
 
@@ -197,7 +200,8 @@ export class SimDesk {
       this.cases.delete(file.id);
       return;
     }
-    if (incident.state !== file.plannedFor) {
+    // A move between levels leaves the state as it was, but the next centre plans afresh.
+    if (incident.state !== file.plannedFor || r.action === 'escalate' || r.action === 'take') {
       file.plannedFor = incident.state;
       file.generation++;
       this.schedule(file, nextSteps(incident, file, this.context()));

@@ -9,6 +9,8 @@ import {
   type GridWorker,
   type Incident,
   type Severity,
+  regionAt,
+  type CentreLevel,
 } from '../../shared/index.js';
 import { between, chance, duration, intBetween, pick, weightedKey, type Random } from './random.js';
 import { CATEGORY_DEPARTMENTS } from './titles.js';
@@ -60,6 +62,8 @@ export interface CasePlan {
   /** The grid worker goes back and asks (上门回访) rather than the desk calling. */
   evaluateOnSite: boolean;
   rating: number;
+  /** A community centre cannot settle it and escalates it to its street (上报). */
+  escalate: boolean;
 }
 
 export interface CaseFacts {
@@ -98,6 +102,8 @@ export function drawPlan(
     denyExtension: chance(rng, 0.15),
     supervise: (serious || facts.groupRisk) && chance(rng, 0.4),
     evaluateOnSite: chance(rng, 0.5),
+    // Drawn last, so the draws above are the ones they always were.
+    escalate: chance(rng, 0.15),
   };
 }
 
@@ -262,6 +268,8 @@ export interface CaseMemory {
   supervised: boolean;
   /** The patrol sent on arrival is on the incident's record (send-patrol). */
   patrolRecorded: boolean;
+  /** How many times a centre handed it up (上报). */
+  escalations?: number;
 }
 
 export interface PlanContext {
@@ -272,6 +280,32 @@ export interface PlanContext {
   limits?: DeadlineLimits;
   /** The city's grid workers by id: whoever has the incident's grid checks and calls back. */
   gridWorkers?: ReadonlyMap<string, Pick<GridWorker, 'id' | 'name'>>;
+  /** Region names by id, for the sub-centres' simulated duty officers. */
+  regionNames?: ReadonlyMap<string, string>;
+}
+
+const ESCALATE = [
+  '涉及多个社区，本级难以协调，提请街道统筹处置',
+  '当事人情绪激动，社区调解未果，上报街道',
+  '需执法部门介入，超出社区处置权限，请求提级',
+];
+
+/** A sub-centre's simulated duty officer, acting for its own level. */
+function centreActor(
+  level: CentreLevel,
+  incident: Pick<Incident, 'communityId' | 'streetId' | 'districtId'>,
+  names: ReadonlyMap<string, string> | undefined,
+): Actor {
+  if (level === 'city') return SIM_DUTY;
+  const regionId = regionAt(incident, level);
+  const name = names?.get(regionId) ?? regionId;
+  return {
+    id: `sim-centre-${regionId}`,
+    name: `${name}综治中心（模拟）`,
+    role: 'duty',
+    regionId,
+    regionLevel: level,
+  };
 }
 
 export interface CaseState extends CaseFacts {
@@ -349,6 +383,48 @@ export function nextSteps(
       return [{ delayMs, actor: SIM_DUTY, request }];
     }
     case 'accepted': {
+      const withinLevels = incident as Partial<Pick<Incident, 'handover' | 'centreLevel'>> &
+        Partial<Pick<Incident, 'communityId' | 'districtId'>>;
+      const place = {
+        communityId: withinLevels.communityId ?? '',
+        streetId: incident.streetId,
+        districtId: withinLevels.districtId ?? '',
+      };
+      // Handed to a level: its centre takes it (接收), most comfortably in time.
+      const handover = withinLevels.handover;
+      if (handover && place.communityId) {
+        const limit = Date.parse(handover.dueAt) - ctx.now.getTime();
+        return [
+          {
+            delayMs: Math.max(0, limit) * between(rng, 0.1, chance(rng, 0.1) ? 1.2 : 0.7),
+            actor: centreActor(handover.to, place, ctx.regionNames),
+            request: { action: 'take' },
+          },
+        ];
+      }
+      // A community centre that cannot settle it hands it up; a street, now and then, too.
+      const escalations = memory.escalations ?? 0;
+      const holder = withinLevels.centreLevel;
+      if (
+        place.communityId &&
+        plan.escalate &&
+        holder &&
+        ((holder === 'community' && escalations === 0) ||
+          (holder === 'street' && escalations === 1 && chance(rng, 0.3)))
+      ) {
+        memory.escalations = escalations + 1;
+        return [
+          {
+            delayMs: scale(between(rng, 60_000, 10 * 60_000)),
+            actor: centreActor(holder, place, ctx.regionNames),
+            request: {
+              action: 'escalate',
+              comment:
+                holder === 'community' ? pick(rng, ESCALATE) : '事态超出街道处置能力，提请市级统筹',
+            },
+          },
+        ];
+      }
       const ids = directory.choose(
         rng,
         incident,

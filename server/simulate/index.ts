@@ -93,6 +93,9 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     timeScale,
     directory: new DepartmentDirectory(deps.city.departments),
     gridWorkers: deps.city.gridWorkers,
+    regionNames: new Map(
+      deps.city.regions.features.map((f) => [f.properties.id, f.properties.name]),
+    ),
     log,
   });
   const phones = new GridWorkerPhones(places, deps.city.gridWorkers, deps.field, rng);

@@ -97,4 +97,46 @@ export const MIGRATIONS: readonly string[] = [
     WHERE grid_worker_id IS NOT NULL;
   CREATE INDEX reports_integration ON reports(integration, received_at);
   `,
+  // Outbound webhooks (server/webhooks): subscriptions with their server-made secret, one row per
+  // delivery of an incident change to a subscription, and how far the event log was matched.
+  // The cursor starts at the log's end: nobody subscribed to what came before.
+  `
+  CREATE TABLE webhook_subscriptions (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    from_seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    incident_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    last_status INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    delivered_at TEXT,
+    UNIQUE (subscription_id, seq)
+  );
+  CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(next_attempt_at)
+    WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_chain ON webhook_deliveries(subscription_id, incident_id, seq)
+    WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries(subscription_id, status, seq);
+  CREATE INDEX webhook_deliveries_done ON webhook_deliveries(status, created_at)
+    WHERE status <> 'pending';
+  CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+  INSERT INTO webhook_cursor (id, seq) SELECT 1, coalesce(max(seq), 0) FROM events;
+  `,
 ];

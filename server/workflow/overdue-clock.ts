@@ -20,7 +20,7 @@ export class OverdueClock {
   constructor(
     private readonly board: Board,
     private readonly clock: Clock,
-    private readonly flag: (incidentId: string, dueAt: string) => Promise<void>,
+    private readonly flag: (incidentId: string, dueAt: string, what: Watched) => Promise<void>,
     /** Longest sleep, so a changed clock (demo time scale) is noticed. */
     private readonly maxSleepMs = 1_000,
   ) {}
@@ -44,16 +44,23 @@ export class OverdueClock {
   private track(incident: IncidentSummary): void {
     if (pending(incident)) this.deadlines.set(incident.id, Date.parse(incident.deadline!.dueAt));
     else this.deadlines.delete(incident.id);
+    // A handover between levels runs its own clock, beside the step's.
+    const key = `${incident.id}${TAKE}`;
+    if (pendingTake(incident)) this.deadlines.set(key, Date.parse(incident.handover!.dueAt));
+    else this.deadlines.delete(key);
   }
 
   private tick = (): void => {
     if (this.stopped) return;
     const now = this.clock().getTime();
-    for (let id = this.deadlines.popDue(now); id; id = this.deadlines.popDue(now)) {
+    for (let key = this.deadlines.popDue(now); key; key = this.deadlines.popDue(now)) {
+      const what: Watched = key.endsWith(TAKE) ? 'take' : 'step';
+      const id = what === 'take' ? key.slice(0, -TAKE.length) : key;
       // The board is the live picture: an incident pruned from it is no longer watched.
       const incident = this.board.incidents.get(id);
-      if (!incident || !pending(incident)) continue;
-      this.flag(id, incident.deadline!.dueAt).catch((err: unknown) => {
+      if (!incident || !(what === 'take' ? pendingTake(incident) : pending(incident))) continue;
+      const dueAt = what === 'take' ? incident.handover!.dueAt : incident.deadline!.dueAt;
+      this.flag(id, dueAt, what).catch((err: unknown) => {
         log.error({ err, incidentId: id }, `could not flag incident ${id} overdue`);
         // Tried again on the next wake-up, unless a newer delta has moved the deadline.
         const current = this.board.incidents.get(id);
@@ -70,6 +77,14 @@ export class OverdueClock {
     this.timer = setTimeout(this.tick, wait);
     this.timer.unref();
   }
+}
+
+/** What runs against a clock: the step's deadline, or a handover's (接收) between levels. */
+export type Watched = 'step' | 'take';
+const TAKE = '#take';
+
+function pendingTake(incident: IncidentSummary): boolean {
+  return !!incident.handover && !incident.handover.flagged;
 }
 
 function pending(incident: IncidentSummary): boolean {

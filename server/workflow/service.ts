@@ -13,6 +13,7 @@ import { ACTION_ERROR_STATUS, HttpError } from '../http-error.js';
 import type { DeltaBus, WriteQueue } from '../live/bus.js';
 import type { Clock } from '../live/clock.js';
 import { StaleWriteError } from '../store/sqlite-store.js';
+import type { Scopes } from '../levels/scopes.js';
 import type { Store } from '../store/store.js';
 
 const SYSTEM: Actor = { id: 'system', name: '系统', role: 'system' };
@@ -47,6 +48,7 @@ export class WorkflowService {
     private readonly limits: DeadlineLimits,
     private readonly audit: AuditTrail = NO_AUDIT,
     private readonly photos: PhotoCheck = { missing: () => [] },
+    private readonly scopes?: Scopes,
   ) {
     this.departments = new Set(city.departments.map((d) => d.id));
     this.gridWorkers = new Set(city.gridWorkers.map((w) => w.id));
@@ -92,14 +94,24 @@ export class WorkflowService {
   private applyRequest(
     incidentId: string,
     request: ActionRequest,
-    actor: Actor,
+    given: Actor,
   ): Promise<Incident> {
     this.checkReferences(request);
+    // The rules need the level of the actor's sub-centre, which the server knows.
+    const actor = this.scopes?.actor(given) ?? given;
     return this.queue.run(async () => {
       const incident = await this.store.getIncident(incidentId);
       if (!incident)
         throw new HttpError(404, `no incident ${incidentId}`, { code: 'incident_not_found' });
-      const result = applyAction(incident, request, actor, this.clock(), this.limits);
+      this.checkDepartmentAreas(request, incident);
+      const result = applyAction(
+        incident,
+        request,
+        actor,
+        this.clock(),
+        this.limits,
+        this.scopes?.rules,
+      );
       if (!result.ok) {
         throw new HttpError(ACTION_ERROR_STATUS[result.kind], result.message, {
           code: result.code,
@@ -111,7 +123,8 @@ export class WorkflowService {
   }
 
   /** Flags a passed deadline once (超期), as the server's clock, and pushes it to every screen. */
-  flagOverdue(incidentId: string, dueAt: string): Promise<void> {
+  flagOverdue(incidentId: string, dueAt: string, what: 'step' | 'take' = 'step'): Promise<void> {
+    if (what === 'take') return this.flagHandoverOverdue(incidentId, dueAt);
     return this.queue.run(async () => {
       const incident = await this.store.getIncident(incidentId);
       const deadline = incident?.deadline;
@@ -138,6 +151,33 @@ export class WorkflowService {
     });
   }
 
+  /** Flags once a handover the receiving level did not take in time (接收超时). */
+  private flagHandoverOverdue(incidentId: string, dueAt: string): Promise<void> {
+    return this.queue.run(async () => {
+      const incident = await this.store.getIncident(incidentId);
+      const handover = incident?.handover;
+      if (!incident || !handover || handover.flagged || handover.dueAt !== dueAt) return;
+      const at = this.clock().toISOString();
+      await this.save({
+        ...incident,
+        version: incident.version + 1,
+        handover: { ...handover, flagged: true },
+        updatedAt: at,
+        timeline: [
+          ...incident.timeline,
+          {
+            at,
+            action: 'overdue',
+            actor: SYSTEM,
+            from: incident.state,
+            to: incident.state,
+            detail: { step: 'take', level: handover.to, dueAt },
+          },
+        ],
+      });
+    });
+  }
+
   private async save(incident: Incident): Promise<Delta[]> {
     try {
       const deltas = await this.store.commit(
@@ -151,6 +191,26 @@ export class WorkflowService {
       if (err instanceof StaleWriteError)
         throw new HttpError(409, err.message, { code: 'stale_version' });
       throw err;
+    }
+  }
+
+  /** A street's office or a community's station is sent only to matters in its own area. */
+  private checkDepartmentAreas(request: ActionRequest, incident: Incident): void {
+    const scopes = this.scopes;
+    if (!scopes) return;
+    const ids =
+      request.action === 'dispatch'
+        ? [request.departmentId]
+        : request.action === 'whistle'
+          ? request.departmentIds
+          : [];
+    const outside = ids.filter((id) => !scopes.departmentServes(id, incident));
+    if (outside.length) {
+      const path = request.action === 'whistle' ? 'departmentIds' : 'departmentId';
+      throw new HttpError(400, `${path}: ${outside.join(', ')} serve another area`, {
+        code: 'department_outside_area',
+        fields: [{ path, message: `serves another area: ${outside.join(', ')}` }],
+      });
     }
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PhotosSchema } from './attachments.js';
 import { IdSchema, LngLatSchema, RoleSchema, TimestampSchema } from './common.js';
+import { HandoverSchema, SubCentreLevelSchema } from './levels.js';
 import { CATEGORIES, INCIDENT_STATES, SEVERITIES, SOURCES } from './vocabulary.js';
 
 export { CATEGORIES, INCIDENT_STATES, SEVERITIES, SOURCES };
@@ -40,6 +41,12 @@ export const ACTIONS = [
   'remind',
   // Sends patrol teams to the place.
   'send-patrol',
+  // 上报/提级: a centre hands a matter it cannot settle to the level above.
+  'escalate',
+  // 下派: a centre hands a matter to a centre below it.
+  'assign-down',
+  // 接收: the receiving centre takes a matter handed to it, or a higher one takes it up (上收).
+  'take',
 ] as const;
 export const ActionNameSchema = z.enum(ACTIONS);
 export type ActionName = z.infer<typeof ActionNameSchema>;
@@ -87,6 +94,10 @@ export const ActorSchema = z.object({
   gridWorkerId: IdSchema.optional(),
   /** The patrol team a `patrol` actor is: it acts on incidents it was sent to. */
   patrolId: IdSchema.optional(),
+  /** The sub-centre an actor works for (a street's or a community's); absent: the city's. */
+  regionId: IdSchema.optional(),
+  /** That sub-centre's level, as the server found it when the actor acted. */
+  regionLevel: SubCentreLevelSchema.optional(),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 
@@ -183,6 +194,10 @@ export const IncidentSchema = z.object({
   patrolIds: z.array(IdSchema).optional(),
   /** A department's request for more time, until the duty officer answers it. */
   extensionRequest: ExtensionRequestSchema.nullable().optional(),
+  /** The sub-centre level holding it (its own region of that level); absent: the city's. */
+  centreLevel: SubCentreLevelSchema.optional(),
+  /** A handover between levels the receiving centre has not taken yet. */
+  handover: HandoverSchema.optional(),
   /** When the centre last supervised (督办) or reminded (催办) the departments. */
   supervisedAt: TimestampSchema.nullable().optional(),
   remindedAt: TimestampSchema.nullable().optional(),

@@ -17,6 +17,7 @@ export const DEPARTMENT_KINDS = [
   'water',
   'letters-visits',
   'street-office',
+  'community-station',
 ] as const;
 export const DepartmentKindSchema = z.enum(DEPARTMENT_KINDS);
 export type DepartmentKind = z.infer<typeof DepartmentKindSchema>;
@@ -28,6 +29,11 @@ export const DepartmentSchema = z.object({
   kind: DepartmentKindSchema,
   /** Street offices serve one street; city departments serve everywhere. */
   streetId: IdSchema.optional(),
+  /**
+   * The area it serves when that is not a street: a community's service station (社区服务站),
+   * a district's bureau. A department with an area is sent only to matters in it.
+   */
+  regionId: IdSchema.optional(),
   /** Its duty telephone, when the package gives one. */
   phone: z.string().min(5).optional(),
 });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../domain/incidents.js';
 import { testIncident } from '../testing/incident.js';
 import type { Delta, Snapshot } from './events.js';
-import { packDeltas, packSnapshot, unpackDeltas, unpackSnapshot } from './wire.js';
+import { SequenceCursor, SequenceGapError } from './sequence.js';
+import {
+  coverOf,
+  packCover,
+  packDeltas,
+  packSnapshot,
+  unpackDeltas,
+  unpackSnapshot,
+} from './wire.js';
 
 /** What a screen receives: the packed form after a trip through JSON, as Socket.IO carries it. */
 const overTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -86,5 +94,32 @@ describe('the live stream wire form', () => {
     const incident = testIncident({ description: '市民来电反映：3栋楼道堆放大量纸箱。' });
     expect(summarize(incident)).not.toHaveProperty('description');
     expect(summarize(incident)).not.toHaveProperty('timeline');
+  });
+});
+
+describe("a sub-centre's stream with holes", () => {
+  const camera = (seq: number): Delta => ({
+    seq,
+    at: '2026-11-22T08:00:00.000Z',
+    type: 'camera',
+    cameraId: `cam-${seq}`,
+    status: 'online',
+  });
+  it('takes a covered batch with holes, and refuses one that leaves a gap before it', () => {
+    const batch = [packCover(6, 12, 'x'), ...packDeltas([camera(8), camera(11)])];
+    expect(coverOf(batch)).toEqual({ from: 6, to: 12 });
+    expect(unpackDeltas(batch).map((d) => d.seq)).toEqual([8, 11]);
+    const cursor = new SequenceCursor(5);
+    expect(cursor.take(unpackDeltas(batch), coverOf(batch)).map((d) => d.seq)).toEqual([8, 11]);
+    // Up to 12 is covered: 13 follows without a gap.
+    expect(cursor.lastSeq).toBe(12);
+    expect(cursor.take([camera(13)]).map((d) => d.seq)).toEqual([13]);
+    const late = [packCover(20, 22, 'x'), ...packDeltas([camera(21)])];
+    expect(() => cursor.take(unpackDeltas(late), coverOf(late))).toThrow(SequenceGapError);
+  });
+
+  it('still finds a gap in a batch without a cover', () => {
+    const cursor = new SequenceCursor(5);
+    expect(() => cursor.take([camera(6), camera(8)])).toThrow(SequenceGapError);
   });
 });

@@ -5,6 +5,7 @@ import type {
   IncidentSummary,
   Resolution,
 } from '../domain/incidents.js';
+import type { Handover, SubCentreLevel } from '../domain/levels.js';
 import type { Delta, Snapshot } from './events.js';
 
 /**
@@ -20,7 +21,7 @@ import type { Delta, Snapshot } from './events.js';
  * a deploy that changed the form is refused rather than fed what it would misread; the web app
  * then reloads itself. Bump it with any change to the form.
  */
-export const WIRE_VERSION = 3;
+export const WIRE_VERSION = 4;
 
 export const INCIDENT_FIELDS = [
   'id',
@@ -46,7 +47,10 @@ export const INCIDENT_FIELDS = [
   'rating',
   'reportCount',
   'wasOverdue',
-  // Optional from here on: absent ones at the end are left off the packed form.
+  // Optional from here on: absent ones at the end are left off the packed form. Most incidents
+  // below the city's are held by a sub-centre, so its level comes first.
+  'centreLevel',
+  'handover',
   'resolution',
   'patrolIds',
   'extensionRequest',
@@ -64,7 +68,9 @@ export type PackedIncident = unknown[];
 /** A delta with its sequence number first: `[seq, at, 0, incident]` or `[seq, at, 1, camera, status]`. */
 export type PackedDelta =
   | [seq: number, at: string, kind: 0, incident: PackedIncident]
-  | [seq: number, at: string, kind: 1, cameraId: string, status: CameraStatus];
+  | [seq: number, at: string, kind: 1, cameraId: string, status: CameraStatus]
+  /** A cover mark (packCover): the batch stands for every delta from `seq` to `to`. */
+  | [seq: number, at: string, kind: 2, to: number];
 
 export type PackedSnapshot = Omit<Snapshot, 'incidents'> & { incidents: PackedIncident[] };
 
@@ -77,11 +83,29 @@ export function packDeltas(deltas: readonly Delta[]): PackedDelta[] {
 }
 
 export function unpackDeltas(packed: readonly PackedDelta[]): Delta[] {
-  return packed.map((p) =>
-    p[2] === 0
-      ? { seq: p[0], at: p[1], type: 'incident', incident: unpackIncident(p[3]) }
-      : { seq: p[0], at: p[1], type: 'camera', cameraId: p[3], status: p[4] },
-  );
+  const deltas: Delta[] = [];
+  for (const p of packed) {
+    if (p[2] === 0)
+      deltas.push({ seq: p[0], at: p[1], type: 'incident', incident: unpackIncident(p[3]) });
+    else if (p[2] === 1)
+      deltas.push({ seq: p[0], at: p[1], type: 'camera', cameraId: p[3], status: p[4] });
+  }
+  return deltas;
+}
+
+/**
+ * A sub-centre's screens get the deltas of their own area only, so their sequence has holes.
+ * Each of their batches opens with a cover mark, `[from, at, 2, to]`: every delta from `from` to
+ * `to` that is not in the batch lies outside the area. A batch without one is contiguous.
+ */
+export function packCover(from: number, to: number, at: string): PackedDelta {
+  return [from, at, 2, to];
+}
+
+/** A batch's cover mark, if it has one. */
+export function coverOf(packed: readonly PackedDelta[]): { from: number; to: number } | undefined {
+  const first = packed[0];
+  return first?.[2] === 2 ? { from: first[0], to: first[3] } : undefined;
 }
 
 export function packSnapshot({ incidents, ...rest }: Snapshot): PackedSnapshot {
@@ -93,7 +117,7 @@ export function unpackSnapshot({ incidents, ...rest }: PackedSnapshot): Snapshot
 }
 
 /** Fields from here on are optional: most incidents have none, and cost no bytes for them. */
-const FIRST_OPTIONAL = INCIDENT_FIELDS.indexOf('resolution');
+const FIRST_OPTIONAL = INCIDENT_FIELDS.indexOf('centreLevel');
 
 export function packIncident(incident: IncidentSummary): PackedIncident {
   const packed: unknown[] = INCIDENT_FIELDS.map((field) => {
@@ -124,6 +148,8 @@ export function unpackIncident(p: PackedIncident): IncidentSummary {
   const d = p[AT.deadline] as [Deadline['step'], string, number, boolean] | null;
   const optional: Partial<IncidentSummary> = {};
   if (p.length > FIRST_OPTIONAL) {
+    if (p[AT.centreLevel] != null) optional.centreLevel = p[AT.centreLevel] as SubCentreLevel;
+    if (p[AT.handover] != null) optional.handover = p[AT.handover] as Handover;
     if (p[AT.resolution] != null) optional.resolution = p[AT.resolution] as Resolution;
     if (p[AT.patrolIds] != null) optional.patrolIds = p[AT.patrolIds] as string[];
     if (p[AT.extensionRequest] != null)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PhotosSchema } from '../domain/attachments.js';
 import { IdSchema, TimestampSchema } from '../domain/common.js';
+import { CentreLevelSchema, SubCentreLevelSchema } from '../domain/levels.js';
 
 const base = {
   /** The incident version the actor saw; a stale one is refused (optimistic concurrency). */
@@ -56,5 +57,10 @@ export const ActionRequestSchema = z.discriminatedUnion('action', [
     ...base,
     patrolIds: z.array(IdSchema).min(1).max(6),
   }),
+  /** 上报/提级 to the next level with a centre, or to the one named (a grave matter skips one). */
+  z.object({ action: z.literal('escalate'), ...base, to: CentreLevelSchema.optional() }),
+  /** 下派 to the centre of that level for the incident's place. */
+  z.object({ action: z.literal('assign-down'), ...base, to: SubCentreLevelSchema }),
+  z.object({ action: z.literal('take'), ...base }),
 ]);
 export type ActionRequest = z.infer<typeof ActionRequestSchema>;

@@ -7,9 +7,19 @@ import type {
   TimelineEntry,
 } from '../domain/incidents.js';
 import type { ErrorCode } from '../errors.js';
+import {
+  centreAbove,
+  DEFAULT_LEVEL_RULES,
+  depthOf,
+  holdingLevel,
+  inScope,
+  type CentreLevel,
+  type Handover,
+  type LevelRules,
+} from '../domain/levels.js';
 import type { ActionRequest } from './actions.js';
 import { defaultLimits, type DeadlineLimits } from './deadlines.js';
-import { TRANSITIONS } from './rules.js';
+import { FINISHED_STATES, TRANSITIONS } from './rules.js';
 
 /** What kind of refusal: the server answers 403, 409 or 400 by it. */
 export type ActionErrorKind = 'forbidden' | 'illegal' | 'stale' | 'invalid';
@@ -29,6 +39,12 @@ export const ACTION_REFUSALS = {
   not_your_incident: 'forbidden',
   extension_not_later: 'invalid',
   no_extension_requested: 'illegal',
+  outside_your_area: 'forbidden',
+  held_by_higher_centre: 'forbidden',
+  not_held_here: 'illegal',
+  no_level_above: 'illegal',
+  level_has_no_centre: 'invalid',
+  nothing_to_take: 'illegal',
 } as const satisfies Partial<Record<ErrorCode, ActionErrorKind>>;
 export type ActionRefusalCode = keyof typeof ACTION_REFUSALS;
 
@@ -48,6 +64,7 @@ export function applyAction(
   actor: Actor,
   now: Date,
   limits: DeadlineLimits = defaultLimits,
+  levels: LevelRules = DEFAULT_LEVEL_RULES,
 ): ActionResult {
   const rule = TRANSITIONS[request.action];
   if (actor.role === 'integration' || actor.role === 'system' || !rule.roles.includes(actor.role)) {
@@ -59,6 +76,20 @@ export function applyAction(
   }
   const notMine = fieldRefusal(incident, actor);
   if (notMine) return fail('not_your_incident', notMine);
+  const actorLevel: CentreLevel = actor.regionId ? (actor.regionLevel ?? 'community') : 'city';
+  if (
+    actor.regionId &&
+    !inScope({ regionId: actor.regionId, level: actor.regionLevel ?? 'community' }, incident)
+  )
+    return fail('outside_your_area', `incident ${incident.id} is outside ${actor.regionId}`);
+  const holder = holdingLevel(incident);
+  // A centre directs what it holds and what the centres below it hold; what it handed up is the
+  // level above's, and it may only add notes.
+  if (depthOf(holder) < depthOf(actorLevel) && request.action !== 'note')
+    return fail(
+      'held_by_higher_centre',
+      `incident ${incident.id} is held by the ${holder} centre, above yours (${actorLevel})`,
+    );
   if (request.version !== incident.version) {
     return fail(
       'stale_version',
@@ -99,7 +130,17 @@ export function applyAction(
   let patrolIds = incident.patrolIds ?? [];
   let supervisedAt = incident.supervisedAt ?? null;
   let remindedAt = incident.remindedAt ?? null;
+  let centreLevel: CentreLevel = holder;
+  let handover: Handover | null = incident.handover ?? null;
   const detail: Record<string, unknown> = {};
+  const handTo = (kind: Handover['kind'], to: CentreLevel): Handover => ({
+    kind,
+    from: holder,
+    to,
+    at,
+    dueAt: new Date(now.getTime() + levels.takeWithin[to]).toISOString(),
+    flagged: false,
+  });
 
   switch (request.action) {
     case 'dispatch':
@@ -222,6 +263,40 @@ export function applyAction(
     case 'check':
       detail.passed = request.passed;
       break;
+    case 'escalate': {
+      if (holder !== actorLevel)
+        return fail('not_held_here', `the ${holder} centre holds it, not yours (${actorLevel})`);
+      const to = request.to ?? centreAbove(levels, holder);
+      if (!to) return fail('no_level_above', 'the city centre has no level above it');
+      if (depthOf(to) >= depthOf(holder) || !levels.centres.includes(to))
+        return fail('level_has_no_centre', `cannot escalate from ${holder} to ${to}`);
+      centreLevel = to;
+      handover = handTo('escalate', to);
+      detail.from = holder;
+      detail.to = to;
+      break;
+    }
+    case 'assign-down': {
+      const to = request.to;
+      if (depthOf(to) <= depthOf(actorLevel) || to === holder || !levels.centres.includes(to))
+        return fail('level_has_no_centre', `cannot assign down from ${actorLevel} to ${to}`);
+      centreLevel = to;
+      handover = handTo('assign-down', to);
+      detail.from = holder;
+      detail.to = to;
+      break;
+    }
+    case 'take':
+      if (handover && handover.to === actorLevel && holder === actorLevel) {
+        detail.kind = handover.kind;
+      } else if (depthOf(actorLevel) < depthOf(holder)) {
+        // 上收: a centre above takes a matter from the one below.
+        centreLevel = actorLevel;
+        detail.from = holder;
+      } else return fail('nothing_to_take', 'nothing was handed to your centre');
+      detail.to = actorLevel;
+      handover = null;
+      break;
     case 'reopen':
       assignments = assignments.map((a) => ({ ...a, reportedAt: null }));
       closedAt = null;
@@ -243,6 +318,19 @@ export function applyAction(
     case 'note':
       break;
   }
+
+  // Acting on a matter handed to one's own centre takes it.
+  if (
+    handover &&
+    request.action !== 'note' &&
+    request.action !== 'escalate' &&
+    request.action !== 'assign-down' &&
+    handover.to === actorLevel &&
+    centreLevel === actorLevel
+  )
+    handover = null;
+  // A finished matter waits on no centre.
+  if (!isOpen(state)) handover = null;
 
   // A request for more time on a step that is over, or a case back at the desk, is moot.
   if (extensionRequest && (deadline?.step !== incident.deadline?.step || !assignments.length))
@@ -275,6 +363,8 @@ export function applyAction(
         timeline: [...incident.timeline, entry],
       },
       {
+        centreLevel: centreLevel === 'city' ? null : centreLevel,
+        handover,
         extensionRequest,
         patrolIds: patrolIds.length ? patrolIds : null,
         supervisedAt,
@@ -292,7 +382,7 @@ function withOptional(
   incident: Incident,
   fields: Pick<
     { [K in keyof Incident]-?: Exclude<Incident[K], undefined> | null },
-    'extensionRequest' | 'patrolIds' | 'supervisedAt' | 'remindedAt'
+    'centreLevel' | 'handover' | 'extensionRequest' | 'patrolIds' | 'supervisedAt' | 'remindedAt'
   >,
 ): Incident {
   const next: Record<string, unknown> = { ...incident };
@@ -307,6 +397,10 @@ function withOptional(
 export function isOverdue(incident: Pick<Incident, 'deadline'>, now: Date): boolean {
   // Finished incidents carry no deadline, so only a running step can be overdue.
   return incident.deadline !== null && Date.parse(incident.deadline.dueAt) <= now.getTime();
+}
+
+function isOpen(state: IncidentState): boolean {
+  return !FINISHED_STATES.includes(state);
 }
 
 function fail(code: ActionRefusalCode, message: string): ActionResult {

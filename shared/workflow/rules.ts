@@ -73,6 +73,10 @@ export const TRANSITIONS: Readonly<Record<ActionName, TransitionRule>> = {
   ),
   remind: rule('remind', AT_DEPARTMENTS, 'same', ['duty'], 'keep'),
   'send-patrol': rule('send-patrol', OPEN_STATES, 'same', ['duty'], 'keep'),
+  // Between levels (五级联动): the step's own deadline keeps running; the handover has its own.
+  escalate: rule('escalate', OPEN_STATES, 'same', ['duty'], 'keep', true),
+  'assign-down': rule('assign-down', OPEN_STATES, 'same', ['duty'], 'keep'),
+  take: rule('take', OPEN_STATES, 'same', ['duty'], 'keep'),
 };
 
 /** States from which no deadline runs and nothing is waiting on the centre. */

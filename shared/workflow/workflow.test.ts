@@ -42,6 +42,13 @@ const SPEC: Record<ActionName, [IncidentState[], IncidentState | 'same', Role[]]
     'same',
     ['duty'],
   ],
+  escalate: [['reported', 'accepted', 'dispatched', 'handling', 'verifying'], 'same', ['duty']],
+  'assign-down': [
+    ['reported', 'accepted', 'dispatched', 'handling', 'verifying'],
+    'same',
+    ['duty'],
+  ],
+  take: [['reported', 'accepted', 'dispatched', 'handling', 'verifying'], 'same', ['duty']],
 };
 
 const NOW = new Date('2026-11-22T08:00:00.000Z');
@@ -114,6 +121,8 @@ function requestFor(action: ActionName, version = 3): ActionRequest {
       return { action, version, departmentId: 'mediation', dueAt: LATER, comment };
     case 'send-patrol':
       return { action, version, patrolIds: ['p2'] };
+    case 'assign-down':
+      return { action, version, to: 'community' };
     default:
       return { action, version, comment };
   }
@@ -131,8 +140,11 @@ describe('incident state machine: every action x state x role', () => {
         const legal = from.includes(state) && roles.includes(role) && !foreign;
         it(`${role} ${legal ? 'may' : 'may not'} ${action} when ${state}`, () => {
           const request = requestFor(action);
+          // Between levels: a community's centre escalates what it holds; the city takes up
+          // (上收) what a community holds.
+          const held = action === 'escalate' || action === 'take';
           const result = applyAction(
-            incidentIn(state),
+            incidentIn(state, held ? { centreLevel: 'community' } : {}),
             role === 'department' && action === 'return'
               ? { ...request, action: 'return', departmentId: 'mediation' }
               : request,
@@ -143,6 +155,7 @@ describe('incident state machine: every action x state x role', () => {
               ...(role === 'department' ? { departmentId: 'mediation' } : {}),
               ...(role === 'grid' ? { gridWorkerId: 'w1' } : {}),
               ...(role === 'patrol' ? { patrolId: 'p1' } : {}),
+              ...(action === 'escalate' ? { regionId: 'c1', regionLevel: 'community' } : {}),
             },
             NOW,
           );

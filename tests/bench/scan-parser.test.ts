@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packDeltas, summarize, type Delta } from '../../shared/index.js';
+import { packCover, packDeltas, summarize, type Delta } from '../../shared/index.js';
 import { testIncident } from '../../shared/testing/incident.js';
 import { marker, scanDeltas } from '../../bench/realtime/scan-parser.js';
 
@@ -33,10 +33,44 @@ describe("the realtime benchmark's frame scan", () => {
     const seen: [number, unknown, unknown][] = [];
     scanDeltas(frame, (seq, m, version) => seen.push([seq, m, version]));
     expect(seen).toEqual([
-      [100, { measured: true, sentAt: 1796030737672.5 }, 1],
+      [100, { measured: true, n: 7, sentAt: 1796030737672.5 }, 1],
       [101, undefined, undefined],
       [102, undefined, undefined],
       [103, undefined, undefined],
+    ]);
+  });
+
+  it('reads a sub-centre batch: the cover mark apart, then every delta with its marker', () => {
+    const at = '2026-11-30T10:00:00.000Z';
+    const incident = (seq: number, n: number): Delta => ({
+      seq,
+      at,
+      type: 'incident',
+      incident: summarize(
+        testIncident({ id: `INC-${seq}`, version: 1, title: `Fire ${marker(n > 2, n, 1000 + n)}` }),
+      ),
+    });
+    // Seqs 40..47 covered; only 42 and 46 lie in the area.
+    const frame = Buffer.from(
+      `42${JSON.stringify(['deltas', [packCover(40, 47, at), ...packDeltas([incident(42, 1), incident(46, 3)])]])}`,
+    );
+    const covers: [number, number][] = [];
+    const seen: [number, unknown, unknown][] = [];
+    scanDeltas(frame, (seq, m, version) => seen.push([seq, m, version]), {
+      every: true,
+      onCover: (from, to) => covers.push([from, to]),
+    });
+    expect(covers).toEqual([[40, 47]]);
+    expect(seen).toEqual([
+      [42, { measured: false, n: 1, sentAt: 1001 }, 1],
+      [46, { measured: true, n: 3, sentAt: 1003 }, 1],
+    ]);
+    // Without `every`, the first delta after the cover is the one read.
+    const firstOnly: [number, unknown][] = [];
+    scanDeltas(frame, (seq, m) => firstOnly.push([seq, m]));
+    expect(firstOnly).toEqual([
+      [42, { measured: false, n: 1, sentAt: 1001 }],
+      [46, undefined],
     ]);
   });
 });

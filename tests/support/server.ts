@@ -10,7 +10,13 @@ import type {
   ServerToClientEvents,
   Snapshot,
 } from '../../shared/index.js';
-import { SequenceCursor, unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../shared/index.js';
+import {
+  coverOf,
+  SequenceCursor,
+  unpackDeltas,
+  unpackSnapshot,
+  WIRE_VERSION,
+} from '../../shared/index.js';
 import type { City } from '../../shared/index.js';
 import { DEMO_CITY_DIR, loadDemoPackage } from '../../fixtures/index.js';
 import type { LoadedCity } from '../../server/city/index.js';
@@ -149,7 +155,7 @@ export class LiveClient {
     });
     this.socket.on('deltas', (deltas) => {
       try {
-        this.received.push(...this.cursor.take(unpackDeltas(deltas)));
+        this.received.push(...this.cursor.take(unpackDeltas(deltas), coverOf(deltas)));
       } catch (err) {
         this.errors.push((err as Error).message);
       }
