@@ -92,7 +92,17 @@ export function preflight(config: Config, compiled: boolean = COMPILED): Preflig
       accountUsers = fileUsers.filter((u) => !u.disabled).length;
       // A user bound to a department, grid worker or patrol the city does not have acts for
       // no one, or for whoever gets that id later.
-      if (loaded) refusals.push(...unknownBindings([...config.users, ...fileUsers], loaded.city));
+      if (loaded) {
+        refusals.push(...unknownBindings([...config.users, ...fileUsers], loaded.city));
+        // A wall of a sub-centre the city does not have would show nothing.
+        const walls = [...config.deviceTokens, ...readAccountsFile(accountsFile).deviceTokens];
+        refusals.push(
+          ...unknownBindings(
+            walls.map((w) => ({ username: `wall ${w.name}`, regionId: w.regionId })),
+            loaded.city,
+          ),
+        );
+      }
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       refusals.push(err.message); // names the file and what is wrong in it

@@ -23,6 +23,7 @@ import {
   bindingOf,
   isUnboundRole,
   unknownBindings,
+  SCOPABLE_ROLES,
   UNBOUND_ROLE_MESSAGE,
   type Bindings,
 } from '../auth/bindings.js';
@@ -34,7 +35,7 @@ export const USAGE = `usage: npm run user -- <command>
 
 users:
   add <username> --role <role> --name <name>
-      [--department <id> | --grid-worker <id> | --patrol <id>]
+      [--department <id> | --grid-worker <id> | --patrol <id>] [--region <id>]
                            add a user; asks for the password twice
   passwd <username>        set a new password; asks for it twice
   disable <username>       sign the user out everywhere and refuse their logins
@@ -47,12 +48,14 @@ integration keys (Authorization: Bearer <key> on POST /api/v1/reports):
   key remove <name>        remove a key; posts with it get 401 at once
 
 wall device tokens (open /wall#device=<token> once on the wall PC):
-  wall add <name> [--role <role>]
+  wall add <name> [--role <role>] [--region <id>]
                            make a wall token (role operator unless given) and print it, once
   wall list                list the wall tokens' names and roles
   wall remove <name>       remove a token; its walls are disconnected at once
 
 roles: ${ROLES.join(', ')}.
+A sub-centre's user or wall (a district's, street's or community's centre) takes --region <id>,
+the region of regions.geojson it works: it sees and acts on that area only (docs/LEVELS.md).
 Bound roles act as one record of the city package, checked against it: a department user
 needs --department <id> (departments.json), a grid user (网格员's phone) --grid-worker <id>
 (grid-workers.json), a patrol user (a patrol team's phone) --patrol <id> (patrols.json); no
@@ -75,6 +78,7 @@ type Options = {
   department?: string;
   'grid-worker'?: string;
   patrol?: string;
+  region?: string;
   help?: boolean;
 };
 
@@ -98,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
         department: { type: 'string' },
         'grid-worker': { type: 'string' },
         patrol: { type: 'string' },
+        region: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -172,7 +177,7 @@ class Commands {
   }
 
   async add(username: string): Promise<void> {
-    this.allow('add', 'role', 'name', 'department', 'grid-worker', 'patrol');
+    this.allow('add', 'role', 'name', 'department', 'grid-worker', 'patrol', 'region');
     const valid = UsernameSchema.safeParse(username);
     if (!valid.success)
       throw new CliError(`bad username ${username}: ${valid.error.issues[0]!.message}`);
@@ -228,7 +233,7 @@ class Commands {
       u.username,
       u.name,
       u.role,
-      u.departmentId ?? u.gridWorkerId ?? u.patrolId ?? '-',
+      [u.departmentId ?? u.gridWorkerId ?? u.patrolId, u.regionId].filter(Boolean).join(' ') || '-',
       u.disabled ? 'yes' : 'no',
     ]);
     // One column: a user has at most one binding, and its role says which kind it is.
@@ -239,7 +244,7 @@ class Commands {
   }
 
   addSecret(what: 'key' | 'wall', name: string): void {
-    this.allow(`${what} add`, ...(what === 'wall' ? (['role'] as const) : []));
+    this.allow(`${what} add`, ...(what === 'wall' ? (['role', 'region'] as const) : []));
     const role = what === 'wall' ? this.role(this.options.role ?? 'operator', false) : undefined;
     // A token carries no binding: a grid, patrol or department screen must be a user's.
     if (role && !isUnboundRole(role)) throw new CliError(UNBOUND_ROLE_MESSAGE);
@@ -254,7 +259,13 @@ class Commands {
       throw new CliError(`${label(what)} ${name} already exists`);
     const secret = randomBytes(32).toString('base64url');
     if (what === 'key') accounts.ingestKeys.push({ name, keyHash: hashSecret(secret) });
-    else accounts.deviceTokens.push({ name, tokenHash: hashSecret(secret), role: role! });
+    else
+      accounts.deviceTokens.push({
+        name,
+        tokenHash: hashSecret(secret),
+        role: role!,
+        ...(this.options.region ? { regionId: this.options.region } : {}),
+      });
     writeAccountsFile(this.path, accounts);
     say(`added ${label(what)} ${name}; it is shown this once, only its hash is kept:`);
     process.stdout.write(`${secret}\n`);
@@ -325,6 +336,14 @@ class Commands {
       if (!IdSchema.safeParse(id).success)
         throw new CliError(`bad ${what} id ${id}: use letters, digits and _ . : - only`);
       bindings[binding] = id;
+    }
+    const region = this.options.region;
+    if (region !== undefined) {
+      if (!SCOPABLE_ROLES.includes(role))
+        throw new CliError(`--region is only for roles ${SCOPABLE_ROLES.join(', ')}`);
+      if (!IdSchema.safeParse(region).success)
+        throw new CliError(`bad region id ${region}: use letters, digits and _ . : - only`);
+      bindings.regionId = region;
     }
     return bindings;
   }

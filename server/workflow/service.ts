@@ -122,19 +122,24 @@ export class WorkflowService {
     });
   }
 
-  /** Flags a passed deadline once (超期), as the server's clock, and pushes it to every screen. */
+  /**
+   * Flags once, as the server's clock, a passed deadline (超期) or a handover between levels the
+   * receiving centre did not take in time (接收超时), and pushes it to every screen.
+   */
   flagOverdue(incidentId: string, dueAt: string, what: 'step' | 'take' = 'step'): Promise<void> {
-    if (what === 'take') return this.flagHandoverOverdue(incidentId, dueAt);
     return this.queue.run(async () => {
       const incident = await this.store.getIncident(incidentId);
-      const deadline = incident?.deadline;
-      if (!incident || !deadline || deadline.flagged || deadline.dueAt !== dueAt) return;
+      const running = what === 'take' ? incident?.handover : incident?.deadline;
+      if (!incident || !running || running.flagged || running.dueAt !== dueAt) return;
       const at = this.clock().toISOString();
+      const flagged =
+        what === 'take'
+          ? { handover: { ...incident.handover!, flagged: true } }
+          : { wasOverdue: true, deadline: { ...incident.deadline!, flagged: true } };
       await this.save({
         ...incident,
+        ...flagged,
         version: incident.version + 1,
-        wasOverdue: true,
-        deadline: { ...deadline, flagged: true },
         updatedAt: at,
         timeline: [
           ...incident.timeline,
@@ -144,34 +149,10 @@ export class WorkflowService {
             actor: SYSTEM,
             from: incident.state,
             to: incident.state,
-            detail: { step: deadline.step, dueAt },
-          },
-        ],
-      });
-    });
-  }
-
-  /** Flags once a handover the receiving level did not take in time (接收超时). */
-  private flagHandoverOverdue(incidentId: string, dueAt: string): Promise<void> {
-    return this.queue.run(async () => {
-      const incident = await this.store.getIncident(incidentId);
-      const handover = incident?.handover;
-      if (!incident || !handover || handover.flagged || handover.dueAt !== dueAt) return;
-      const at = this.clock().toISOString();
-      await this.save({
-        ...incident,
-        version: incident.version + 1,
-        handover: { ...handover, flagged: true },
-        updatedAt: at,
-        timeline: [
-          ...incident.timeline,
-          {
-            at,
-            action: 'overdue',
-            actor: SYSTEM,
-            from: incident.state,
-            to: incident.state,
-            detail: { step: 'take', level: handover.to, dueAt },
+            detail:
+              what === 'take'
+                ? { step: 'take', level: incident.handover!.to, dueAt }
+                : { step: incident.deadline!.step, dueAt },
           },
         ],
       });

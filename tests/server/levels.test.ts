@@ -385,3 +385,49 @@ describe('centres at every level', () => {
     for (const c of [...Object.values(walls), ...Object.values(desks)]) c.close();
   });
 });
+
+describe('a handover nobody takes', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  it('is flagged once its time is up (接收超时), on the timeline and on every screen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-levels-config-'));
+    // The street has under a second to take what is handed to it.
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ levels: { takeWithinMinutes: { street: 0.01 } } }),
+    );
+    server = await startTestServer({ env: { CONFIG_FILE: join(dir, 'config.json') } });
+    const community = await login(server.url, 'community');
+    const street = new LiveClient(server.url, await login(server.url, 'street'));
+    await street.ready();
+    const grid = demoCity().regions.features.find((f) => f.properties.parentId === COMMUNITY)!;
+    const [lng, lat] = grid.properties.center;
+    const posted = await api(server.url, '/api/v1/reports', {
+      token: 'demo-ingest-key',
+      body: report({ location: { lng, lat }, severity: 'low' }),
+    });
+    const id = posted.body.incidentId as string;
+    const up = await api(server.url, `/api/v1/incidents/${id}/actions`, {
+      token: community,
+      body: { action: 'escalate', version: 1, comment: '上报街道' },
+    });
+    expect(up.status).toBe(200);
+    await waitFor(
+      () =>
+        street.received.some(
+          (d) => d.type === 'incident' && d.incident.id === id && d.incident.handover?.flagged,
+        ),
+      10_000,
+      'the handover flagged on the street screen',
+    );
+    const { body } = await api(server.url, `/api/v1/incidents/${id}`, { token: community });
+    const overdue = (body.incident as Incident).timeline.filter((e) => e.action === 'overdue');
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0]).toMatchObject({
+      actor: { role: 'system' },
+      detail: { step: 'take', level: 'street' },
+    });
+    street.close();
+  });
+});
