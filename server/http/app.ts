@@ -144,7 +144,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', deps.attachments.router);
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board, deps.scopes));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
-  if (deps.webhooks) app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks));
+  if (deps.webhooks)
+    app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));
   // A sub-centre's screens play their own area's cameras only.
   app.post('/api/v1/cameras/:id/stream', (req, _res, next) => {
     const cameraId = String(req.params.id);

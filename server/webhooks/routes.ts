@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { AuditTrail } from '../audit/audit.js';
 import type { Auth } from '../auth/auth.js';
 import { handle, parse, requireUser } from '../http/middleware.js';
 import { CreateSchema, DeliveryQuerySchema, PatchSchema } from './schema.js';
@@ -8,16 +9,33 @@ import type { Webhooks } from './webhooks.js';
  * `/api/v1/admin/webhooks`: outbound webhook subscriptions and their delivery log, for the
  * `admin` role only (who connects the centre to other systems is the administrator's call).
  */
-export function webhookRoutes(auth: Auth, webhooks: Webhooks): Router {
+export function webhookRoutes(auth: Auth, webhooks: Webhooks, audit: AuditTrail): Router {
   const router = Router();
   router.use(requireUser(auth, ['admin']));
   const id = (p: unknown) => String(p);
+  // Where the centre's data goes is on the audit trail: who pointed it where, and when.
+  const changed = (
+    req: Request,
+    op: string,
+    target: string,
+    detail: Record<string, unknown> = {},
+  ) =>
+    audit.record({
+      action: 'webhook.changed',
+      actor: req.principal!.id,
+      actorRole: req.principal!.role,
+      address: req.ip,
+      target,
+      detail: { op, ...detail },
+    });
 
   router.get('/', (_req, res) => void res.json({ webhooks: webhooks.list() }));
   router.post(
     '/',
     handle(async (req, res) => {
-      res.status(201).json({ webhook: webhooks.create(parse(CreateSchema, req.body ?? {})) });
+      const webhook = webhooks.create(parse(CreateSchema, req.body ?? {}));
+      changed(req, 'create', webhook.id, { name: webhook.name });
+      res.status(201).json({ webhook });
     }),
   );
   router.get('/:id', (req, res) => void res.json({ webhook: webhooks.get(id(req.params.id)) }));
@@ -25,15 +43,20 @@ export function webhookRoutes(auth: Auth, webhooks: Webhooks): Router {
     '/:id',
     handle(async (req, res) => {
       const patch = parse(PatchSchema, req.body ?? {});
-      res.json({ webhook: webhooks.update(id(req.params.id), patch) });
+      const webhook = webhooks.update(id(req.params.id), patch);
+      changed(req, 'update', webhook.id, { fields: Object.keys(patch) });
+      res.json({ webhook });
     }),
   );
   router.delete('/:id', (req, res) => {
     webhooks.remove(id(req.params.id));
+    changed(req, 'delete', id(req.params.id));
     res.status(204).end();
   });
   router.post('/:id/rotate-secret', (req, res) => {
-    res.json(webhooks.rotateSecret(id(req.params.id)));
+    const rotated = webhooks.rotateSecret(id(req.params.id));
+    changed(req, 'rotate-secret', id(req.params.id));
+    res.json(rotated);
   });
   router.get('/:id/deliveries', (req, res) => {
     const q = parse(DeliveryQuerySchema, req.query);

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'accounts.changed',
   'audit.read',
   'attachment.uploaded',
+  'webhook.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

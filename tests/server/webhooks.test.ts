@@ -506,6 +506,15 @@ describe('outbound webhooks', () => {
     );
     expect(receiver.accepted('/rotate').map((p) => p.incident.id)).toEqual([incident]);
     await admin(`/${id}`, { method: 'DELETE' });
+    // Where the centre's data goes is on the audit trail, and never its secret.
+    const trail = await api(server.url, '/api/v1/audit?action=webhook.changed&limit=500', {
+      token: tokens.admin,
+    });
+    const ops = (trail.body.entries as { target: string; detail: { op: string } }[])
+      .filter((e) => e.target === id)
+      .map((e) => e.detail.op);
+    expect(ops.sort()).toEqual(['create', 'delete', 'rotate-secret']);
+    expect(JSON.stringify(trail.body)).not.toContain(rotated.body.secret);
   });
 });
 
