@@ -107,8 +107,11 @@ export function createApp(deps: AppDeps): Express {
       mapStyleUrl: config.mapStyleUrl,
       city: city.info,
       demo: config.demo,
-      // Names only, for the desks' push-to-wall target list; the tokens stay here.
-      walls: deps.auth.accounts.current.deviceTokens.map((d) => d.name),
+      // Names and areas only, for the desks' push-to-wall target list; the tokens stay here.
+      walls: deps.auth.accounts.current.deviceTokens.map((d) => ({
+        name: d.name,
+        ...(d.regionId ? { regionId: d.regionId } : {}),
+      })),
     });
   });
   app.get('/api/v1/regions', (_req, res) => void res.json(city.regions));

@@ -45,7 +45,14 @@ function held(over: Partial<Incident> = {}): Incident {
   });
 }
 
-function act(incident: Incident, request: Omit<ActionRequest, 'version'>, actor: Actor) {
+/** A request without its version (each shape of the union on its own). */
+type Unversioned = ActionRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'version'>
+    : never
+  : never;
+
+function act(incident: Incident, request: Unversioned, actor: Actor) {
   return applyAction(
     incident,
     { ...request, version: incident.version } as ActionRequest,

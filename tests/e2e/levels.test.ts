@@ -98,7 +98,11 @@ describe('centres at every level in real Chromium', { timeout: 240_000 }, () => 
 
     // The street takes it (接收), and the badge goes.
     await street.click(`li[data-id="${mine}"]`);
-    await act(street, 'take');
+    const [taken] = await Promise.all([
+      street.waitForResponse((r) => r.url().includes(`/incidents/${mine}/actions`)),
+      street.click('[data-handover-notice] button[data-action=take]'),
+    ]);
+    expect(taken.status()).toBe(200);
     await badge.waitFor({ state: 'detached', timeout: 5_000 });
     const incident = await readIncident(mine);
     expect(incident.centreLevel).toBe('street');

@@ -18,10 +18,13 @@ const shots: [string, string, number, number, string?][] = [
   ['video-2560', '/video', 2560, 1440, 'operator'],
   ['dept-1366', '/dept', 1366, 768, 'dept'],
   ['dept-390', '/dept', 390, 844, 'dept'],
+  ['desk-street-1366', '/desk', 1366, 768, 'street'],
+  ['desk-community-1366', '/desk', 1366, 768, 'community'],
   ['m-390', '/m', 390, 844, 'grid'],
   ['m-tasks-390', '/m?tab=tasks', 390, 844, 'grid'],
   ['wall-1920', '/wall?device=demo-wall-device-token&rotate=0', 1920, 1080],
   ['wall-3840', '/wall?device=demo-wall-device-token&rotate=0', 3840, 2160],
+  ['wall-street-1920', '/wall?device=demo-street-wall-device-token&rotate=0', 1920, 1080],
 ];
 for (const [name, path, width, height, user] of shots) {
   const phone = width < 500;
@@ -51,7 +54,14 @@ for (const [name, path, width, height, user] of shots) {
       // Shot anyway: a screen whose map never came is worth looking at too.
       .catch(() => console.error(`${name}: the map was not ready after 60 s`));
   await page.waitForTimeout(settle);
-  if (name === 'desk-1366') {
+  if (name.startsWith('desk-street')) {
+    // A matter a community handed up, waiting for the street to take it, if there is one.
+    const waiting = page.locator('.queue li:has([data-handover])').first();
+    const item = (await waiting.count()) ? waiting : page.locator('.queue li').first();
+    if (await item.count()) await item.click();
+    await page.waitForTimeout(1000);
+  }
+  if (name === 'desk-1366' || name.startsWith('desk-community')) {
     const first = page.locator('.queue li').first();
     if (await first.count()) await first.click();
     await page.waitForTimeout(1000);

@@ -6,6 +6,8 @@ export interface Binding {
   departmentId?: string;
   gridWorkerId?: string;
   patrolId?: string;
+  /** The sub-centre (a district's, street's or community's region) it works for; absent: the city's. */
+  regionId?: string;
 }
 
 export interface LoginAnswer extends Binding {

@@ -14,7 +14,8 @@ export interface ClientConfig {
   city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
   demo: boolean;
   /** Wall displays' device names, to push to one of them. */
-  walls: string[];
+  /** The walls and, for a sub-centre's, the region each shows. */
+  walls: { name: string; regionId?: string }[];
 }
 
 // The city's reference data, one request per resource; it changes only with a new deployment.

@@ -12,7 +12,12 @@ import type {
   WorkerPosition,
 } from '../../../shared/realtime/events.js';
 import { SequenceCursor, SequenceGapError } from '../../../shared/realtime/sequence.js';
-import { unpackDeltas, unpackSnapshot, WIRE_VERSION } from '../../../shared/realtime/wire.js';
+import {
+  coverOf,
+  unpackDeltas,
+  unpackSnapshot,
+  WIRE_VERSION,
+} from '../../../shared/realtime/wire.js';
 import { ApiError } from './http.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -83,7 +88,7 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
   });
   socket.on('deltas', (deltas) => {
     try {
-      const fresh = cursor.take(unpackDeltas(deltas));
+      const fresh = cursor.take(unpackDeltas(deltas), coverOf(deltas));
       if (fresh.length) handlers.deltas(fresh);
     } catch (err) {
       if (!(err instanceof SequenceGapError)) throw err;

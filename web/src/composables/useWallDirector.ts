@@ -1,5 +1,6 @@
 import { computed, onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { RegionLevel } from '../../../shared/domain/regions.js';
 import { SEVERITIES } from '../../../shared/domain/vocabulary.js';
 import type { WallPush } from '../../../shared/realtime/events.js';
 import { isOverdue } from '../../../shared/workflow/apply.js';
@@ -32,6 +33,11 @@ export function useWallDirector(options: {
   holdSeconds: number;
   /** Cameras fixed by the wall's URL: the tour then keeps them instead of touring cameras. */
   presetCameras: string[];
+  /**
+   * The level of the regions the tour visits: the city's wall tours districts, a street's wall
+   * its communities.
+   */
+  tourLevel?: Ref<RegionLevel>;
 }) {
   const wall = useWallStore();
   const live = useLiveStore();
@@ -101,7 +107,7 @@ export function useWallDirector(options: {
       : tourCameras(
           view,
           cameras.withHealth,
-          (c) => city.ancestor(c.regionId, 'district')?.id,
+          (c) => city.ancestor(c.regionId, options.tourLevel?.value ?? 'district')?.id,
           overdue,
           wall.layout,
         );

@@ -1,7 +1,7 @@
 import type zhCN from './zh-CN.js';
 
 export default {
-  app: { title: 'City Brain · Governance Command Centre' },
+  app: { title: 'City Brain · Governance Command Centre', brand: 'City Brain' },
   /** The phone screen (/m, 网格通): a grid worker's or patrol's. */
   mobile: {
     tabs: { report: 'Report', tasks: 'Tasks', outbox: 'Outbox', me: 'Me' },
@@ -256,6 +256,7 @@ export default {
       streamIssued: 'Camera watched',
       wallPush: 'Wall push',
       accountsChanged: 'Accounts changed',
+      webhookChanged: 'Webhook changed',
       auditRead: 'Audit trail read',
       attachmentUploaded: 'Photo uploaded',
     },
@@ -333,6 +334,7 @@ export default {
     cameras: 'cameras',
     pushToWall: 'Push to wall',
     wholeCity: 'Whole city',
+    wholeArea: '{name} overview',
     overdueBoard: 'Overdue board',
     latest: 'Latest incidents',
     scenePhotos: 'Photos from the scene',
@@ -387,6 +389,19 @@ export default {
     supervised: 'Supervised',
     extensionAsked: 'Extension asked',
   },
+  /** 五级联动: the centres at each level and the handovers between them. */
+  centre: {
+    level: { city: 'City', district: 'District', street: 'Street', community: 'Community' },
+    name: '{name} Centre',
+    holder: 'Held by',
+    waiting: 'To take',
+    handover: { escalate: 'Escalated, to take', 'assign-down': 'Assigned down, to take' },
+    left: '{n} min left',
+    late: '{n} min late',
+    takeTimeout: 'Not taken in time',
+    takeUp: 'Taken up',
+    onlyNotes: 'A higher centre holds it: this centre may only add notes',
+  },
   action: {
     accept: 'Accept',
     reject: 'Reject',
@@ -407,6 +422,9 @@ export default {
     supervise: 'Supervise',
     remind: 'Remind',
     'send-patrol': 'Send patrol',
+    escalate: 'Escalate',
+    'assign-down': 'Assign down',
+    take: 'Take over',
     'self-handle': 'Settled on the spot',
     answer: 'Answered on the spot',
     created: 'Reported',
@@ -418,6 +436,9 @@ export default {
     rating: 'Rating',
     comment: 'Comment',
     confirm: 'Confirm',
+    escalateTo: 'Escalate straight to (optional)',
+    escalateNext: 'Next level up',
+    assignTo: 'Assign down to',
   },
   detail: {
     id: 'Number',
@@ -554,6 +575,18 @@ export default {
     ll_hls_param_out_of_range: 'A video request parameter is out of range',
     rtsp_sessions_full: 'Too many viewers on this camera: try again later',
     upstream_content_type: 'The video source answered with something unexpected',
+    webhook_not_found: 'No such webhook subscription',
+    webhook_delivery_not_found: 'No such webhook delivery',
+    webhook_url_invalid: 'The webhook URL is not valid: it must be a full http or https address',
+    outside_your_area: "This incident is outside your centre's area",
+    held_by_higher_centre: 'A higher centre holds this incident: you may only add notes',
+    not_held_here: 'Your centre does not hold this incident, so it cannot escalate it',
+    no_level_above: 'There is no centre above this one to escalate to',
+    level_has_no_centre: 'That level has no centre: choose another',
+    nothing_to_take: 'Nothing was handed to your centre to take',
+    department_outside_area:
+      "That department does not serve this place: choose one of your area or the city's",
+    wall_outside_area: "That wall is outside your centre's area",
     network: 'Network error: check the connection and try again',
     not_connected: 'The live link is down: try again shortly',
     no_answer: 'The server did not answer in time: try again',

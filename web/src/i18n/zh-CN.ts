@@ -1,7 +1,7 @@
 import type { ShownErrorCode } from './errors.js';
 
 export default {
-  app: { title: '城市大脑 · 综治指挥中心' },
+  app: { title: '城市大脑 · 综治指挥中心', brand: '城市大脑' },
   /** The phone screen (/m, 网格通): a grid worker's or patrol's. */
   mobile: {
     tabs: { report: '上报', tasks: '任务', outbox: '待发送', me: '我的' },
@@ -255,6 +255,7 @@ export default {
       streamIssued: '调阅视频',
       wallPush: '推送大屏',
       accountsChanged: '账号变更',
+      webhookChanged: '推送订阅变更',
       auditRead: '查阅审计日志',
       attachmentUploaded: '上传照片',
     },
@@ -333,6 +334,7 @@ export default {
     cameras: '路视频',
     pushToWall: '推送到大屏',
     wholeCity: '全市总览',
+    wholeArea: '{name}总览',
     overdueBoard: '超期督办',
     latest: '最新事件',
     scenePhotos: '现场照片',
@@ -387,6 +389,19 @@ export default {
     supervised: '督办',
     extensionAsked: '申请延期',
   },
+  /** 五级联动: the centres at each level and the handovers between them. */
+  centre: {
+    level: { city: '市级', district: '区县', street: '街道', community: '社区' },
+    name: '{name}综治中心',
+    holder: '承办',
+    waiting: '待接收',
+    handover: { escalate: '上报待接收', 'assign-down': '下派待接收' },
+    left: '剩余{n}分钟',
+    late: '超时{n}分钟',
+    takeTimeout: '接收超时',
+    takeUp: '上收',
+    onlyNotes: '上级中心承办中，本中心仅可备注',
+  },
   action: {
     accept: '受理',
     reject: '不予受理',
@@ -407,6 +422,9 @@ export default {
     supervise: '督办',
     remind: '催办',
     'send-patrol': '调派巡逻',
+    escalate: '上报/提级',
+    'assign-down': '下派',
+    take: '接收',
     'self-handle': '自行处置',
     answer: '即办答复',
     created: '上报',
@@ -418,6 +436,9 @@ export default {
     rating: '满意度',
     comment: '意见',
     confirm: '确认',
+    escalateTo: '越级上报到（可选）',
+    escalateNext: '上一级',
+    assignTo: '下派到',
   },
   detail: {
     id: '编号',
@@ -548,6 +569,17 @@ export default {
     ll_hls_param_out_of_range: '视频请求参数超出范围',
     rtsp_sessions_full: '该摄像头同时观看人数已满，请稍后再试',
     upstream_content_type: '视频源返回了无法识别的内容',
+    webhook_not_found: '推送订阅不存在',
+    webhook_delivery_not_found: '推送记录不存在',
+    webhook_url_invalid: '推送地址无效，须为完整的网址（超文本传输协议或其安全版本）',
+    outside_your_area: '该事件不在本中心辖区内',
+    held_by_higher_centre: '该事件已由上级中心承办，本中心仅可备注',
+    not_held_here: '该事件不由本中心承办，不能上报',
+    no_level_above: '已是最高一级中心，无法继续上报',
+    level_has_no_centre: '该层级未设综治中心，请选择其他层级',
+    nothing_to_take: '没有交给本中心接收的事件',
+    department_outside_area: '该部门不服务此事件所在区域，请选择本辖区或市级部门',
+    wall_outside_area: '该大屏不在本中心辖区内，不能推送',
     network: '网络连接失败，请检查网络后重试',
     not_connected: '实时连接未建立，请稍候再试',
     no_answer: '服务器未及时响应，请重试',

@@ -84,6 +84,7 @@ function bindingOf(s: Partial<Binding> | undefined): Binding {
     ...(s?.departmentId ? { departmentId: s.departmentId } : {}),
     ...(s?.gridWorkerId ? { gridWorkerId: s.gridWorkerId } : {}),
     ...(s?.patrolId ? { patrolId: s.patrolId } : {}),
+    ...(s?.regionId ? { regionId: s.regionId } : {}),
   };
 }
 
