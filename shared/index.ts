@@ -13,6 +13,7 @@ export * from './workflow/rules.js';
 export * from './workflow/deadlines.js';
 export * from './workflow/actions.js';
 export * from './workflow/apply.js';
+export * from './workflow/centres.js';
 export * from './geo/distance.js';
 export * from './geo/polygon.js';
 export * from './geo/area-index.js';

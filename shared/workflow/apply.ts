@@ -19,6 +19,7 @@ import {
 } from '../domain/levels.js';
 import type { ActionRequest } from './actions.js';
 import { defaultLimits, type DeadlineLimits } from './deadlines.js';
+import { waitsForDesk } from './centres.js';
 import { FINISHED_STATES, TRANSITIONS } from './rules.js';
 
 /** What kind of refusal: the server answers 403, 409 or 400 by it. */
@@ -287,7 +288,7 @@ export function applyAction(
       break;
     }
     case 'take':
-      if (handover && handover.to === actorLevel && holder === actorLevel) {
+      if (handover && waitsForDesk(incident, actorLevel)) {
         detail.kind = handover.kind;
       } else if (depthOf(actorLevel) < depthOf(holder)) {
         // 上收: a centre above takes a matter from the one below.

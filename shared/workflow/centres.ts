@@ -1,6 +1,6 @@
 // What the level rules (shared/workflow/apply.ts) let one desk do with an incident, so the desk
 // offers only what the server would accept rather than buttons that end in a refusal.
-import type { ActionName, IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { ActionName, IncidentSummary } from '../domain/incidents.js';
 import {
   DEFAULT_LEVEL_RULES,
   depthOf,
@@ -8,7 +8,7 @@ import {
   type CentreLevel,
   type LevelRules,
   type SubCentreLevel,
-} from '../../../shared/domain/levels.js';
+} from '../domain/levels.js';
 
 type Held = Pick<IncidentSummary, 'centreLevel' | 'handover'>;
 
