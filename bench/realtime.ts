@@ -21,6 +21,17 @@
  *   --baseline-flush-ms N  baseline batching, as the hub's FLUSH_MS (default 50; 0 = no batching)
  *   --no-baseline, --no-ours   run one side only
  *   --timeline             latency per second of the run
+ *   --scoped N             sub-centre screens (五级联动): N clients logged in as users with a
+ *                          region, spread over the demo's streets and communities, each to get
+ *                          only its area's deltas, beside --citywide M (default 20) city-wide ones;
+ *                          runs the same load three times: scoped, then all N+M screens city-wide
+ *                          (the single live room), then bare Socket.IO; checks every report each
+ *                          sub-centre screen got, or missed, against its area, worked out here
+ *                          from the city's regions (realtime/areas.ts)
+ *   --citywide M           the city-wide screens beside --scoped ones (default 20)
+ *   --background-load P    a separate process burning P % of one core steadily, in 10 ms slices,
+ *                          during both sides' warm-up and measured window: the disturbance of a
+ *                          shared machine, the same for both
  *   --cpu-prof DIR, --cpu-prof-clients DIR   V8 CPU profiles of the real server / client groups
  *
  * Everything runs on this machine over 127.0.0.1; the servers and the client groups are separate
@@ -31,7 +42,7 @@
  * exits non-zero only if something crashed.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +50,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDemoCity } from '../fixtures/index.js';
+import { hashPassword } from '../server/auth/passwords.js';
+import { plannedAreas, scopedRegions } from './realtime/areas.js';
 import { Histogram } from './realtime/histogram.js';
 import { keepAliveAgent, pace, type PacerResult } from './realtime/pacer.js';
 import { planReports, reportBody, type PlannedReport } from './realtime/plan.js';
@@ -49,14 +62,17 @@ import {
   selfAndAncestors,
   topOthers,
 } from './realtime/proc.js';
-import type { ClientGroupResult, FromClients, ToClients } from './realtime/protocol.js';
+import type { ClientGroupResult, FromClients, ScopedSpec, ToClients } from './realtime/protocol.js';
 import type { ProbeReading } from './realtime/server-probe.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT_GROUP = fileURLToPath(new URL('./realtime/client-group.ts', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./realtime/baseline-server.ts', import.meta.url));
 const PROBE = fileURLToPath(new URL('./realtime/server-probe.ts', import.meta.url));
+const BACKGROUND = fileURLToPath(new URL('./realtime/background-load.ts', import.meta.url));
 const INGEST_KEY = 'demo-ingest-key';
+/** The scoped run's own users' password (a config file of the bench's, in demo mode). */
+const BENCH_PASSWORD = 'bench-realtime-password';
 const FLOOR_P99_MS = 100;
 
 const { values: args } = parseArgs({
@@ -77,6 +93,9 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     'cpu-prof-clients': { type: 'string' },
     'client-nice': { type: 'string', default: '10' },
+    'background-load': { type: 'string', default: '0' },
+    scoped: { type: 'string', default: '0' },
+    citywide: { type: 'string', default: '20' },
   },
 });
 const num = (v: string | undefined, fallback: number, name: string) => {
@@ -84,8 +103,13 @@ const num = (v: string | undefined, fallback: number, name: string) => {
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
   return n;
 };
+const scopedCount = num(args.scoped, 0, 'scoped');
 const opts = {
-  clients: num(args.clients, args.smoke ? 50 : 500, 'clients'),
+  scoped: scopedCount,
+  citywide: scopedCount ? num(args.citywide, 20, 'citywide') : 0,
+  clients: scopedCount
+    ? scopedCount + num(args.citywide, 20, 'citywide')
+    : num(args.clients, args.smoke ? 50 : 500, 'clients'),
   rate: num(args.rate, args.smoke ? 200 : 1000, 'rate'),
   seconds: num(args.seconds, args.smoke ? 5 : 30, 'seconds'),
   warmup: num(args.warmup, args.smoke ? 1 : 3, 'warmup'),
@@ -94,6 +118,7 @@ const opts = {
   fullEvery: num(args['full-every'], 25, 'full-every'),
   baselineFlushMs: num(args['baseline-flush-ms'], 50, 'baseline-flush-ms'),
   clientNice: num(args['client-nice'], 10, 'client-nice'),
+  backgroundLoad: Math.min(100, num(args['background-load'], 0, 'background-load')),
 };
 
 if (!(opts.rate > 0 && opts.seconds > 0)) throw new Error('--rate and --seconds must be above 0');
@@ -110,6 +135,9 @@ interface RunResult {
   latency: Histogram;
   latencyFull: Histogram;
   latencyScan: Histogram;
+  /** The sub-centre screens' latency (every measured delta they got) and the others'. */
+  latencyScoped: Histogram;
+  latencyCity: Histogram;
   /** Measured reports that opened an incident: each should reach every client once. */
   createdMeasured: number;
   serverCpuPct: number;
@@ -117,6 +145,8 @@ interface RunResult {
   loadGenCpuPct: number;
   /** CPU used on this machine by everything else (other jobs), % of one core. */
   otherCpuPct: number;
+  /** CPU of the --background-load process over the window, % of one core (not in otherCpuPct). */
+  backgroundCpuPct: number;
   /** Of which kernel softirq (mostly loopback networking), % of one core. */
   softirqPct: number;
   /** The busiest other processes over the window. */
@@ -125,6 +155,10 @@ interface RunResult {
   serverLoop: ProbeReading | undefined;
   /** Mean store commit time over the window, from the server's /metrics (ours only). */
   commitMeanMs: number;
+  /** Times a socket fell behind and was held back from the live room (ours only). */
+  heldBack: number;
+  /** With --timeline: the server's /metrics read every second of the window, by epoch second. */
+  statsPerSecond: Map<number, ServerStats>;
   pacerLoopDelayP99: number;
   clientLoopDelayP99: number;
   finalSeq: number;
@@ -146,8 +180,42 @@ async function main(): Promise<void> {
   );
 
   const results: RunResult[] = [];
-  if (!args['no-ours']) results.push(await runTarget('city-brain', plan, warmupCount));
-  if (!args['no-baseline']) results.push(await runTarget('baseline', plan, warmupCount));
+  if (opts.scoped) {
+    // The same load three ways: sub-centre screens beside city-wide ones, the same number of
+    // screens all city-wide (today's single live room), and bare Socket.IO.
+    const regions = scopedRegions(city.regions.features, opts.scoped);
+    const areas = plannedAreas(city.regions.features, plan);
+    const configDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-config-'));
+    const configFile = join(configDir, 'config.json');
+    writeFileSync(configFile, JSON.stringify(benchConfig(new Set(regions))));
+    console.log(
+      `scoped: ${opts.scoped} sub-centre screens over ${new Set(regions).size} streets and ` +
+        `communities, ${opts.citywide} city-wide; each screen's area holds ` +
+        `${Math.min(...regions.map((r) => areas.byRegion.get(r)?.length ?? 0))}-` +
+        `${Math.max(...regions.map((r) => areas.byRegion.get(r)?.length ?? 0))} of the ` +
+        `${plan.length} reports`,
+    );
+    try {
+      if (!args['no-ours']) {
+        results.push(
+          await runTarget('scoped', plan, warmupCount, {
+            configFile,
+            scoped: regions.map((regionId) => ({
+              regionId,
+              expected: areas.byRegion.get(regionId) ?? [],
+            })),
+          }),
+        );
+        results.push(await runTarget('single room', plan, warmupCount, { configFile }));
+      }
+      if (!args['no-baseline']) results.push(await runTarget('baseline', plan, warmupCount));
+    } finally {
+      rmSync(configDir, { recursive: true, force: true });
+    }
+  } else {
+    if (!args['no-ours']) results.push(await runTarget('city-brain', plan, warmupCount));
+    if (!args['no-baseline']) results.push(await runTarget('baseline', plan, warmupCount));
+  }
 
   printTable(results);
   for (const r of results) {
@@ -174,8 +242,13 @@ async function main(): Promise<void> {
     }
   }
   if (args.timeline) for (const r of results) printTimeline(r);
+  for (const r of results) {
+    const examples = r.groups.flatMap((g) => g.scoped.examples).slice(0, 10);
+    if (examples.length)
+      console.log(`[${r.name}] scoping mistakes, first ones: ${examples.join('; ')}`);
+  }
   // The floor is for the real server (or, with --no-ours, whatever ran).
-  const judged = results.find((r) => r.name === 'city-brain') ?? results[0]!;
+  const judged = results.find((r) => r.name !== 'baseline') ?? results[0]!;
   const failures = floorFailures(judged);
   console.log(
     `${failures.length ? 'FAIL' : 'PASS'} floor for ${judged.name} (p99 <= ${FLOOR_P99_MS} ms, ` +
@@ -194,7 +267,7 @@ interface Target {
   stop: () => Promise<void>;
 }
 
-async function startTarget(name: string): Promise<Target> {
+async function startTarget(name: string, configFile?: string): Promise<Target> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-'));
   const prof = args['cpu-prof'];
@@ -221,6 +294,7 @@ async function startTarget(name: string): Promise<Target> {
       // The demo simulator would add its own reports and workflow traffic to the stream.
       SIMULATE: 'false',
       BASELINE_FLUSH_MS: String(opts.baselineFlushMs),
+      ...(configFile ? { CONFIG_FILE: configFile } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -343,23 +417,49 @@ class ClientGroup {
   }
 }
 
+interface Variant {
+  /** The server's config (the scoped run's users); none: the demo's accounts. */
+  configFile?: string;
+  /** Sub-centre screens, by region, with their area's plan indexes; the rest are city-wide. */
+  scoped?: { regionId: string; expected: number[] }[];
+}
+
 async function runTarget(
   name: string,
   plan: PlannedReport[],
   warmupCount: number,
+  variant: Variant = {},
 ): Promise<RunResult> {
   console.log(`\n[${name}] starting server`);
-  const target = await startTarget(name);
+  const target = await startTarget(name, variant.configFile);
   const server = new ProcessWatch(target.child.pid!);
   const groups: ClientGroup[] = [];
+  let background: ChildProcess | undefined;
   try {
-    const token = name === 'baseline' ? 'none' : await login(target.url);
-    const runId = `${name}-${process.pid}-${Date.now().toString(36)}`;
+    const password = variant.configFile ? BENCH_PASSWORD : 'citybrain-demo';
+    const token = name === 'baseline' ? 'none' : await login(target.url, 'leader', password);
+    const runId = `${name.replace(/\W/g, '-')}-${process.pid}-${Date.now().toString(36)}`;
+    // One session per sub-centre region, shared by its screens (as a wall and a desk would be).
+    const tokens = new Map<string, string>();
+    const scoped: ScopedSpec[] = [];
+    for (const { regionId, expected } of variant.scoped ?? []) {
+      if (!tokens.has(regionId))
+        tokens.set(regionId, await login(target.url, `bench-${regionId}`, password));
+      scoped.push({ token: tokens.get(regionId)!, regionId, expected });
+    }
 
-    console.log(`[${name}] connecting ${opts.clients} clients`);
-    const per = Math.ceil(opts.clients / opts.workers);
+    console.log(
+      `[${name}] connecting ${opts.clients} clients` +
+        (scoped.length ? ` (${scoped.length} sub-centre screens)` : ''),
+    );
     const starts: Promise<Extract<FromClients, { type: 'ready' }>>[] = [];
-    for (let w = 0, first = 0; first < opts.clients; w++, first += per) {
+    // Each group gets its share of the sub-centre screens and of the city-wide ones.
+    const cityTotal = opts.clients - scoped.length;
+    const workers = Math.min(opts.workers, Math.max(1, opts.clients));
+    for (let w = 0, cityFirst = 0; w < workers; w++) {
+      const mine = scoped.filter((_, i) => i % workers === w);
+      const city = Math.floor(((w + 1) * cityTotal) / workers) - cityFirst;
+      if (!mine.length && !city) continue;
       const group = new ClientGroup(w);
       groups.push(group);
       starts.push(
@@ -368,13 +468,15 @@ async function runTarget(
             type: 'start',
             url: target.url,
             token,
-            clients: Math.min(per, opts.clients - first),
+            clients: mine.length + city,
             fullEvery: opts.fullEvery,
-            firstIndex: first,
+            firstIndex: cityFirst,
+            ...(mine.length ? { scoped: mine } : {}),
           },
           'ready',
         ),
       );
+      cityFirst += city;
     }
     const ready = await Promise.all(starts);
     const connected = ready.reduce((n, r) => n + r.connected, 0);
@@ -397,6 +499,12 @@ async function runTarget(
         body: (n, sentAt) => reportBody(runId, offset + n, plan[offset + n]!, measured, sentAt),
       });
 
+    if (opts.backgroundLoad) {
+      background = startBackgroundLoad(opts.backgroundLoad);
+      console.log(
+        `[${name}] background load ${opts.backgroundLoad} % of a core (pid ${background.pid})`,
+      );
+    }
     console.log(`[${name}] warm-up ${opts.warmup} s`);
     const warmup = await pacing(warmupCount, 0, false);
     await sleep(500);
@@ -409,23 +517,42 @@ async function runTarget(
     const loadPids = [process.pid, ...groups.map((g) => g.child.pid!)];
     const cpu0 = server.cpu();
     const load0 = loadPids.map((pid) => new ProcessWatch(pid, 60_000));
+    const bgWatch = background ? new ProcessWatch(background.pid!, 60_000) : undefined;
+    const bgCpu0 = bgWatch?.cpu() ?? 0;
     const loadCpu0 = load0.map((w) => w.cpu());
     const commits0 = await commitStats(target.url);
     await target.probe('probe:reset');
     const machine0 = machineCpu();
     const procs0 = allProcesses();
+    const statsPerSecond = new Map<number, ServerStats>();
+    const statsTimer = args.timeline
+      ? setInterval(() => {
+          const at = Math.floor(Date.now() / 1000);
+          void commitStats(target.url).then((st) => statsPerSecond.set(at, st));
+        }, 1000)
+      : undefined;
     const t0 = now();
     const measured = await pacing(plan.length - warmupCount, warmupCount, true);
+    clearInterval(statsTimer);
     const elapsed = (now() - t0) / 1000;
     const serverCpuPct = ((server.cpu() - cpu0) / elapsed) * 100;
     const loadGenCpuPct =
       (load0.reduce((s, w, i) => s + (w.cpu() - loadCpu0[i]!), 0) / elapsed) * 100;
+    const backgroundCpuPct = bgWatch ? ((bgWatch.cpu() - bgCpu0) / elapsed) * 100 : 0;
+    bgWatch?.stop();
+    stopBackgroundLoad(background);
+    background = undefined;
     const machine1 = machineCpu();
     const machineBusyPct = ((machine1.busy - machine0.busy) / elapsed) * 100;
     const others = topOthers(
       procs0,
       allProcesses(),
-      new Set([...selfAndAncestors(), ...loadPids, target.child.pid!]),
+      new Set([
+        ...selfAndAncestors(),
+        ...loadPids,
+        target.child.pid!,
+        ...(bgWatch ? [bgWatch.pid] : []),
+      ]),
     );
     for (const w of load0) w.stop();
     pacerLoop.disable();
@@ -443,12 +570,18 @@ async function runTarget(
     const groupResults = finished.map((f) => f.result);
     const latencyScan = new Histogram();
     const latencyFull = new Histogram();
+    const latencyScoped = new Histogram();
+    const latencyCity = new Histogram();
     const latency = new Histogram();
     for (const g of groupResults) {
       latencyScan.merge(g.latencyScan);
       latencyFull.merge(g.latencyFull);
-      latency.merge(g.latencyScan);
-      latency.merge(g.latencyFull);
+      latencyScoped.merge(g.latencyScoped);
+      for (const h of [latency, latencyCity]) {
+        h.merge(g.latencyScan);
+        h.merge(g.latencyFull);
+      }
+      latency.merge(g.latencyScoped);
     }
     return {
       name,
@@ -459,16 +592,21 @@ async function runTarget(
       latency,
       latencyFull,
       latencyScan,
+      latencyScoped,
+      latencyCity,
       createdMeasured: measured.results.created ?? 0,
       serverCpuPct,
       serverPeakRssMiB: server.peakRssMiB,
       loadGenCpuPct,
-      otherCpuPct: Math.max(0, machineBusyPct - serverCpuPct - loadGenCpuPct),
+      otherCpuPct: Math.max(0, machineBusyPct - serverCpuPct - loadGenCpuPct - backgroundCpuPct),
+      backgroundCpuPct,
       softirqPct: ((machine1.softirq - machine0.softirq) / elapsed) * 100,
       others,
       elapsedS: elapsed,
       serverLoop: loop,
       commitMeanMs: ((commits1.sum - commits0.sum) / (commits1.count - commits0.count)) * 1000,
+      heldBack: commits1.lagging - commits0.lagging,
+      statsPerSecond,
       pacerLoopDelayP99: Math.max(0, pacerLoop.percentile(99) / 1e6 - 10),
       clientLoopDelayP99: Math.max(...groupResults.map((g) => g.loopDelayP99)),
       finalSeq: health.seq,
@@ -477,14 +615,42 @@ async function runTarget(
     console.error(`[${name}] server output (tail):\n${target.output().slice(-4000)}`);
     throw err;
   } finally {
+    stopBackgroundLoad(background);
     for (const g of groups) g.stop();
     server.stop();
     await target.stop();
   }
 }
 
-/** The real server's store-commit summary (count, seconds) from /metrics; NaN elsewhere. */
-async function commitStats(url: string): Promise<{ count: number; sum: number }> {
+/** The --background-load process: its own process, ordinary priority, IPC so it dies with us. */
+function startBackgroundLoad(percent: number): ChildProcess {
+  return fork(BACKGROUND, [String(percent)], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function stopBackgroundLoad(child: ChildProcess | undefined): void {
+  if (child && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+}
+
+/**
+ * The real server's store-commit summary (count, seconds) and the hub's held-back sockets (times a
+ * socket fell behind and was taken out of the live room) from /metrics; NaN elsewhere.
+ */
+interface ServerStats {
+  count: number;
+  sum: number;
+  lagging: number;
+  /** Sockets held back right now. */
+  laggingNow: number;
+  /** Commit -> broadcast, the hub's own histogram (citybrain_fanout_latency_seconds). */
+  fanoutCount: number;
+  fanoutSum: number;
+}
+
+async function commitStats(url: string): Promise<ServerStats> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
     const value = (name: string) =>
@@ -492,20 +658,58 @@ async function commitStats(url: string): Promise<{ count: number; sum: number }>
     return {
       count: value('citybrain_store_commit_seconds_count'),
       sum: value('citybrain_store_commit_seconds_sum'),
+      // A counter not yet incremented is not exported: none so far.
+      lagging: /^citybrain_socket_lagging_total /m.test(text)
+        ? value('citybrain_socket_lagging_total')
+        : /^citybrain_store_commit_seconds_count /m.test(text)
+          ? 0
+          : NaN,
+      laggingNow: value('citybrain_socket_lagging'),
+      fanoutCount: value('citybrain_fanout_latency_seconds_count'),
+      fanoutSum: value('citybrain_fanout_latency_seconds_sum'),
     };
   } catch {
-    return { count: NaN, sum: NaN };
+    return {
+      count: NaN,
+      sum: NaN,
+      lagging: NaN,
+      laggingNow: NaN,
+      fanoutCount: NaN,
+      fanoutSum: NaN,
+    };
   }
 }
 
-async function login(url: string): Promise<string> {
+async function login(url: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'leader', password: 'citybrain-demo' }),
+    body: JSON.stringify({ username, password }),
   });
-  if (!res.ok) throw new Error(`login leader: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * The scoped run's server config: a city-wide leader, an operator for each sub-centre region
+ * (server/config.ts `users[].regionId`), and the ingest key; still demo mode (the demo city, no
+ * simulator). Passwords hashed at a low cost: these logins are not what is measured.
+ */
+function benchConfig(regions: Set<string>): object {
+  const passwordHash = hashPassword(BENCH_PASSWORD, 1024);
+  return {
+    users: [
+      { username: 'leader', name: 'bench leader', role: 'leader', passwordHash },
+      ...[...regions].map((regionId) => ({
+        username: `bench-${regionId}`,
+        name: `bench sub-centre ${regionId}`,
+        role: 'operator',
+        regionId,
+        passwordHash,
+      })),
+    ],
+    ingestKeys: [{ name: 'bench', key: INGEST_KEY }],
+  };
 }
 
 function freePort(): Promise<number> {
@@ -523,6 +727,8 @@ function freePort(): Promise<number> {
 
 const sum = (r: RunResult, key: keyof ClientGroupResult) =>
   r.groups.reduce((s, g) => s + (g[key] as number), 0);
+const scopedSum = (r: RunResult, key: Exclude<keyof ClientGroupResult['scoped'], 'examples'>) =>
+  r.groups.reduce((s, g) => s + g.scoped[key], 0);
 const non2xx = (p: PacerResult) =>
   Object.entries(p.statuses)
     .filter(([s]) => !s.startsWith('2'))
@@ -537,6 +743,10 @@ function floorFailures(r: RunResult): string[] {
   if (sum(r, 'missingAtEnd')) out.push(`${sum(r, 'missingAtEnd')} never arrived`);
   if (r.connected < opts.clients) out.push(`${opts.clients - r.connected} clients not connected`);
   if (non2xx(r.measured)) out.push(`${non2xx(r.measured)} POSTs not 2xx`);
+  const outside = r.groups.reduce((n, g) => n + g.scoped.outside, 0);
+  const missed = r.groups.reduce((n, g) => n + g.scoped.missed, 0);
+  if (outside) out.push(`${outside} reports reached sub-centre screens outside their area`);
+  if (missed) out.push(`${missed} reports missed sub-centre screens inside their area`);
   const samplesExpected = r.createdMeasured * sum(r, 'fullConnected');
   if (r.latencyFull.count !== samplesExpected)
     out.push(
@@ -593,12 +803,38 @@ function printTable(results: RunResult[]): void {
           ? `${ms(r.latencyFull.quantile(0.5))} / ${ms(r.latencyFull.quantile(0.99))}`
           : '-',
     ],
+    ...(opts.scoped
+      ? ([
+          [
+            'sub-centre screens: reports expected / got',
+            (r) => `${int(scopedSum(r, 'expected'))} / ${int(scopedSum(r, 'received'))}`,
+          ],
+          ['  got from outside their area', (r) => int(scopedSum(r, 'outside'))],
+          ['  missed inside their area', (r) => int(scopedSum(r, 'missed'))],
+          [
+            '  repeats skipped / unmarked deltas',
+            (r) => `${int(scopedSum(r, 'repeats'))} / ${int(scopedSum(r, 'unmarked'))}`,
+          ],
+          [
+            '  latency p50/p99 sub-centre screens',
+            (r) =>
+              r.latencyScoped.count
+                ? `${ms(r.latencyScoped.quantile(0.5))} / ${ms(r.latencyScoped.quantile(0.99))}`
+                : '-',
+          ],
+          [
+            '  latency p50/p99 city-wide screens',
+            (r) => `${ms(r.latencyCity.quantile(0.5))} / ${ms(r.latencyCity.quantile(0.99))}`,
+          ],
+        ] as [string, (r: RunResult) => string][])
+      : []),
     ['server CPU % of one core', (r) => ms(r.serverCpuPct)],
     ['server peak RSS MB', (r) => ms(r.serverPeakRssMiB)],
     [
       'server store commit mean ms',
       (r) => (Number.isFinite(r.commitMeanMs) ? r.commitMeanMs.toFixed(2) : '-'),
     ],
+    ['sockets held back (lagging_total)', (r) => int(r.heldBack)],
     [
       'server loop delay p50/p99/max ms',
       (r) =>
@@ -611,6 +847,12 @@ function printTable(results: RunResult[]): void {
       (r) => (r.serverLoop ? `${int(r.serverLoop.gcMs)} / ${ms(r.serverLoop.gcMaxMs)}` : '-'),
     ],
     ['load generator CPU %', (r) => ms(r.loadGenCpuPct)],
+    ...(opts.backgroundLoad
+      ? ([['background load CPU %', (r) => ms(r.backgroundCpuPct)]] as [
+          string,
+          (r: RunResult) => string,
+        ][])
+      : []),
     ['other CPU on machine %', (r) => ms(r.otherCpuPct)],
     ['  of which kernel softirq %', (r) => ms(r.softirqPct)],
     [
@@ -619,26 +861,36 @@ function printTable(results: RunResult[]): void {
     ],
   ];
   const header = ['', ...results.map((r) => r.name)];
-  const ours = results[0]!;
-  const base = results.length > 1 ? results[1] : undefined;
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
-  const ratios = base
-    ? new Map<string, string>([
-        ['latency p50 ms', ratio(ours.latency.quantile(0.5), base.latency.quantile(0.5))],
-        ['latency p95 ms', ratio(ours.latency.quantile(0.95), base.latency.quantile(0.95))],
-        ['latency p99 ms', ratio(ours.latency.quantile(0.99), base.latency.quantile(0.99))],
-        ['latency max ms', ratio(ours.latency.max, base.latency.max)],
-        ['server CPU % of one core', ratio(ours.serverCpuPct, base.serverCpuPct)],
-        ['server peak RSS MB', ratio(ours.serverPeakRssMiB, base.serverPeakRssMiB)],
-      ])
-    : new Map<string, string>();
-  if (base) header.push('ours/baseline');
+  const ratiosOf = (ours: RunResult, base: RunResult) =>
+    new Map<string, string>([
+      ['latency p50 ms', ratio(ours.latency.quantile(0.5), base.latency.quantile(0.5))],
+      ['latency p95 ms', ratio(ours.latency.quantile(0.95), base.latency.quantile(0.95))],
+      ['latency p99 ms', ratio(ours.latency.quantile(0.99), base.latency.quantile(0.99))],
+      ['latency max ms', ratio(ours.latency.max, base.latency.max)],
+      ['server CPU % of one core', ratio(ours.serverCpuPct, base.serverCpuPct)],
+      ['server peak RSS MB', ratio(ours.serverPeakRssMiB, base.serverPeakRssMiB)],
+    ]);
+  // Each of ours against bare Socket.IO; a scoped run also against the single room.
+  const base = results.find((r) => r.name === 'baseline');
+  const columns: Map<string, string>[] = [];
+  const single = results.find((r) => r.name === 'single room');
+  const scoped = results.find((r) => r.name === 'scoped');
+  if (scoped && single) {
+    header.push('scoped/single');
+    columns.push(ratiosOf(scoped, single));
+  }
+  for (const r of results) {
+    if (r === base || !base) continue;
+    header.push(`${results.length > 2 ? r.name : 'ours'}/baseline`);
+    columns.push(ratiosOf(r, base));
+  }
   const table = [
     header,
     ...rows.map(([label, f]) => [
       label,
       ...results.map(f),
-      ...(base ? [ratios.get(label) ?? ''] : []),
+      ...columns.map((c) => c.get(label) ?? ''),
     ]),
   ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -671,11 +923,25 @@ function printTimeline(r: RunResult): void {
     }
   }
   const keys = [...seconds.keys()].sort((a, b) => a - b);
-  console.log(`\n[${r.name}] per second of receipt: deltas timed, mean ms, max ms`);
+  const probe = r.serverLoop?.perSecond ?? {};
+  console.log(
+    `\n[${r.name}] per second of receipt: deltas timed, mean ms, max ms | server: longest loop ` +
+      `stall ms, GC ms, longest GC ms | sockets held back (new, now) | commit->broadcast mean ms`,
+  );
+  const f = (x: number | undefined, w: number) =>
+    (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(0)).padStart(w);
   for (const k of keys) {
     const [count, total, max] = seconds.get(k)!;
+    const [stall, gc, gcMax] = probe[String(k)] ?? [];
+    const st = r.statsPerSecond.get(k);
+    const before = r.statsPerSecond.get(k - 1);
+    const fanout =
+      st && before
+        ? ((st.fanoutSum - before.fanoutSum) / (st.fanoutCount - before.fanoutCount)) * 1000
+        : undefined;
     console.log(
-      `  +${String(k - keys[0]!).padStart(3)} s  ${String(count).padStart(7)}  ${(total / count).toFixed(1).padStart(7)}  ${max.toFixed(1).padStart(8)}`,
+      `  +${String(k - keys[0]!).padStart(3)} s  ${String(count).padStart(7)}  ${(total / count).toFixed(1).padStart(7)}  ${max.toFixed(1).padStart(8)}` +
+        ` | ${f(stall, 5)} ${f(gc, 5)} ${f(gcMax, 5)} | ${f(st && before ? st.lagging - before.lagging : undefined, 4)} ${f(st?.laggingNow, 4)} | ${f(fanout, 5)}`,
     );
   }
 }

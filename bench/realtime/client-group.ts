@@ -3,6 +3,9 @@
  * contiguous and timing measured incidents from their POST: every n-th one is the stock
  * socket.io-client, decoding every delta and timing each; the others speak the protocol directly
  * (./protocol-client.ts) and scan the frames (./scan-parser.ts), timing the first of each batch.
+ * A sub-centre's screen (`scoped`) is a scanning client logged in as a user with a region: its
+ * batches open with a cover mark, so holes within the cover are not losses; it reads and times
+ * every delta, and notes each bench report it got, to be checked against its area's list.
  * Started by bench/realtime.ts with `fork`; talks to it over IPC (./protocol.ts).
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -15,7 +18,13 @@ import {
 } from '../../shared/index.js';
 import { Histogram } from './histogram.js';
 import { ProtocolClient } from './protocol-client.js';
-import type { ClientGroupResult, FromClients, ToClients } from './protocol.js';
+import type {
+  ClientGroupResult,
+  FromClients,
+  ScopedResult,
+  ScopedSpec,
+  ToClients,
+} from './protocol.js';
 import { markerOf, scanDeltas, type Marker } from './scan-parser.js';
 
 const CONNECT_BATCH = 50;
@@ -26,6 +35,7 @@ const send = (m: FromClients) => process.send!(m);
 
 const latencyScan = new Histogram();
 const latencyFull = new Histogram();
+const latencyScoped = new Histogram();
 const perSecond: Record<string, [number, number, number]> = {};
 const LOOP_RESOLUTION_MS = 10;
 /** Wire size of the deltas the group's first client received (UTF-8 bytes of the JSON array). */
@@ -42,6 +52,14 @@ class BenchClient {
   reconnects = 0;
   disconnects = 0;
   error: string | undefined;
+  /** A sub-centre screen: the end of the current batch's cover, while reading it. */
+  private coverTo: number | undefined;
+  /** A sub-centre screen: the bench reports (plan numbers) it got, and those outside its area. */
+  readonly got = new Set<number>();
+  readonly outside = new Set<number>();
+  repeats = 0;
+  unmarked = 0;
+  private readonly expected: Set<number> | undefined;
   private readonly latency: Histogram;
   private readonly socket: Socket | ProtocolClient;
 
@@ -50,8 +68,10 @@ class BenchClient {
     token: string,
     readonly full: boolean,
     measureWire: boolean,
+    readonly scoped?: ScopedSpec,
   ) {
-    this.latency = full ? latencyFull : latencyScan;
+    this.expected = scoped && new Set(scoped.expected);
+    this.latency = scoped ? latencyScoped : full ? latencyFull : latencyScan;
     // Like the real web client: resume from the last applied seq after a reconnect.
     const auth = () => ({
       token,
@@ -65,10 +85,15 @@ class BenchClient {
         deltas: (frame) => {
           const at = now();
           if (measureWire) wire.bytes += frame.length - DELTAS_FRAME_OVERHEAD;
-          scanDeltas(frame, (seq, marker, version) => {
-            if (measureWire) wire.deltas += 1;
-            this.take(seq, marker, version, at);
-          });
+          scanDeltas(
+            frame,
+            (seq, marker, version) => {
+              if (measureWire) wire.deltas += 1;
+              this.take(seq, marker, version, at);
+            },
+            scoped ? { every: true, onCover: (from, to) => this.cover(from, to) } : {},
+          );
+          this.endCover();
         },
         connectError: (message) => (this.error = message),
         disconnect: () => (this.disconnects += 1),
@@ -112,15 +137,41 @@ class BenchClient {
     this.lastSeq = seq;
   }
 
+  /**
+   * A sub-centre batch's cover mark: seqs from..to not in the batch lie outside the area. A
+   * cover that starts past the next seq is a loss, as a gap is for a city-wide screen.
+   */
+  private cover(from: number, to: number) {
+    if (this.lastSeq === undefined) this.lastSeq = this.startSeq = from - 1;
+    if (from > this.lastSeq + 1) this.lost += from - this.lastSeq - 1;
+    this.coverTo = to;
+  }
+
+  /** After a batch: its cover is read to its end, whether or not its last seqs came. */
+  private endCover() {
+    if (this.coverTo !== undefined && this.lastSeq !== undefined && this.coverTo > this.lastSeq)
+      this.lastSeq = this.coverTo;
+    this.coverTo = undefined;
+  }
+
   private take(seq: number, marker: Marker | undefined, version: number | undefined, at: number) {
     if (this.lastSeq === undefined) this.lastSeq = this.startSeq = seq - 1;
     if (seq <= this.lastSeq) {
-      this.outOfOrder += 1;
+      // A batch resent whole to a sub-centre screen catching up holds what it already has.
+      if (this.coverTo !== undefined) this.repeats += 1;
+      else this.outOfOrder += 1;
       return;
     }
-    if (seq > this.lastSeq + 1) this.lost += seq - this.lastSeq - 1;
+    // Within a cover, a hole is another area's deltas.
+    if (seq > this.lastSeq + 1 && (this.coverTo === undefined || seq > this.coverTo))
+      this.lost += seq - this.lastSeq - 1;
     this.lastSeq = seq;
     this.received += 1;
+    if (this.expected) {
+      if (!marker) this.unmarked += 1;
+      else if (this.expected.has(marker.n)) this.got.add(marker.n);
+      else this.outside.add(marker.n);
+    }
     // Only an incident's creation (its first version) carries its own report's send time (an
     // attach keeps the title of the report that opened it).
     if (marker?.measured && version === 1) {
@@ -137,13 +188,55 @@ class BenchClient {
 
 let clients: BenchClient[] = [];
 
+/** The sub-centre screens' reports against their areas' lists, and their sequence checks. */
+function scopedResult(): ScopedResult {
+  const out: ScopedResult = {
+    clients: 0,
+    expected: 0,
+    received: 0,
+    outside: 0,
+    missed: 0,
+    repeats: 0,
+    unmarked: 0,
+    examples: [],
+  };
+  for (const c of clients) {
+    if (!c.scoped) continue;
+    out.clients += 1;
+    out.expected += c.scoped.expected.length;
+    out.received += c.got.size;
+    out.outside += c.outside.size;
+    out.repeats += c.repeats;
+    out.unmarked += c.unmarked;
+    for (const n of c.outside)
+      if (out.examples.length < 10) out.examples.push(`${c.scoped.regionId}: got report ${n}`);
+    for (const n of c.scoped.expected) {
+      if (c.got.has(n)) continue;
+      out.missed += 1;
+      if (out.examples.length < 10) out.examples.push(`${c.scoped.regionId}: missed report ${n}`);
+    }
+  }
+  return out;
+}
+
 async function start(m: Extract<ToClients, { type: 'start' }>): Promise<void> {
   const errors: string[] = [];
   for (let i = 0; i < m.clients; i += CONNECT_BATCH) {
     const batch: BenchClient[] = [];
     for (let k = i; k < Math.min(m.clients, i + CONNECT_BATCH); k++) {
-      const full = m.fullEvery > 0 && (m.firstIndex + k) % m.fullEvery === 0;
-      batch.push(new BenchClient(m.url, m.token, full, k === 0));
+      const scoped = m.scoped?.[k];
+      // Sub-centre screens scan; `fullEvery` counts over the city-wide ones.
+      const cityIndex = m.firstIndex + k - (m.scoped?.length ?? 0);
+      const full = !scoped && m.fullEvery > 0 && cityIndex % m.fullEvery === 0;
+      batch.push(
+        new BenchClient(
+          m.url,
+          scoped?.token ?? m.token,
+          full,
+          k === (m.scoped?.length ?? 0),
+          scoped,
+        ),
+      );
     }
     clients.push(...batch);
     const until = Date.now() + CONNECT_TIMEOUT_MS;
@@ -162,7 +255,12 @@ async function start(m: Extract<ToClients, { type: 'start' }>): Promise<void> {
 async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> {
   loopDelay.disable();
   const until = Date.now() + m.timeoutMs;
-  const behind = () => clients.some((c) => (c.lastSeq ?? -1) < m.finalSeq);
+  // A sub-centre screen's last cover reaches only its area's last delta: it is done when it has
+  // every report of its area (or the wait runs out).
+  const behind = () =>
+    clients.some((c) =>
+      c.scoped ? c.got.size < c.scoped.expected.length : (c.lastSeq ?? -1) < m.finalSeq,
+    );
   while (behind() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   const result: ClientGroupResult = {
     clients: clients.length,
@@ -180,6 +278,8 @@ async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> 
     disconnects: 0,
     latencyScan: latencyScan.toData(),
     latencyFull: latencyFull.toData(),
+    latencyScoped: latencyScoped.toData(),
+    scoped: scopedResult(),
     perSecond,
     // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
     loopDelayP99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
@@ -189,11 +289,17 @@ async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> 
   };
   for (const c of clients) {
     if (c.startSeq === undefined) continue;
-    result.expected += m.finalSeq - c.startSeq;
+    // A sub-centre screen expects its area's bench reports, and misses those that never came.
+    if (c.scoped) {
+      result.expected += c.scoped.expected.length;
+      result.missingAtEnd += c.scoped.expected.length - c.got.size;
+    } else {
+      result.expected += m.finalSeq - c.startSeq;
+      result.missingAtEnd += Math.max(0, m.finalSeq - (c.lastSeq ?? c.startSeq));
+    }
     result.received += c.received;
     result.lost += c.lost;
     result.outOfOrder += c.outOfOrder;
-    result.missingAtEnd += Math.max(0, m.finalSeq - (c.lastSeq ?? c.startSeq));
     result.reconnects += c.reconnects;
     result.disconnects += c.disconnects;
   }

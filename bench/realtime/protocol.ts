@@ -11,10 +11,41 @@ export type ToClients =
       fullEvery: number;
       /** Offset of this group's first client in the whole run, for `fullEvery`. */
       firstIndex: number;
+      /**
+       * Sub-centre screens, the group's first clients (the others are city-wide, with `token`):
+       * each with its own user's session, its region, and the plan's report numbers that lie in
+       * that region, worked out by the orchestrator from the city's regions.
+       */
+      scoped?: ScopedSpec[];
     }
   /** Starts counting the measured window's event-loop delay (after warm-up). */
   | { type: 'measure' }
   | { type: 'finish'; finalSeq: number; timeoutMs: number };
+
+export interface ScopedSpec {
+  token: string;
+  regionId: string;
+  expected: number[];
+}
+
+/** What the sub-centre screens of a group got, against what their areas should have got. */
+export interface ScopedResult {
+  clients: number;
+  /** Bench reports inside the screens' areas, summed over screens. */
+  expected: number;
+  /** Of those, the ones that arrived (once counted per screen, whatever their versions). */
+  received: number;
+  /** Bench reports a screen got from outside its area (each counted once per screen). */
+  outside: number;
+  /** Bench reports inside a screen's area that never reached it. */
+  missed: number;
+  /** Deltas a screen got again inside a cover it had already passed (a catch-up), skipped. */
+  repeats: number;
+  /** Deltas without a bench marker (camera changes), summed over screens. */
+  unmarked: number;
+  /** A few of the mistakes, `region: report n (why)`, for the report. */
+  examples: string[];
+}
 
 export interface ClientGroupResult {
   clients: number;
@@ -39,6 +70,9 @@ export interface ClientGroupResult {
    */
   latencyScan: HistogramData;
   latencyFull: HistogramData;
+  /** Measured deltas at the sub-centre screens, every one timed. */
+  latencyScoped: HistogramData;
+  scoped: ScopedResult;
   /** Per second of receipt (epoch s): [count, sum ms, max ms], to see drift over the run. */
   perSecond: Record<string, [number, number, number]>;
   /** Bytes and deltas one client of the group received: the wire size of a delta. */
