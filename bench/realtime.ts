@@ -20,7 +20,8 @@
  *   --cjk                  Chinese report titles (default ASCII: cheaper for the clients to decode)
  *   --baseline-flush-ms N  baseline batching, as the hub's FLUSH_MS (default 50; 0 = no batching)
  *   --no-baseline, --no-ours   run one side only
- *   --timeline             latency per second of the run
+ *   --timeline             latency per second of the run, beside the server's longest loop stall,
+ *                          GC, sockets held back and commit -> broadcast mean in that second
  *   --scoped N             sub-centre screens (五级联动): N clients logged in as users with a
  *                          region, spread over the demo's streets and communities, each to get
  *                          only its area's deltas, beside --citywide M (default 20) city-wide ones;
@@ -563,7 +564,15 @@ async function runTarget(
     const health = (await (await fetch(`${target.url}/api/health`)).json()) as { seq: number };
     const finished = await Promise.all(
       groups.map((g) =>
-        g.request({ type: 'finish', finalSeq: health.seq, timeoutMs: 15_000 }, 'result'),
+        g.request(
+          {
+            type: 'finish',
+            finalSeq: health.seq,
+            timeoutMs: 15_000,
+            notCreated: [...warmup.failed, ...measured.failed.map((n) => warmupCount + n)],
+          },
+          'result',
+        ),
       ),
     );
     server.stop();

@@ -254,6 +254,12 @@ async function start(m: Extract<ToClients, { type: 'start' }>): Promise<void> {
 
 async function finish(m: Extract<ToClients, { type: 'finish' }>): Promise<void> {
   loopDelay.disable();
+  // A report whose POST failed opened no incident: no screen is owed it.
+  if (m.notCreated.length) {
+    const gone = new Set(m.notCreated);
+    for (const c of clients)
+      if (c.scoped) c.scoped.expected = c.scoped.expected.filter((n) => !gone.has(n));
+  }
   const until = Date.now() + m.timeoutMs;
   // A sub-centre screen's last cover reaches only its area's last delta: it is done when it has
   // every report of its area (or the wait runs out).

@@ -27,6 +27,8 @@ export interface PacerResult {
   /** Round trip of each POST. */
   response: Histogram;
   firstError: string | undefined;
+  /** Requests (n) not answered 2xx: their reports never reached the stream. */
+  failed: number[];
   elapsedMs: number;
 }
 
@@ -50,6 +52,7 @@ export function pace(o: PacerOptions): Promise<PacerResult> {
     lag: new Histogram(),
     response: new Histogram(),
     firstError: undefined,
+    failed: [],
     elapsedMs: 0,
   };
   const target = new URL(o.path, o.url);
@@ -58,7 +61,7 @@ export function pace(o: PacerOptions): Promise<PacerResult> {
     let inFlight = 0;
     let done = 0;
     let timer: NodeJS.Timeout | undefined;
-    const finishOne = (status: string, answer: string, sentAt: number) => {
+    const finishOne = (n: number, status: string, answer: string, sentAt: number) => {
       inFlight -= 1;
       done += 1;
       result.response.record(now() - sentAt);
@@ -72,6 +75,7 @@ export function pace(o: PacerOptions): Promise<PacerResult> {
         }
       } else {
         result.firstError ??= `${status} ${answer.slice(0, 200)}`;
+        result.failed.push(n);
       }
       if (done === total) {
         clearTimeout(timer);
@@ -102,11 +106,11 @@ export function pace(o: PacerOptions): Promise<PacerResult> {
           let answer = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (answer += chunk));
-          res.on('end', () => finishOne(String(res.statusCode), answer, sentAt));
-          res.on('error', (err) => finishOne('error', err.message, sentAt));
+          res.on('end', () => finishOne(n, String(res.statusCode), answer, sentAt));
+          res.on('error', (err) => finishOne(n, 'error', err.message, sentAt));
         },
       );
-      req.on('error', (err) => finishOne('error', err.message, sentAt));
+      req.on('error', (err) => finishOne(n, 'error', err.message, sentAt));
       req.end(payload);
     };
     let next = 0;

@@ -20,7 +20,13 @@ export type ToClients =
     }
   /** Starts counting the measured window's event-loop delay (after warm-up). */
   | { type: 'measure' }
-  | { type: 'finish'; finalSeq: number; timeoutMs: number };
+  | {
+      type: 'finish';
+      finalSeq: number;
+      timeoutMs: number;
+      /** Plan numbers of reports whose POST failed: no screen can get them. */
+      notCreated: number[];
+    };
 
 export interface ScopedSpec {
   token: string;
