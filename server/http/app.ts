@@ -107,6 +107,8 @@ export function createApp(deps: AppDeps): Express {
       mapStyleUrl: config.mapStyleUrl,
       city: city.info,
       demo: config.demo,
+      // The centres and deadlines, so a desk offers only the handovers the server will accept.
+      levels: deps.scopes.rules,
       // Names and areas only, for the desks' push-to-wall target list; the tokens stay here.
       walls: deps.auth.accounts.current.deviceTokens.map((d) => ({
         name: d.name,

@@ -398,6 +398,12 @@ describe('a handover nobody takes', () => {
       JSON.stringify({ levels: { takeWithinMinutes: { street: 0.01 } } }),
     );
     server = await startTestServer({ env: { CONFIG_FILE: join(dir, 'config.json') } });
+    // The desks are told the same rules, so the time they show to take is the server's.
+    const config = await api(server.url, '/api/v1/client-config');
+    expect(config.body.levels).toMatchObject({
+      centres: ['city', 'street', 'community'],
+      takeWithin: { street: 600, city: 15 * 60_000 },
+    });
     const community = await login(server.url, 'community');
     const street = new LiveClient(server.url, await login(server.url, 'street'));
     await street.ready();

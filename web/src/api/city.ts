@@ -1,4 +1,5 @@
 import type { Camera } from '../../../shared/domain/cameras.js';
+import type { LevelRules } from '../../../shared/domain/levels.js';
 import type { KeyPlace } from '../../../shared/domain/city.js';
 import type { Department, Patrol } from '../../../shared/domain/organisation.js';
 import type { GridWorker, RegionCollection } from '../../../shared/domain/regions.js';
@@ -13,9 +14,10 @@ export interface ClientConfig {
   mapStyleUrl: string;
   city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
   demo: boolean;
-  /** Wall displays' device names, to push to one of them. */
   /** The walls and, for a sub-centre's, the region each shows. */
   walls: { name: string; regionId?: string }[];
+  /** The centre's level rules (五级联动): which levels have centres, deadlines to take. */
+  levels: LevelRules;
 }
 
 // The city's reference data, one request per resource; it changes only with a new deployment.

@@ -2,9 +2,11 @@ import { computed, type ComputedRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
 import {
   CENTRE_LEVELS,
+  DEFAULT_LEVEL_RULES,
   holdingLevel,
   regionAt,
   type CentreLevel,
+  type LevelRules,
 } from '../../../shared/domain/levels.js';
 import { useI18n } from '../i18n/index.js';
 import { useCityStore } from '../stores/city.js';
@@ -17,6 +19,8 @@ export interface Centre {
   level: CentreLevel;
   /** Its region's name (滨江街道), or the city's (云溪市). */
   name: string;
+  /** The server's level rules; the documented defaults until the client config loads. */
+  rules: LevelRules;
 }
 
 /**
@@ -29,13 +33,14 @@ export function useCentre(): ComputedRef<Centre> {
   const city = useCityStore();
   return computed(() => {
     const regionId = session.binding.regionId;
+    const rules = city.config?.levels ?? DEFAULT_LEVEL_RULES;
     if (!regionId) {
       const name = city.config?.city.name ?? city.regionById.get('city')?.name ?? '';
-      return { level: 'city', name };
+      return { level: 'city', name, rules };
     }
     const region = city.regionById.get(regionId);
     const level = CENTRE_LEVELS.find((l) => l === region?.level) ?? 'community';
-    return { regionId, level, name: region?.name ?? regionId };
+    return { regionId, level, name: region?.name ?? regionId, rules };
   });
 }
 
