@@ -125,6 +125,40 @@ export class Forwarder {
   }
 
   /**
+   * What a playlist says (its state; a master's variants) without rewriting it for a browser,
+   * for health probes, which serve nobody: no names sealed, nothing cached. A viewer's fresh
+   * copy answers instead when there is one.
+   */
+  async inspect(
+    cameraId: string,
+    upstream: Upstream,
+    url: string,
+    timeoutMs: number,
+  ): Promise<Pick<ForwardedPlaylist, 'info' | 'variants'>> {
+    const cached = this.playlists.get(`${cameraId}\n${url}`);
+    if (cached && cached.expiresAt > Date.now()) return cached;
+    const fetched = await this.fetch(upstream, url, 'playlist', MAX_PLAYLIST_BYTES, timeoutMs);
+    const variants: string[] = [];
+    const look = (absolute: string, role: UriRole): string => {
+      if (!upstream.contains(absolute)) {
+        throw new PlaylistError('upstream playlist names a file on another host');
+      }
+      if (role.variant) variants.push(absolute);
+      return absolute;
+    };
+    try {
+      const { info } = rewritePlaylist(fetched.body.toString('utf8'), fetched.url, look, {
+        lowLatency: upstream.lowLatency,
+      });
+      this.remember(cameraId, url, info);
+      return { info, variants };
+    } catch (err) {
+      if (err instanceof PlaylistError) throw new UpstreamError(502, err.message);
+      throw err;
+    }
+  }
+
+  /**
    * A live playlist's current state, for bounding a player's blocking-reload directives: the
    * newest any viewer fetched within a target duration, or a fresh (briefly cached) fetch.
    */

@@ -114,6 +114,11 @@ export function createStreams(deps: StreamsDeps): Streams {
     throw new HttpError(503, 'no video source is configured for this camera');
   };
 
+  /**
+   * Each camera's first variant once its master playlist named it: later probes ask for the
+   * variant alone, one upstream request instead of two; a failure there reads the master again.
+   */
+  const probedVariant = new Map<string, string>();
   const probe = async (cameraId: string): Promise<Probe> => {
     const source = registry?.get(cameraId);
     const upstream = upstreams.get(cameraId);
@@ -122,9 +127,22 @@ export function createStreams(deps: StreamsDeps): Streams {
     if (source.kind === 'rtsp') {
       return { ok: rtsp.available && (await rtspAnswers(source.url, timeoutMs)) };
     }
-    let playlist = await forwarder.playlist(cameraId, upstream, upstream.entry, false, timeoutMs);
-    const variant = playlist.info.master ? playlist.variants[0] : undefined;
-    if (variant) playlist = await forwarder.playlist(cameraId, upstream, variant, false, timeoutMs);
+    const inspect = (url: string) => forwarder.inspect(cameraId, upstream, url, timeoutMs);
+    const known = probedVariant.get(cameraId);
+    let playlist;
+    if (known) {
+      playlist = await inspect(known).catch((err: unknown) => {
+        probedVariant.delete(cameraId);
+        throw err;
+      });
+    } else {
+      playlist = await inspect(upstream.entry);
+      const variant = playlist.info.master ? playlist.variants[0] : undefined;
+      if (variant) {
+        playlist = await inspect(variant);
+        probedVariant.set(cameraId, variant);
+      }
+    }
     const { nextMsn, targetDuration, endList } = playlist.info;
     return { ok: true, nextMsn, targetDuration, endList };
   };

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsConfigSchema } from '../../server/streams/config.js';
 import { waitFor } from '../support/server.js';
@@ -89,4 +91,50 @@ describe('camera health', () => {
     );
     expect(h.reported).toHaveLength(2);
   }, 30_000);
+
+  it('reads a master playlist once, then probes its variant alone, and the master again after a failure', async () => {
+    // An NVR whose entry is a master playlist; its variant fails once, on request.
+    const asked: string[] = [];
+    let failVariant = false;
+    const nvr = createServer((req, res) => {
+      asked.push(req.url!);
+      const playlist = (body: string) =>
+        res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(body);
+      if (req.url === '/cam/index.m3u8') {
+        return playlist('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nmain/index.m3u8\n');
+      }
+      if (req.url === '/cam/main/index.m3u8' && !failVariant) {
+        const msn = Math.floor(Date.now() / 1000);
+        return playlist(
+          `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:${msn}\n#EXTINF:1,\ns${msn}.ts\n`,
+        );
+      }
+      failVariant = false;
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((r) => nvr.listen(0, '127.0.0.1', r));
+    try {
+      const camera = { ...cityCameras()[0]!, status: 'online' as const };
+      const { port } = nvr.address() as AddressInfo;
+      harness = await startHarness({
+        cameras: [camera],
+        config: { health: { intervalSeconds: 1, concurrency: 1, timeoutMs: 1_000 } },
+        registry: { cameras: [{ id: camera.id, hls: `http://127.0.0.1:${port}/cam/index.m3u8` }] },
+      });
+      const masters = () => asked.filter((u) => u === '/cam/index.m3u8').length;
+      const variants = () => asked.filter((u) => u === '/cam/main/index.m3u8').length;
+      await waitFor(() => variants() >= 4, 10_000, 'four probes of the variant');
+      expect(masters()).toBe(1);
+
+      failVariant = true;
+      await waitFor(() => masters() === 2, 10_000, 'the master read again after a failure');
+      await waitFor(() => variants() >= 7, 10_000, 'the variant probed again');
+      expect(masters()).toBe(2);
+      // One failure is a blip, not an outage.
+      expect(harness.reported).toEqual([]);
+    } finally {
+      nvr.closeAllConnections();
+      await new Promise((r) => nvr.close(r));
+    }
+  }, 40_000);
 });
