@@ -14,6 +14,7 @@ import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './auth/bindi
 import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
 import { compileTrust } from './http/client-address.js';
 import { StreamsConfigSchema } from './streams/config.js';
+import { WarningsConfigSchema } from './warnings/config.js';
 
 /**
  * Server configuration: an optional JSON file (CONFIG_FILE) overlaid by environment variables,
@@ -111,6 +112,8 @@ export const ConfigSchema = z.object({
         .default(10),
     })
     .prefault({}),
+  /** Early warning (预警, docs/WARNINGS.md): the rules' thresholds and colours. */
+  warnings: WarningsConfigSchema,
   /**
    * Centres at every level (五级联动, docs/LEVELS.md): which levels have centres, where a new
    * matter starts by severity, and how many minutes a level has to take a matter handed to it.

@@ -31,6 +31,7 @@ import { instrumentStore } from './store/instrumented.js';
 import { createStreams } from './streams/index.js';
 import { OverdueClock } from './workflow/overdue-clock.js';
 import { Scopes } from './levels/scopes.js';
+import { WarningService, withoutKey } from './warnings/service.js';
 import { WorkflowService } from './workflow/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
@@ -77,6 +78,7 @@ export async function startServer(
     await store.liveIncidents(day.start(now)),
     city.cameras.map((c) => c.id),
     await store.cameraStatuses(),
+    (await store.activeWarnings()).map(withoutKey),
   );
   // An edited package may drop regions that today's incidents still name: said, not a crash.
   for (const line of missingRegions(city, board.incidents.values())) log.warn(line);
@@ -133,6 +135,19 @@ export async function startServer(
     defaultLimits,
     scopes.rules,
   );
+  // Early warning (预警): rules over the same delta stream, warnings sequenced like incidents.
+  const warnings = await WarningService.open({
+    store,
+    bus,
+    queue,
+    board,
+    city,
+    scopes,
+    clock,
+    day,
+    audit,
+    config: config.warnings,
+  });
   const overdue = new OverdueClock(board, clock, (id, dueAt, what) =>
     workflow.flagOverdue(id, dueAt, what),
   );
@@ -192,6 +207,7 @@ export async function startServer(
     streams: streams.router,
     audit,
     webhooks,
+    warnings,
     scopes,
   });
   const intakeFast = intakeFastPath(intake);
@@ -239,11 +255,13 @@ export async function startServer(
     kpis.apply(deltas, clock());
     nearby.apply(deltas);
     overdue.onDeltas(deltas);
+    warnings.onDeltas(deltas);
     hub.onDeltas(deltas);
     metrics.count('citybrain_events_total', 'deltas committed to the event log', deltas.length);
   });
   bus.subscribe(() => webhooks.onDeltas());
   overdue.start();
+  warnings.start();
   // Yesterday's finished incidents leave the live picture once the day turns, so a server that
   // runs for weeks holds one day of history, not all of it.
   const dayTurn = setInterval(() => {
@@ -266,6 +284,7 @@ export async function startServer(
     positions,
     async close() {
       overdue.stop();
+      warnings.stop();
       positions.stop();
       clearInterval(dayTurn);
       stopRevoking();

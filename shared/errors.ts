@@ -84,6 +84,11 @@ export const ERROR_CODES = [
   'webhook_not_found',
   'webhook_delivery_not_found',
   'webhook_url_invalid',
+
+  // Early warning (server/warnings).
+  'warning_not_found',
+  'warning_resolved',
+  'already_acknowledged',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

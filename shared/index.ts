@@ -9,6 +9,7 @@ export * from './domain/city.js';
 export * from './domain/attachments.js';
 export * from './domain/incidents.js';
 export * from './domain/reports.js';
+export * from './domain/warnings.js';
 export * from './workflow/rules.js';
 export * from './workflow/deadlines.js';
 export * from './workflow/actions.js';

@@ -19,6 +19,8 @@ import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
+import { warningRoutes } from '../warnings/routes.js';
+import type { WarningService } from '../warnings/service.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
@@ -53,6 +55,7 @@ export interface AppDeps {
   audit: AuditLog;
   /** Sub-centres' areas: what each user may see and act on. */
   scopes: Scopes;
+  warnings: WarningService;
   /** Camera streams: the stream-URL API, and the stream GETs when the server's fast path is not used. */
   streams: Router;
   /** Outbound webhooks (订阅推送), managed at /api/v1/admin/webhooks. */
@@ -148,6 +151,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api/v1', deps.attachments.router);
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board, deps.scopes));
+  app.use(
+    '/api/v1/warnings',
+    warningRoutes(deps.auth, deps.store, deps.board, deps.warnings, deps.scopes),
+  );
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   if (deps.webhooks)
     app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));

@@ -143,6 +143,12 @@ export class Scopes {
     return asked;
   }
 
+  /** Where a grid lies at every level; undefined for a region that is not a whole grid. */
+  areaOfGrid(gridId: string): Area | undefined {
+    const a = this.areas.get(gridId);
+    return a?.gridId && a.communityId && a.streetId && a.districtId ? (a as Area) : undefined;
+  }
+
   regionName(regionId: string): string | undefined {
     return this.regions.get(regionId)?.name;
   }

@@ -20,6 +20,8 @@ import {
   inScope,
   type Scope,
   type WallCommand,
+  byUrgency,
+  warningInScope,
 } from '../../shared/index.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { AuditTrail } from '../audit/audit.js';
@@ -540,6 +542,7 @@ export class RealtimeHub {
         at: now.toISOString(),
         incidents: [...this.deps.board.incidents.values()],
         cameras: [...this.deps.board.cameras].map(([id, status]) => ({ id, status })),
+        warnings: [...this.deps.board.warnings.values()].sort(byUrgency),
         patrols: this.patrols,
         workers: this.workers,
         kpis: this.deps.kpis.current(now),
@@ -604,6 +607,9 @@ export class RealtimeHub {
         cameras: [...this.deps.board.cameras]
           .filter(([id]) => scopes.cameraIn(scope, id))
           .map(([id, status]) => ({ id, status })),
+        warnings: [...this.deps.board.warnings.values()]
+          .filter((w) => warningInScope(scope, w))
+          .sort(byUrgency),
         patrols: this.patrolsIn(scope),
         workers: this.workersIn(scope),
         kpis: stream.kpis.current(now),

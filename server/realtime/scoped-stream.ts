@@ -5,6 +5,7 @@ import {
   type PackedDelta,
   type PackedSnapshot,
   type Scope,
+  warningInScope,
 } from '../../shared/index.js';
 import type { Scopes } from '../levels/scopes.js';
 import type { KpiTracker } from '../live/kpis.js';
@@ -37,9 +38,9 @@ export class ScopedStream {
 
   /** Whether a delta concerns this area. */
   concerns(delta: Delta): boolean {
-    return delta.type === 'incident'
-      ? inScope(this.scope, delta.incident)
-      : this.scopes.cameraIn(this.scope, delta.cameraId);
+    if (delta.type === 'incident') return inScope(this.scope, delta.incident);
+    if (delta.type === 'camera') return this.scopes.cameraIn(this.scope, delta.cameraId);
+    return warningInScope(this.scope, delta.warning);
   }
 
   /**

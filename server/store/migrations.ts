@@ -139,4 +139,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
   INSERT INTO webhook_cursor (id, seq) SELECT 1, coalesce(max(seq), 0) FROM events;
   `,
+  // Early warnings (预警, server/warnings): the current form of each, as incidents are kept; the
+  // event log holds every change. One active warning per rule and subject (its key).
+  `
+  CREATE TABLE warnings (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    level TEXT NOT NULL,
+    state TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX warnings_state ON warnings(state, raised_at);
+  CREATE UNIQUE INDEX warnings_active_key ON warnings(key) WHERE state <> 'resolved';
+  `,
 ];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CameraStatus, Delta, Incident, Report } from '../../shared/index.js';
+import type { CameraStatus, Delta, Incident, Report, Warning } from '../../shared/index.js';
 import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, type StoreOptions } from './open-database.js';
@@ -70,6 +70,15 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     ),
     cameras: db.prepare('SELECT camera_id AS cameraId, status FROM camera_status'),
+    upsertWarning: db.prepare(`
+      INSERT INTO warnings (id, key, rule, level, state, raised_at, doc)
+      VALUES (@id, @key, @rule, @level, @state, @raisedAt, @doc)
+      ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state,
+        doc = excluded.doc`),
+    activeWarnings: db.prepare(
+      `SELECT doc FROM warnings WHERE state <> 'resolved' ORDER BY raised_at`,
+    ),
+    warning: db.prepare('SELECT doc FROM warnings WHERE id = ?'),
     putSession: db.prepare(
       'INSERT OR REPLACE INTO sessions (token_hash, username, name, role, expires_at, credential) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -113,6 +122,10 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       );
     }
     for (const c of change.cameraStatuses ?? []) stmt.upsertCamera.run(c.cameraId, c.status);
+    for (const w of change.warnings ?? []) {
+      const { key, ...warning } = w;
+      stmt.upsertWarning.run({ ...w, doc: JSON.stringify({ ...warning, key }) });
+    }
     for (const name of dirtyCounters) stmt.saveCounter.run(name, counters.get(name));
     let seq = lastSeq;
     const deltas = change.deltas.map((draft) => {
@@ -184,6 +197,26 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     async cameraStatuses() {
       const rows = stmt.cameras.all() as { cameraId: string; status: CameraStatus }[];
       return new Map(rows.map((r) => [r.cameraId, r.status]));
+    },
+    async activeWarnings() {
+      return docs<Warning & { key: string }>(stmt.activeWarnings.all());
+    },
+    async getWarning(id) {
+      const row = stmt.warning.get(id) as { doc: string } | undefined;
+      return row ? (JSON.parse(row.doc) as Warning & { key: string }) : undefined;
+    },
+    async queryWarnings({ states, limit, offset }) {
+      const marks = states.map(() => '?').join(', ');
+      const { n } = db
+        .prepare(`SELECT count(*) AS n FROM warnings WHERE state IN (${marks})`)
+        .get(...states) as { n: number };
+      const rows = db
+        .prepare(
+          `SELECT doc FROM warnings WHERE state IN (${marks}) ORDER BY raised_at DESC, id DESC LIMIT ? OFFSET ?`,
+        )
+        .all(...states, limit, offset);
+      const warnings = docs<Warning & { key?: string }>(rows).map(({ key: _key, ...w }) => w);
+      return { total: n, warnings };
     },
     async putSession(tokenHash, s) {
       stmt.purgeSessions.run(Date.now());

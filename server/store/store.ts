@@ -5,6 +5,8 @@ import type {
   Report,
   Role,
   CameraStatus,
+  Warning,
+  WarningState,
 } from '../../shared/index.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit.js';
 
@@ -20,7 +22,15 @@ export interface Change {
   incidents?: Incident[];
   reports?: Report[];
   cameraStatuses?: { cameraId: string; status: CameraStatus }[];
+  /** Warnings raised or changed, each with the key of its rule and subject. */
+  warnings?: (Warning & { key: string })[];
   deltas: DeltaDraft[];
+}
+
+export interface WarningQuery {
+  states: WarningState[];
+  limit: number;
+  offset: number;
 }
 
 export interface IncidentQuery {
@@ -72,6 +82,11 @@ export interface Store {
   /** Next value of a named counter, for human-readable ids; saved with the next commit. */
   nextId(counter: string): Promise<number>;
   cameraStatuses(): Promise<Map<string, CameraStatus>>;
+  /** Warnings not yet resolved, with their keys. */
+  activeWarnings(): Promise<(Warning & { key: string })[]>;
+  getWarning(id: string): Promise<(Warning & { key: string }) | undefined>;
+  /** Warnings in the given states, newest first, and how many there are in all. */
+  queryWarnings(query: WarningQuery): Promise<{ total: number; warnings: Warning[] }>;
   putSession(tokenHash: string, session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | undefined>;
   deleteSession(tokenHash: string): Promise<void>;

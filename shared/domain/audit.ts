@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   'attachment.uploaded',
   'webhook.changed',
+  'warning.acknowledged',
+  'warning.resolved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

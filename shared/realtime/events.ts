@@ -3,6 +3,7 @@ import type { LngLat } from '../domain/common.js';
 import type { ErrorInfo } from '../errors.js';
 import type { Category, IncidentSummary } from '../domain/incidents.js';
 import type { PatrolStatus } from '../domain/organisation.js';
+import type { Warning } from '../domain/warnings.js';
 import type { PackedDelta, PackedSnapshot } from './wire.js';
 
 /**
@@ -73,7 +74,8 @@ interface DeltaBase {
 }
 export type Delta =
   | (DeltaBase & { type: 'incident'; incident: IncidentSummary })
-  | (DeltaBase & { type: 'camera'; cameraId: string; status: CameraStatus });
+  | (DeltaBase & { type: 'camera'; cameraId: string; status: CameraStatus })
+  | (DeltaBase & { type: 'warning'; warning: Warning });
 
 export interface Snapshot {
   seq: number;
@@ -81,6 +83,8 @@ export interface Snapshot {
   /** Open incidents and those finished today. */
   incidents: IncidentSummary[];
   cameras: { id: string; status: CameraStatus }[];
+  /** Warnings not yet resolved (预警), most urgent first. */
+  warnings: Warning[];
   patrols: PatrolPosition[];
   workers: WorkerPosition[];
   kpis: Kpis;

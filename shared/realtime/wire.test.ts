@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../domain/incidents.js';
+import type { Warning } from '../domain/warnings.js';
 import { testIncident } from '../testing/incident.js';
 import type { Delta, Snapshot } from './events.js';
 import { SequenceCursor, SequenceGapError } from './sequence.js';
@@ -49,6 +50,19 @@ const closed = summarize(
   }),
 );
 
+const WARNING: Warning = {
+  id: 'YJ-20261122-0001',
+  rule: 'repeat-matter',
+  level: 'orange',
+  state: 'open',
+  facts: { category: 'dispute', count: 3, radiusM: 200, days: 7 },
+  raisedAt: '2026-11-22T12:00:01.000Z',
+  updatedAt: '2026-11-22T12:00:01.000Z',
+  location: [113.1, 23.1],
+  area: { gridId: 'g', communityId: 'c', streetId: 's', districtId: 'd' },
+  incidentIds: ['INC-1', 'INC-2', 'INC-3'],
+};
+
 describe('the live stream wire form', () => {
   it('brings every field of every incident and camera change to the screen unchanged', () => {
     const deltas: Delta[] = [
@@ -61,6 +75,7 @@ describe('the live stream wire form', () => {
         status: 'offline',
       },
       { seq: 9, at: '2026-11-22T12:00:00.000Z', type: 'incident', incident: closed },
+      { seq: 10, at: '2026-11-22T12:00:01.000Z', type: 'warning', warning: WARNING },
     ];
     expect(unpackDeltas(overTheWire(packDeltas(deltas)))).toEqual(deltas);
   });
@@ -71,6 +86,7 @@ describe('the live stream wire form', () => {
       at: '2026-11-22T12:00:00.000Z',
       incidents: [dispatched, closed],
       cameras: [{ id: 'cam-1', status: 'online' }],
+      warnings: [WARNING],
       patrols: [{ id: 'p-1', position: [113.1, 23.1], heading: 90, status: 'patrolling' }],
       workers: [{ id: 'gw-001', position: [112.9, 22.9], at: '2026-11-22T11:59:00.000Z' }],
       kpis: { at: '2026-11-22T12:00:00.000Z' } as Snapshot['kpis'],

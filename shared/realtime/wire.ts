@@ -6,6 +6,7 @@ import type {
   Resolution,
 } from '../domain/incidents.js';
 import type { Handover, SubCentreLevel } from '../domain/levels.js';
+import type { Warning } from '../domain/warnings.js';
 import type { Delta, Snapshot } from './events.js';
 
 /**
@@ -21,7 +22,7 @@ import type { Delta, Snapshot } from './events.js';
  * a deploy that changed the form is refused rather than fed what it would misread; the web app
  * then reloads itself. Bump it with any change to the form.
  */
-export const WIRE_VERSION = 4;
+export const WIRE_VERSION = 5;
 
 export const INCIDENT_FIELDS = [
   'id',
@@ -65,21 +66,25 @@ const _everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
 /** An incident summary's values in INCIDENT_FIELDS order; assignments and deadline as tuples. */
 export type PackedIncident = unknown[];
 
-/** A delta with its sequence number first: `[seq, at, 0, incident]` or `[seq, at, 1, camera, status]`. */
+/**
+ * A delta with its sequence number first: `[seq, at, 0, incident]`, `[seq, at, 1, camera, status]`
+ * or `[seq, at, 3, warning]` (warnings are few: they travel as objects).
+ */
 export type PackedDelta =
   | [seq: number, at: string, kind: 0, incident: PackedIncident]
   | [seq: number, at: string, kind: 1, cameraId: string, status: CameraStatus]
+  | [seq: number, at: string, kind: 3, warning: Warning]
   /** A cover mark (packCover): the batch stands for every delta from `seq` to `to`. */
   | [seq: number, at: string, kind: 2, to: number];
 
 export type PackedSnapshot = Omit<Snapshot, 'incidents'> & { incidents: PackedIncident[] };
 
 export function packDeltas(deltas: readonly Delta[]): PackedDelta[] {
-  return deltas.map((d) =>
-    d.type === 'incident'
-      ? [d.seq, d.at, 0, packIncident(d.incident)]
-      : [d.seq, d.at, 1, d.cameraId, d.status],
-  );
+  return deltas.map((d): PackedDelta => {
+    if (d.type === 'incident') return [d.seq, d.at, 0, packIncident(d.incident)];
+    if (d.type === 'camera') return [d.seq, d.at, 1, d.cameraId, d.status];
+    return [d.seq, d.at, 3, d.warning];
+  });
 }
 
 export function unpackDeltas(packed: readonly PackedDelta[]): Delta[] {
@@ -89,6 +94,7 @@ export function unpackDeltas(packed: readonly PackedDelta[]): Delta[] {
       deltas.push({ seq: p[0], at: p[1], type: 'incident', incident: unpackIncident(p[3]) });
     else if (p[2] === 1)
       deltas.push({ seq: p[0], at: p[1], type: 'camera', cameraId: p[3], status: p[4] });
+    else if (p[2] === 3) deltas.push({ seq: p[0], at: p[1], type: 'warning', warning: p[3] });
   }
   return deltas;
 }
