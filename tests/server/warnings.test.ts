@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   distanceMetres,
@@ -259,4 +262,70 @@ describe('early warning', () => {
       'the warning ended by itself',
     );
   }, 60_000);
+});
+
+describe('a department piling up overdue matters', () => {
+  let late: TestServer | undefined;
+  afterAll(() => late?.stop());
+
+  it('is warned of once its pile reaches the threshold, and the warning ends when the pile is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-warnings-config-'));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ warnings: { departmentOverdue: { count: 2 } } }),
+    );
+    let offsetMs = 0;
+    late = await startTestServer({
+      clock: () => new Date(Date.now() + offsetMs),
+      env: { CONFIG_FILE: join(dir, 'config.json') },
+    });
+    const url = late.url;
+    const token = await login(url, 'duty');
+    const screen = new LiveClient(url, token);
+    await screen.ready();
+    const department = demoCity().departments.find((d) => !d.streetId && !d.regionId)!;
+    const act = (id: string, body: object) =>
+      api(url, `/api/v1/incidents/${id}/actions`, { token, body });
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const posted = await postReport(
+        url,
+        report({ category: 'citizen-request', title: `路灯不亮 ${n}` }),
+      );
+      const id = posted.body.incidentId as string;
+      expect((await act(id, { action: 'accept', version: 1 })).status).toBe(200);
+      const sent = await act(id, { action: 'dispatch', version: 2, departmentId: department.id });
+      expect(sent.status).toBe(200);
+      ids.push(id);
+    }
+    // Forty days on, both are past their deadline: a pile of two, the threshold here.
+    offsetMs = 40 * 86_400_000;
+    const pile = () => warningsOf(screen).filter((w) => w.rule === 'department-overdue');
+    await waitFor(() => pile().length > 0, 25_000, 'the department-overdue warning');
+    expect(pile()[0]).toMatchObject({
+      level: 'yellow',
+      state: 'open',
+      facts: { departmentId: department.id, count: 2 },
+    });
+    expect([...pile()[0]!.incidentIds].sort()).toEqual([...ids].sort());
+
+    // The department answers both (签收 and 反馈): nothing of theirs is overdue any more.
+    for (const id of ids) {
+      let version = (await api(url, `/api/v1/incidents/${id}`, { token })).body.incident.version;
+      for (const step of [
+        { action: 'respond', departmentId: department.id },
+        { action: 'report', departmentId: department.id, comment: '已修复' },
+      ]) {
+        const res = await act(id, { ...step, version });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        version = res.body.incident.version;
+      }
+    }
+    await waitFor(
+      () => pile().some((w) => w.state === 'resolved' && w.resolved?.by === 'system'),
+      25_000,
+      'the warning ended by itself',
+    );
+    screen.close();
+  }, 80_000);
 });
