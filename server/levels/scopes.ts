@@ -4,6 +4,7 @@ import {
   type Actor,
   type Area,
   type City,
+  type LngLat,
   type LevelRules,
   type Region,
   type Scope,
@@ -147,6 +148,11 @@ export class Scopes {
   areaOfGrid(gridId: string): Area | undefined {
     const a = this.areas.get(gridId);
     return a?.gridId && a.communityId && a.streetId && a.districtId ? (a as Area) : undefined;
+  }
+
+  /** A region's label point, where the screens put its name. */
+  centreOf(regionId: string): LngLat | undefined {
+    return this.regions.get(regionId)?.center;
   }
 
   regionName(regionId: string): string | undefined {

@@ -79,6 +79,11 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       `SELECT doc FROM warnings WHERE state <> 'resolved' ORDER BY raised_at`,
     ),
     warning: db.prepare('SELECT doc FROM warnings WHERE id = ?'),
+    byGrid: db.prepare(
+      `SELECT grid_id AS gridId, count(*) AS n FROM incidents
+         WHERE reported_at >= ? AND reported_at < ? GROUP BY grid_id`,
+    ),
+    firstReported: db.prepare('SELECT min(reported_at) AS at FROM incidents'),
     putSession: db.prepare(
       'INSERT OR REPLACE INTO sessions (token_hash, username, name, role, expires_at, credential) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -197,6 +202,13 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     async cameraStatuses() {
       const rows = stmt.cameras.all() as { cameraId: string; status: CameraStatus }[];
       return new Map(rows.map((r) => [r.cameraId, r.status]));
+    },
+    async incidentsByGrid(from, to) {
+      const rows = stmt.byGrid.all(from, to) as { gridId: string; n: number }[];
+      return new Map(rows.map((r) => [r.gridId, r.n]));
+    },
+    async firstReportedAt() {
+      return (stmt.firstReported.get() as { at: string | null }).at ?? undefined;
     },
     async activeWarnings() {
       return docs<Warning & { key: string }>(stmt.activeWarnings.all());

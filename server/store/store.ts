@@ -82,6 +82,10 @@ export interface Store {
   /** Next value of a named counter, for human-readable ids; saved with the next commit. */
   nextId(counter: string): Promise<number>;
   cameraStatuses(): Promise<Map<string, CameraStatus>>;
+  /** How many incidents each grid had reported in [from, to). */
+  incidentsByGrid(from: string, to: string): Promise<Map<string, number>>;
+  /** When the oldest incident kept was reported, if there is one. */
+  firstReportedAt(): Promise<string | undefined>;
   /** Warnings not yet resolved, with their keys. */
   activeWarnings(): Promise<(Warning & { key: string })[]>;
   getWarning(id: string): Promise<(Warning & { key: string }) | undefined>;

@@ -40,6 +40,21 @@ export const WarningsConfigSchema = z
         placeLevel: z.number().int().min(1).max(3).default(2),
       })
       .prefault({}),
+    /**
+     * A grid's last 7 days against its own weekly mean over up to `weeks` weeks before: a warning
+     * when so many or more would come by chance with probability under `p` (Poisson upper tail),
+     * and at least `minCount` came. Quiet until the grid's history covers `minWeeks` weeks.
+     */
+    gridSurge: z
+      .object({
+        enabled: z.boolean().default(true),
+        level: level('yellow'),
+        p: z.number().gt(0).max(0.2).default(0.01),
+        weeks: z.number().int().min(2).max(52).default(8),
+        minWeeks: z.number().int().min(1).max(52).default(4),
+        minCount: z.number().int().min(1).max(1000).default(5),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type WarningsConfig = z.infer<typeof WarningsConfigSchema>;

@@ -24,6 +24,7 @@ import type { CentreDay } from '../live/day.js';
 import { moduleLog } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { WarningsConfig } from './config.js';
+import { GridSurge, type Surge } from './grid-surge.js';
 import { RecentMatters } from './recent-matters.js';
 
 const log = moduleLog('warnings');
@@ -36,6 +37,8 @@ export const WARNING_TICK_MS = 10_000;
 /** A repeat warning lists at most this many of its matters, the newest. */
 const MAX_INCIDENT_IDS = 50;
 const DAY_MS = 86_400_000;
+/** How often each grid's counts are read again from the store (the week rolls on). */
+const SURGE_REFRESH_MS = 3_600_000;
 
 /** What a rule found: a warning to raise, or to bring up to date. */
 interface Finding {
@@ -79,6 +82,8 @@ export class WarningService {
   /** Each active warning's id once written, by key (a warning is decided before it has one). */
   private readonly ids = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly surge: GridSurge;
+  private surgeReadAt = 0;
 
   constructor(
     private readonly deps: WarningDeps,
@@ -90,6 +95,7 @@ export class WarningService {
     }
     for (const i of deps.board.incidents.values()) this.groupRisk.set(i.id, i.groupRisk);
     const { keyCameraOffline, repeatMatter } = deps.config;
+    this.surge = new GridSurge(deps.config.gridSurge);
     for (const category of repeatMatter.categories) {
       this.recent.set(category, new RecentMatters(repeatMatter.days * DAY_MS));
     }
@@ -118,6 +124,7 @@ export class WarningService {
       });
       for (const i of incidents) service.recent.get(i.category)?.add(i);
     }
+    await service.readSurge(deps.clock());
     return service;
   }
 
@@ -234,6 +241,10 @@ export class WarningService {
     } else if (!open && this.active.has(key)) {
       out.push(this.end(this.active.get(key)!, now));
     }
+    if (incident.version === 1 && this.deps.config.gridSurge.enabled) {
+      const found = this.surgeIn(incident.gridId, this.surge.add(incident.gridId), now);
+      if (found) out.push(found);
+    }
     const recent = repeatMatter.enabled ? this.recent.get(incident.category) : undefined;
     if (recent && incident.version === 1 && incident.state !== 'rejected') {
       recent.add(incident);
@@ -339,6 +350,57 @@ export class WarningService {
     this.dirty.clear();
     for (const recent of this.recent.values()) recent.prune(now.getTime());
     if (changed.length) void this.save(changed);
+    if (now.getTime() - this.surgeReadAt >= SURGE_REFRESH_MS) {
+      this.readSurge(now)
+        .then(() => {
+          // The week has moved on: a grid back to its usual is over by itself.
+          const ended: KeyedWarning[] = [];
+          for (const w of [...this.active.values()]) {
+            if (w.rule !== 'grid-surge' || !w.area) continue;
+            const found = this.surgeIn(w.area.gridId, this.surge.of(w.area.gridId), now);
+            if (found) ended.push(found);
+          }
+          if (ended.length) return this.save(ended);
+        })
+        .catch((err: unknown) => log.error({ err }, 'reading grid counts failed'));
+    }
+  }
+
+  private async readSurge(now: Date): Promise<void> {
+    this.surgeReadAt = now.getTime();
+    if (this.deps.config.gridSurge.enabled) await this.surge.refresh(this.deps.store, now);
+  }
+
+  /** A grid's week judged: a warning raised, brought up to date or ended; or nothing to do. */
+  private surgeIn(gridId: string, surge: Surge | undefined, now: Date): KeyedWarning | undefined {
+    const key = `grid-surge:${gridId}`;
+    const current = this.active.get(key);
+    if (!surge?.significant) return current ? this.end(current, now) : undefined;
+    const facts = {
+      count: surge.count,
+      baseline: surge.baseline,
+      weeks: surge.weeks,
+      p: surge.p,
+    };
+    if (current) {
+      if (current.facts.count === surge.count) return undefined;
+      this.active.set(key, { ...current, facts, updatedAt: now.toISOString() });
+      this.dirty.add(key);
+      return undefined;
+    }
+    const area = this.deps.scopes.areaOfGrid(gridId);
+    return this.raise(
+      {
+        key,
+        rule: 'grid-surge',
+        level: this.deps.config.gridSurge.level,
+        facts,
+        location: this.deps.scopes.centreOf(gridId),
+        area,
+        incidentIds: [],
+      },
+      now,
+    );
   }
 
   /** Departments holding `count` or more matters past their deadline. */

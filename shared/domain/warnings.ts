@@ -13,13 +13,15 @@ export type WarningLevel = (typeof WARNING_LEVELS)[number];
  * - `group-risk`: a report flagged as a group risk (群体性), at once;
  * - `repeat-matter`: the same kind of matter again and again at one place (e.g. disputes);
  * - `department-overdue`: a department piling up overdue matters;
- * - `key-camera-offline`: a camera watching a key place (重点场所) gone offline.
+ * - `key-camera-offline`: a camera watching a key place (重点场所) gone offline;
+ * - `grid-surge`: a grid whose week is far above its own weeks before (网格事项异常增多).
  */
 export const WARNING_RULES = [
   'group-risk',
   'repeat-matter',
   'department-overdue',
   'key-camera-offline',
+  'grid-surge',
 ] as const;
 export type WarningRule = (typeof WARNING_RULES)[number];
 
@@ -34,6 +36,8 @@ export type WarningState = (typeof WARNING_STATES)[number];
  * - repeat-matter: `category`, `count`, `radiusM`, `days`
  * - department-overdue: `departmentId`, `count`
  * - key-camera-offline: `cameraId`, `placeName`
+ * - grid-surge: `count` (matters in its last 7 days), `baseline` (its weekly mean before),
+ *   `weeks` (how many weeks the mean is over), `p` (how likely so many were by chance)
  */
 export interface WarningFacts {
   incidentTitle?: string;
@@ -44,6 +48,9 @@ export interface WarningFacts {
   departmentId?: string;
   cameraId?: string;
   placeName?: string;
+  baseline?: number;
+  weeks?: number;
+  p?: number;
 }
 
 export interface WarningMark {

@@ -2,13 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  distanceMetres,
-  type AuditRecord,
-  type Delta,
-  type LngLat,
-  type Warning,
-} from '../../shared/index.js';
+import { distanceMetres, type Delta, type LngLat, type Warning } from '../../shared/index.js';
+import type { AuditRecord } from '../../shared/domain/audit.js';
 import { loadDemoCity } from '../../fixtures/index.js';
 import {
   api,
@@ -328,4 +323,83 @@ describe('a department piling up overdue matters', () => {
     );
     screen.close();
   }, 80_000);
+});
+
+describe('a grid far above its own weeks before', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+  });
+
+  it('is warned of at the fifth matter of a week in a grid that gets about one, and not at the fourth', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-surge-'));
+    const grids = demoCity().regions.features.filter((f) => f.properties.parentId === COMMUNITY);
+    const [busy, calm] = [grids[4]!, grids[5]!];
+    const at = (grid: typeof busy) => {
+      const [lng, lat] = grid.properties.center;
+      return { lng, lat };
+    };
+    // Eight weeks of history, one matter a week in each grid, reported on a clock set back.
+    let offsetMs = 0;
+    const past = await startTestServer({ dataDir, clock: () => new Date(Date.now() + offsetMs) });
+    servers.push(past);
+    for (let week = 8; week >= 1; week--) {
+      offsetMs = -(7 * week + 3) * 86_400_000;
+      const time = new Date(Date.now() + offsetMs).toISOString();
+      for (const grid of [busy, calm]) {
+        const res = await postReport(
+          past.url,
+          report({ category: 'citizen-request', location: at(grid), time }),
+        );
+        expect(res.status).toBe(201);
+      }
+    }
+    await past.stop();
+    servers.pop();
+
+    // Now: the busy grid gets five matters this week (of five kinds, so none joins another),
+    // the calm one two.
+    const now = await startTestServer({ dataDir });
+    servers.push(now);
+    const token = await login(now.url, 'duty');
+    const screen = new LiveClient(now.url, token);
+    await screen.ready();
+    const kinds = [
+      'citizen-request',
+      'city-management',
+      'safety-hazard',
+      'public-order',
+      'dispute',
+    ] as const;
+    const surges = async () =>
+      (await api(now.url, '/api/v1/warnings', { token })).body.warnings.filter(
+        (w: Warning) => w.rule === 'grid-surge',
+      ) as Warning[];
+    for (const category of kinds.slice(0, 2)) {
+      await postReport(now.url, report({ category, location: at(calm) }));
+    }
+    for (const category of kinds.slice(0, 4)) {
+      await postReport(now.url, report({ category, location: at(busy) }));
+    }
+    expect(await surges()).toEqual([]);
+    await postReport(now.url, report({ category: kinds[4], location: at(busy) }));
+    await waitFor(
+      () => warningsOf(screen).some((w) => w.rule === 'grid-surge'),
+      10_000,
+      'the grid-surge warning',
+    );
+    const [warning] = await surges();
+    expect(warning).toMatchObject({
+      level: 'yellow',
+      area: { gridId: busy.properties.id },
+      // The history reaches back 59 days: 7 whole weeks before this one, 7 matters in them.
+      facts: { count: 5, weeks: 7, baseline: 1 },
+    });
+    // P(X ≥ 5 | λ = 1) = 0.0037; at the fourth it was 0.019, above the rule's 0.01.
+    expect(warning!.facts.p).toBeCloseTo(0.0037, 4);
+    expect(await surges()).toHaveLength(1);
+    // Raised at the fifth, not before: the first the screen heard of it already said five.
+    expect(warningsOf(screen).find((w) => w.rule === 'grid-surge')!.facts.count).toBe(5);
+    screen.close();
+  }, 60_000);
 });
