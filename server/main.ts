@@ -32,6 +32,7 @@ try {
           baseUrl: server.url,
           ingestKey: server.auth.internalKey('simulator'),
           workflow: server.workflow,
+          warnings: server.warnings,
           field: {
             report: (actor, report) => submitFieldReport(server.ingest, actor, report),
             moveWorker: (id, position, at, accuracy) =>

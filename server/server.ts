@@ -44,6 +44,7 @@ export interface RunningServer {
   auth: Auth;
   ingest: IngestService;
   workflow: WorkflowService;
+  warnings: WarningService;
   positions: FieldPositions;
   /** The demo camera origin, when it runs: tests and benchmarks take cameras offline there. */
   originUrl: string | undefined;
@@ -280,6 +281,7 @@ export async function startServer(
     auth,
     ingest,
     workflow,
+    warnings,
     originUrl: streams.origin?.url,
     positions,
     async close() {

@@ -4,6 +4,7 @@ import { moduleLog } from '../log.js';
 import { Agenda } from './agenda.js';
 import { nextArrivalDelay, ReportFactory, type GeneratedReport } from './arrivals.js';
 import { SimDesk, type Workflow } from './desk.js';
+import { startWarningDesk, type Warnings } from './warning-desk.js';
 import { GridWorkerPhones, GridWorkersOnDuty, type FieldService } from './grid-workers.js';
 import { DepartmentDirectory } from './handling.js';
 import { postPatrolPositions, postReport } from './intake.js';
@@ -16,6 +17,8 @@ export interface SimulatorDeps {
   baseUrl: string;
   ingestKey: string;
   workflow: Workflow;
+  /** The warnings list, which the simulated officer works too; none, no officer at it. */
+  warnings?: Warnings;
   /** The grid workers' phones: their reports, 小事一格处理 and positions on duty. */
   field: FieldService;
   city: SimCity;
@@ -98,6 +101,15 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     ),
     log,
   });
+  const warningDesk = deps.warnings
+    ? startWarningDesk({
+        warnings: deps.warnings,
+        clock,
+        rng: seededRandom(rng() * 2 ** 32),
+        timeScale,
+        log,
+      })
+    : undefined;
   const phones = new GridWorkerPhones(places, deps.city.gridWorkers, deps.field, rng);
   // Their own stream: how many position fixes ran does not change the rest of the day.
   const onDuty = new GridWorkersOnDuty(deps.city.gridWorkers, seededRandom(rng() * 2 ** 32), {
@@ -249,6 +261,7 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
       clearInterval(patrolTick);
       agenda.clear();
       desk.stop();
+      warningDesk?.stop();
       onDuty.leave(deps.field);
     },
     stats: () => ({

@@ -138,6 +138,11 @@ export class WarningService {
     clearInterval(this.timer);
   }
 
+  /** The warnings active now, as the screens have them. */
+  current(): Warning[] {
+    return [...this.deps.board.warnings.values()];
+  }
+
   onDeltas(deltas: readonly Delta[]): void {
     const now = this.deps.clock();
     const changed: KeyedWarning[] = [];
