@@ -1,6 +1,7 @@
 import { onBeforeUnmount } from 'vue';
 import { useRouter } from 'vue-router';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { Warning } from '../../../shared/domain/warnings.js';
 import type { Delta, Kpis } from '../../../shared/realtime/events.js';
 import { connectLive } from '../api/live.js';
 import { onNextBeat } from './beat.js';
@@ -28,10 +29,13 @@ export function useLiveFeed(): void {
     const batch = pending;
     pending = [];
     const changed: IncidentSummary[] = [];
+    const warnings: Warning[] = [];
     for (const d of batch) {
       if (d.type === 'incident') changed.push(d.incident);
-      else cameras.setStatus(d.cameraId, d.status);
+      else if (d.type === 'camera') cameras.setStatus(d.cameraId, d.status);
+      else if (d.type === 'warning') warnings.push(d.warning);
     }
+    if (warnings.length) live.updateWarnings(warnings);
     if (changed.length) {
       const fresh = changed.filter((i) => !incidents.get(i.id));
       incidents.upsert(changed);
@@ -55,6 +59,8 @@ export function useLiveFeed(): void {
       showKpis.cancel();
       incidents.reset(s.incidents);
       cameras.resetStatus(s.cameras);
+      // Kept active only and most urgent first, whatever order they came in.
+      live.resetWarnings(s.warnings);
       live.kpis = s.kpis;
       live.patrols = s.patrols;
       // A server from before grid workers went live sends none.

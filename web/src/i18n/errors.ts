@@ -35,6 +35,7 @@ const FIELD_LABELS: ReadonlyMap<string, (m: Messages) => string> = new Map([
   ['departmentId', (m: Messages) => m.action.department],
   ['departmentIds', (m: Messages) => m.action.departments],
   ['gridWorkerId', (m: Messages) => m.action.assign],
+  ['note', (m: Messages) => m.warning.resolveNote],
 ]);
 
 type Messages = (typeof LOCALES)[Locale];

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
+import type { Warning } from '../../../shared/domain/warnings.js';
 import type {
   Kpis,
   PatrolPosition,
@@ -8,6 +9,7 @@ import type {
   WorkerPosition,
 } from '../../../shared/realtime/events.js';
 import { onNextBeat } from '../composables/beat.js';
+import { applyWarnings, warningsFromSnapshot } from '../warnings/live.js';
 
 /** The link's state and the figures that arrive over it, with when each last changed. */
 export const useLiveStore = defineStore('live', () => {
@@ -23,6 +25,8 @@ export const useLiveStore = defineStore('live', () => {
   const wallPush = shallowRef<WallPush>();
   /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
   const arrivals = shallowRef<IncidentSummary[]>([]);
+  /** The warnings not yet resolved (预警), most urgent first. */
+  const warnings = shallowRef<readonly Warning[]>([]);
 
   const stamp = onNextBeat<number>(1_000, (at) => (lastUpdate.value = at));
   /**
@@ -34,5 +38,31 @@ export const useLiveStore = defineStore('live', () => {
     else stamp(Date.now());
   }
 
-  return { connected, error, lastUpdate, kpis, patrols, workers, wallPush, arrivals, touch };
+  /** A snapshot's warnings replace those held. */
+  function resetWarnings(next: readonly Warning[] | undefined): void {
+    warnings.value = warningsFromSnapshot(next);
+  }
+
+  /**
+   * Warnings changed, from the live feed's deltas or an action's answer. An answer only updates
+   * a warning still held (`addNew: false`): one resolved meanwhile by a delta stays gone.
+   */
+  function updateWarnings(changed: readonly Warning[], options?: { addNew?: boolean }): void {
+    warnings.value = applyWarnings(warnings.value, changed, options);
+  }
+
+  return {
+    connected,
+    error,
+    lastUpdate,
+    kpis,
+    patrols,
+    workers,
+    wallPush,
+    arrivals,
+    warnings,
+    touch,
+    resetWarnings,
+    updateWarnings,
+  };
 });
