@@ -8,4 +8,9 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 // at the copy the build emits (served by our own server, like everything else).
 setWorkerUrl(workerUrl);
 
-export { Map as MapLibreMap, type GeoJSONSource, type MapSourceDataEvent } from 'maplibre-gl';
+export {
+  Map as MapLibreMap,
+  Popup,
+  type GeoJSONSource,
+  type MapSourceDataEvent,
+} from 'maplibre-gl';

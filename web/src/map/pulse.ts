@@ -23,10 +23,16 @@ interface Ring {
  * and step outwards twice a second, on the screen's beat, one style change for all of them,
  * which repaints only the rings (a smooth animation would have the compositor draw the screen
  * sixty times a second).
- * They are placed again when the map moves and chosen again when it settles.
+ * They are placed again when the map moves and chosen again when it settles. A ring is red for
+ * an overdue incident and white otherwise, unless `colourOf` says from the feature's properties.
  * Answers a function that removes them.
  */
-export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
+export function attachPulse(
+  map: MapLibreMap,
+  layers: string[],
+  colourOf: (properties: Record<string, unknown>) => string = (p) =>
+    p.overdue === true ? '#ff3b3b' : '#ffffff',
+): () => void {
   const overlay = document.createElement('div');
   overlay.style.cssText = 'position:absolute;inset:0;overflow:hidden;pointer-events:none';
   map.getCanvasContainer().appendChild(overlay);
@@ -46,18 +52,18 @@ export function attachPulse(map: MapLibreMap, layers: string[]): () => void {
     }
   };
   const choose = () => {
-    const wanted = new Map<string, { at: [number, number]; overdue: boolean }>();
+    const wanted = new Map<string, { at: [number, number]; colour: string }>();
     for (const f of map.queryRenderedFeatures({ layers })) {
       const id = String(f.properties.id);
       if (wanted.has(id)) continue;
       const at = (f.geometry as Point).coordinates as [number, number];
-      wanted.set(id, { at, overdue: f.properties.overdue === true });
+      wanted.set(id, { at, colour: colourOf(f.properties) });
       if (wanted.size === LIMIT) break;
     }
     const next: Ring[] = [];
-    for (const { at, overdue } of wanted.values()) {
+    for (const { at, colour } of wanted.values()) {
       const el = rings.pop()?.el ?? ring(overlay);
-      el.style.setProperty('--ring', overdue ? '#ff3b3b' : '#ffffff');
+      el.style.setProperty('--ring', colour);
       next.push({ el, at });
     }
     for (const r of rings) r.el.remove();

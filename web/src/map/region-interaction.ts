@@ -1,10 +1,12 @@
 import type { MapLibreMap } from './maplibre.js';
 import { FILL_BANDS, REGION_SOURCE, regionFillLayerId } from './layers/regions.js';
 import { INCIDENT_POINT_LAYERS } from './layers/incidents.js';
+import { RISK_CLICK_LAYERS } from './layers/risk.js';
 
 /**
  * Hover highlight and click-to-drill on the region level shown at the current zoom. A click on
- * an incident or a camera is left to its own layer.
+ * an incident, a camera or the risk map (a warned grid, a warning's place) is left to its own
+ * layer.
  */
 export function attachRegionInteraction(
   map: MapLibreMap,
@@ -26,7 +28,12 @@ export function attachRegionInteraction(
     map.on('click', layer, (e) => {
       if (
         map.queryRenderedFeatures(e.point, {
-          layers: [...INCIDENT_POINT_LAYERS, 'incident-clusters', 'camera-points'],
+          layers: [
+            ...INCIDENT_POINT_LAYERS,
+            'incident-clusters',
+            'camera-points',
+            ...RISK_CLICK_LAYERS,
+          ],
         }).length
       )
         return;

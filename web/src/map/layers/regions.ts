@@ -22,6 +22,8 @@ export const FILL_BANDS = [
 ] as const;
 
 export const regionFillLayerId = (level: string) => `region-${level}-fill`;
+/** The lowest of the region names: layers meant to lie under every name go before it. */
+export const FIRST_REGION_LABEL = 'region-district-label';
 
 export function regionLayers(): LayerSpecification[] {
   // Fills carry hover and the choropleth: a feature-state `share` 0-1 shades the region, and
