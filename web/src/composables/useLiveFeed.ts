@@ -3,8 +3,10 @@ import { useRouter } from 'vue-router';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
 import type { Warning } from '../../../shared/domain/warnings.js';
 import type { Delta, Kpis } from '../../../shared/realtime/events.js';
+import { alertFor, type AlertSeen } from '../alerts/alert-for.js';
 import { connectLive } from '../api/live.js';
 import { onNextBeat } from './beat.js';
+import { paintAtOnce } from './useThrottledRevision.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { useIncidentsStore } from '../stores/incidents.js';
 import { useLiveStore } from '../stores/live.js';
@@ -12,7 +14,9 @@ import { useSessionStore } from '../stores/session.js';
 
 /**
  * Feeds the stores from the socket for as long as the calling screen lives. Deltas are
- * coalesced per animation frame, so a burst re-renders once.
+ * coalesced per animation frame, so a burst re-renders once; a batch that calls for an alert (a
+ * critical incident, a red warning: alerts/alert-for.ts) goes in at once, is published as
+ * `live.alerts`, and passes every view's throttle (`paintAtOnce`).
  */
 export function useLiveFeed(): void {
   const session = useSessionStore();
@@ -24,8 +28,13 @@ export function useLiveFeed(): void {
 
   let pending: Delta[] = [];
   let scheduled = false;
+  let frame: number | undefined;
+  let hiddenTimer: number | undefined;
   const flush = () => {
     scheduled = false;
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    window.clearTimeout(hiddenTimer);
+    frame = hiddenTimer = undefined;
     const batch = pending;
     pending = [];
     const changed: IncidentSummary[] = [];
@@ -47,8 +56,13 @@ export function useLiveFeed(): void {
     if (scheduled) return;
     scheduled = true;
     // A hidden page gets no animation frames; keep it current anyway.
-    if (document.hidden) setTimeout(flush, 250);
-    else requestAnimationFrame(flush);
+    if (document.hidden) hiddenTimer = window.setTimeout(flush, 250);
+    else frame = requestAnimationFrame(flush);
+  };
+  /** What the screen holds before a batch goes in, read without tracking. */
+  const seen: AlertSeen = {
+    incident: (id) => incidents.peek(id)?.severity,
+    warning: (id) => live.warnings.some((w) => w.id === id),
   };
 
   // Pushed once a second at the server's own phase; shown on this screen's beat, as is the stamp.
@@ -68,8 +82,14 @@ export function useLiveFeed(): void {
       live.touch();
     },
     deltas(d) {
+      // Against the stores as they are: an earlier batch still pending held no alert, or it
+      // would have gone in at once.
+      const alerts = alertFor(d, seen);
       pending.push(...d);
-      schedule();
+      if (!alerts.length) return schedule();
+      flush();
+      live.alerts = alerts;
+      paintAtOnce();
     },
     kpis(k) {
       showKpis(k);
@@ -101,6 +121,8 @@ export function useLiveFeed(): void {
     },
   });
   onBeforeUnmount(() => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    window.clearTimeout(hiddenTimer);
     showKpis.cancel();
     socket.close();
   });

@@ -383,6 +383,20 @@ export default {
     collapse: 'Hide warnings',
     expand: 'Show warnings',
   },
+  /** The alert sound of the desk and the wall (a critical incident, a red warning). */
+  alert: {
+    mute: 'Mute',
+    unmute: 'Unmute',
+    mutedTitle: 'Alert sound off (critical incidents, red warnings): click to turn it on',
+    onTitle: 'A sound for critical incidents and red warnings: click to mute',
+    unlock: 'Click anywhere to enable alert sounds',
+    /** Spoken on the wall (?speak=1) in Chinese whatever the locale; kept for completeness. */
+    speech: {
+      critical: 'Critical incident: {title}',
+      warning: '{level}: {rule}, {text}',
+      warningBare: '{level}: {rule}',
+    },
+  },
   video: {
     title: 'Video dispatch',
     tree: 'Cameras',
@@ -554,7 +568,9 @@ export default {
       open: 'Open incidents',
       overdue: 'Overdue incidents',
       perHouseholds: 'Per 1,000 households',
+      risk: 'Risk',
     },
+    riskLegend: 'Warning levels',
     loading: 'Loading map…',
     grids: 'Grids',
     pushRegion: 'Push this area to the wall',

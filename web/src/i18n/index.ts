@@ -15,13 +15,16 @@ const STORAGE_KEY = 'city-brain.locale';
 const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
 const locale = ref<Locale>(stored === 'en' ? 'en' : 'zh-CN');
 
+/** A message in the locale given, whatever the screen's (the wall speaks Chinese). */
+export function translate(to: Locale, key: MessageKey): string {
+  let node: unknown = LOCALES[to];
+  for (const part of key.split('.')) node = (node as Record<string, unknown>)[part];
+  return typeof node === 'string' ? node : key;
+}
+
 /** Simplified Chinese by default; English as the second locale, remembered per browser. */
 export function useI18n() {
-  function t(key: MessageKey): string {
-    let node: unknown = LOCALES[locale.value];
-    for (const part of key.split('.')) node = (node as Record<string, unknown>)[part];
-    return typeof node === 'string' ? node : key;
-  }
+  const t = (key: MessageKey): string => translate(locale.value, key);
   function setLocale(next: Locale) {
     locale.value = next;
     localStorage.setItem(STORAGE_KEY, next);

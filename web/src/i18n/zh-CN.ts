@@ -377,6 +377,20 @@ export default {
     collapse: '收起预警',
     expand: '展开预警',
   },
+  /** The alert sound of the desk and the wall (a critical incident, a red warning). */
+  alert: {
+    mute: '静音',
+    unmute: '取消静音',
+    mutedTitle: '提示音已关闭（特别重大事件、红色预警），点击恢复',
+    onTitle: '特别重大事件、红色预警时播放提示音，点击静音',
+    unlock: '点击任意处启用提示音',
+    /** Spoken on the wall (?speak=1), always in Chinese. */
+    speech: {
+      critical: '特别重大事件：{title}',
+      warning: '{level}：{rule}，{text}',
+      warningBare: '{level}：{rule}',
+    },
+  },
   video: {
     title: '视频调度',
     tree: '摄像头目录',
@@ -542,7 +556,9 @@ export default {
       open: '在办事件数',
       overdue: '超期事件数',
       perHouseholds: '每千户事件数',
+      risk: '风险图',
     },
+    riskLegend: '预警等级',
     loading: '地图加载中…',
     grids: '网格',
     pushRegion: '推送该区域到大屏',

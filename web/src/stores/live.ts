@@ -8,6 +8,7 @@ import type {
   WallPush,
   WorkerPosition,
 } from '../../../shared/realtime/events.js';
+import type { LiveAlert } from '../alerts/alert-for.js';
 import { onNextBeat } from '../composables/beat.js';
 import { applyWarnings, warningsFromSnapshot } from '../warnings/live.js';
 
@@ -27,6 +28,11 @@ export const useLiveStore = defineStore('live', () => {
   const arrivals = shallowRef<IncidentSummary[]>([]);
   /** The warnings not yet resolved (预警), most urgent first. */
   const warnings = shallowRef<readonly Warning[]>([]);
+  /**
+   * What the latest batch of live deltas alerted (a critical incident, a red warning: see
+   * alerts/alert-for.ts), a new array each time; never from a snapshot.
+   */
+  const alerts = shallowRef<readonly LiveAlert[]>([]);
 
   const stamp = onNextBeat<number>(1_000, (at) => (lastUpdate.value = at));
   /**
@@ -61,6 +67,7 @@ export const useLiveStore = defineStore('live', () => {
     wallPush,
     arrivals,
     warnings,
+    alerts,
     touch,
     resetWarnings,
     updateWarnings,

@@ -21,6 +21,7 @@ export function useWarningText() {
     region: (id) => city.regionById.get(id)?.name,
   };
   return {
+    names,
     sentence: (w: Warning) => warningSentence(w, t, names),
     state: (w: Warning, now: number) => warningStateText(w, t, now),
   };
