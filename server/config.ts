@@ -36,6 +36,11 @@ export const ConfigSchema = z.object({
   simulate: z.boolean().optional(),
   /** How many times faster than real time the simulated day runs. */
   timeScale: z.number().positive().max(3600).default(1),
+  /**
+   * Days of past the simulator makes on a first start with an empty store, so the demo opens
+   * on a centre with weeks behind it (0: none). Later starts keep what is there.
+   */
+  demoHistoryDays: z.number().int().min(0).max(730).default(90),
   /** Where the built web app lives; the server serves it when present. */
   webDir: z.string().min(1).default('dist/web'),
   /** The basemap style the web app loads; a centre may point it at its own tile server. */
@@ -191,6 +196,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   DEMO: 'demo',
   SIMULATE: 'simulate',
   TIME_SCALE: 'timeScale',
+  DEMO_HISTORY_DAYS: 'demoHistoryDays',
   WEB_DIR: 'webDir',
   MAP_STYLE_URL: 'mapStyleUrl',
   UTC_OFFSET_MINUTES: 'utcOffsetMinutes',
@@ -205,6 +211,7 @@ const NUMERIC_KEYS = new Set<keyof Config>([
   'utcOffsetMinutes',
   'sessionTtlHours',
   'timeScale',
+  'demoHistoryDays',
 ]);
 const BOOLEAN_KEYS = new Set<keyof Config>(['demo', 'simulate']);
 

@@ -21,30 +21,35 @@ try {
   const { submitFieldReport } = await import('./field/reports.js');
   const { loadHotspots } = await import('./simulate/hotspots.js');
   const { startSimulator } = await import('./simulate/index.js');
+  const { prepareDemoHistory } = await import('./simulate/history/index.js');
   for (const warning of loaded.warnings) log.warn(`city package: ${formatProblem(warning)}`);
   const { city } = loaded;
+  const simulate = config.simulate ?? config.demo;
+  const simCity = { ...city, hotspots: loadHotspots(loaded.dir) };
+  // The demo's past is written before the server reads the store, so it starts on it.
+  const stillOpen = simulate ? await prepareDemoHistory(config, simCity, systemClock()) : [];
   const server = await startServer(config, loaded);
   // The simulator talks to this server through its public intake API and patrol feed, like any
   // integration, and its grid workers through the calls the phones' routes make.
-  const simulator =
-    (config.simulate ?? config.demo)
-      ? startSimulator({
-          baseUrl: server.url,
-          ingestKey: server.auth.internalKey('simulator'),
-          workflow: server.workflow,
-          warnings: server.warnings,
-          field: {
-            report: (actor, report) => submitFieldReport(server.ingest, actor, report),
-            moveWorker: (id, position, at, accuracy) =>
-              server.positions.moveWorker(id, position, at, accuracy),
-            offDuty: (id) => server.positions.offDuty(id),
-          },
-          city: { ...city, hotspots: loadHotspots(loaded.dir) },
-          clock: systemClock,
-          timeScale: config.timeScale,
-          utcOffsetMinutes: config.utcOffsetMinutes,
-        })
-      : undefined;
+  const simulator = simulate
+    ? startSimulator({
+        baseUrl: server.url,
+        ingestKey: server.auth.internalKey('simulator'),
+        workflow: server.workflow,
+        warnings: server.warnings,
+        field: {
+          report: (actor, report) => submitFieldReport(server.ingest, actor, report),
+          moveWorker: (id, position, at, accuracy) =>
+            server.positions.moveWorker(id, position, at, accuracy),
+          offDuty: (id) => server.positions.offDuty(id),
+        },
+        city: simCity,
+        resume: stillOpen,
+        clock: systemClock,
+        timeScale: config.timeScale,
+        utcOffsetMinutes: config.utcOffsetMinutes,
+      })
+    : undefined;
   log.info(
     `city-brain listening on ${server.url}: ${city.info.name} from ${loaded.dir} (demo ${config.demo ? 'on' : 'off'}, simulator ${simulator ? 'on' : 'off'})`,
   );

@@ -88,6 +88,8 @@ export class IngestService {
     private readonly day: CentreDay,
     private readonly limits: DeadlineLimits = defaultLimits,
     private readonly levels: LevelRules = DEFAULT_LEVEL_RULES,
+    /** How long a submission waits for others to share its commit (the demo's past: none). */
+    private readonly groupMs = GROUP_MS,
   ) {
     this.grids = new AreaIndex(
       city.regions.features.filter((f) => f.properties.level === 'grid'),
@@ -115,7 +117,7 @@ export class IngestService {
       this.waiting.push({ reports, grids, integration, extras, resolve, reject });
       if (this.waiting.length === 1) {
         const drain = () => void this.queue.run(() => this.drain());
-        const wait = this.lastDrain + GROUP_MS - performance.now();
+        const wait = this.lastDrain + this.groupMs - performance.now();
         if (wait > 0) setTimeout(drain, wait);
         else setImmediate(drain);
       }

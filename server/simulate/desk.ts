@@ -7,7 +7,9 @@ import {
   type GridWorker,
   type Incident,
   type IncidentState,
+  type Severity,
 } from '../../shared/index.js';
+import type { GeneratedReport } from './arrivals.js';
 import type { Clock } from '../live/clock.js';
 import type { Agenda } from './agenda.js';
 import {
@@ -56,6 +58,24 @@ interface CaseFile extends CaseState {
 }
 
 const FINISHED: readonly IncidentState[] = ['evaluated', 'rejected'];
+
+/** What the desk plans a generated report's incident by. */
+export function factsOf({ input }: GeneratedReport): CaseFacts {
+  return {
+    category: input.category,
+    severity: (input.severity ?? 'medium') as Severity,
+    groupRisk: input.groupRisk ?? false,
+  };
+}
+
+/** Matters a patrol is sent to, when one is free. */
+export function needsPatrol({ input }: GeneratedReport): boolean {
+  return (
+    ['public-order', 'emergency', 'video-alarm'].includes(input.category) ||
+    input.severity === 'high' ||
+    input.severity === 'critical'
+  );
+}
 
 /** What the simulator knows of a new incident beyond its facts. */
 export interface TakeOptions {
@@ -124,6 +144,40 @@ export class SimDesk {
         this.context(),
       ),
     );
+  }
+
+  /**
+   * An incident already under way (the demo's past, running into the present): planned afresh
+   * from where it stands, as a colleague taking over a case would.
+   */
+  resume(incident: Incident): void {
+    if (this.stopped || this.cases.has(incident.id) || FINISHED.includes(incident.state)) return;
+    const facts: CaseFacts = {
+      category: incident.category,
+      severity: incident.severity,
+      groupRisk: incident.groupRisk,
+    };
+    const file: CaseFile = {
+      ...facts,
+      id: incident.id,
+      version: incident.version,
+      incident,
+      plan: drawPlan(this.deps.rng, facts, this.deps.timeScale, this.deps.limits),
+      memory: {
+        returnedBy: new Set(),
+        extended: false,
+        reopened: false,
+        supervised: false,
+        patrolRecorded: false,
+      },
+      preferred: undefined,
+      plannedFor: incident.state,
+      generation: 0,
+      chain: Promise.resolve(),
+    };
+    if (incident.state === 'closed' && !file.plan.evaluate) return;
+    this.cases.set(incident.id, file);
+    this.schedule(file, nextSteps(incident, file, this.context()));
   }
 
   /** A later report of the simulator's joined this incident, which bumps its version. */

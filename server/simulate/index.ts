@@ -1,9 +1,9 @@
-import type { Severity } from '../../shared/index.js';
+import type { Incident } from '../../shared/index.js';
 import type { Clock } from '../live/clock.js';
 import { moduleLog } from '../log.js';
 import { Agenda } from './agenda.js';
 import { nextArrivalDelay, ReportFactory, type GeneratedReport } from './arrivals.js';
-import { SimDesk, type Workflow } from './desk.js';
+import { factsOf, needsPatrol, SimDesk, type Workflow } from './desk.js';
 import { startWarningDesk, type Warnings } from './warning-desk.js';
 import { GridWorkerPhones, GridWorkersOnDuty, type FieldService } from './grid-workers.js';
 import { DepartmentDirectory } from './handling.js';
@@ -35,6 +35,8 @@ export interface SimulatorDeps {
   warmUp?: { count?: number; windowMs?: number };
   /** How many grid workers are out on their rounds in the day (default 40). */
   workersOnDuty?: number;
+  /** Open incidents the desk takes over where they stand (the demo's past, still running). */
+  resume?: readonly Incident[];
 }
 
 export interface Simulator {
@@ -124,27 +126,17 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
   /** A new incident from the simulator's own report: the desk works it, a patrol may go. */
   const adopt = (generated: GeneratedReport, incidentId: string) => {
     const { input } = generated;
-    const needsPatrol =
-      ['public-order', 'emergency', 'video-alarm'].includes(input.category) ||
-      input.severity === 'high' ||
-      input.severity === 'critical';
     const patrolId =
-      needsPatrol && chance(rng, 0.6)
+      needsPatrol(generated) && chance(rng, 0.6)
         ? fleet.respond([input.location.lng, input.location.lat])
         : undefined;
-    desk.take(
-      incidentId,
-      {
-        category: input.category,
-        severity: (input.severity ?? 'medium') as Severity,
-        groupRisk: input.groupRisk ?? false,
-      },
-      {
-        preferred: generated.template.departments,
-        ...(patrolId ? { patrolIds: [patrolId] } : {}),
-      },
-    );
+    desk.take(incidentId, factsOf(generated), {
+      preferred: generated.template.departments,
+      ...(patrolId ? { patrolIds: [patrolId] } : {}),
+    });
   };
+  // Matters still open from the demo's past are worked on from where they stand.
+  for (const incident of deps.resume ?? []) desk.resume(incident);
 
   /**
    * A grid worker's report comes from their phone, under their name; the rest (and a grid with

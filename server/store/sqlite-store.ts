@@ -3,6 +3,7 @@ import type { CameraStatus, Delta, Incident, Report, Warning } from '../../share
 import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, type StoreOptions } from './open-database.js';
+import { pastWriter } from './past-writer.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
 import { SqlWhere } from './sql-where.js';
 
@@ -141,6 +142,8 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     return deltas;
   });
 
+  const writePast = pastWriter(db);
+
   const docs = <T>(rows: unknown[]): T[] =>
     rows.map((r) => JSON.parse((r as { doc: string }).doc) as T);
 
@@ -152,6 +155,11 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       // Only a transaction that committed moves the sequence on, so a failed one leaves no gap.
       lastSeq = deltas.at(-1)?.seq ?? lastSeq;
       return deltas;
+    },
+    async importPast(records) {
+      writePast(records);
+      for (const [name, value] of Object.entries(records.counters ?? {}))
+        counters.set(name, Math.max(counters.get(name) ?? 0, value));
     },
     async deltasSince(seq, limit) {
       const first = (stmt.firstSeq.get() as { seq: number | null }).seq;

@@ -27,6 +27,17 @@ export interface Change {
   deltas: DeltaDraft[];
 }
 
+/**
+ * Incidents from before the event log began, with their reports: the demo's past, or a centre's
+ * records migrated from the system it replaces. Each incident's timeline is its history.
+ */
+export interface PastRecords {
+  incidents: Incident[];
+  reports: Report[];
+  /** Id counters at least this far on, so new ids do not collide with imported ones. */
+  counters?: Record<string, number>;
+}
+
 export interface WarningQuery {
   states: WarningState[];
   limit: number;
@@ -63,6 +74,11 @@ export interface Store {
   /** The sequence number of the last committed delta (0 when empty). */
   lastSeq(): number;
   commit(change: Change, at: Date): Promise<Delta[]>;
+  /**
+   * Writes past records in one transaction, without events: screens never saw them live. An
+   * incident already stored is refused whole (the batch lands whole or not at all).
+   */
+  importPast(records: PastRecords): Promise<void>;
   /** The deltas after `seq`, oldest first, or null if the log no longer reaches back that far. */
   deltasSince(seq: number, limit: number): Promise<Delta[] | null>;
   getIncident(id: string): Promise<Incident | undefined>;

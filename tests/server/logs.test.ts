@@ -65,6 +65,8 @@ beforeAll(async () => {
       CONFIG_FILE: configFile,
       DEMO: 'true',
       DEMO_ORIGIN_PORT: '0',
+      // The simulator runs, on a fresh store with no past to make first.
+      DEMO_HISTORY_DAYS: '0',
       ...SECRETS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
