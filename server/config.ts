@@ -14,6 +14,7 @@ import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './auth/bindi
 import { PASSWORD_HASH_PATTERN } from './auth/passwords.js';
 import { compileTrust } from './http/client-address.js';
 import { StreamsConfigSchema } from './streams/config.js';
+import { StatsConfigSchema } from './stats/config.js';
 import { WarningsConfigSchema } from './warnings/config.js';
 
 /**
@@ -119,6 +120,8 @@ export const ConfigSchema = z.object({
     .prefault({}),
   /** Early warning (预警, docs/WARNINGS.md): the rules' thresholds and colours. */
   warnings: WarningsConfigSchema,
+  /** Statistics (统计分析, docs/STATISTICS.md): the indicators and weights of 指数排行. */
+  stats: StatsConfigSchema,
   /**
    * Centres at every level (五级联动, docs/LEVELS.md): which levels have centres, where a new
    * matter starts by severity, and how many minutes a level has to take a matter handed to it.

@@ -32,6 +32,7 @@ import { createStreams } from './streams/index.js';
 import { OverdueClock } from './workflow/overdue-clock.js';
 import { Scopes } from './levels/scopes.js';
 import { WarningService, withoutKey } from './warnings/service.js';
+import { StatsService } from './stats/service.js';
 import { WorkflowService } from './workflow/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
@@ -62,6 +63,7 @@ export async function startServer(
     openSqliteStore(config.dataDir, {
       synchronous: config.store.synchronous,
       backupDir: config.store.backup.dir,
+      utcOffsetMinutes: config.utcOffsetMinutes,
     }),
     metrics,
   );
@@ -191,6 +193,14 @@ export async function startServer(
     },
     clock,
   );
+  const stats = new StatsService(
+    store.statistics,
+    city,
+    scopes,
+    config.stats,
+    clock,
+    config.utcOffsetMinutes,
+  );
   const app = createApp({
     config,
     city,
@@ -209,6 +219,7 @@ export async function startServer(
     audit,
     webhooks,
     warnings,
+    stats,
     scopes,
   });
   const intakeFast = intakeFastPath(intake);

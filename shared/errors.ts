@@ -89,6 +89,9 @@ export const ERROR_CODES = [
   'warning_not_found',
   'warning_resolved',
   'already_acknowledged',
+
+  // Statistics (server/stats).
+  'unknown_region',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

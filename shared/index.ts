@@ -27,3 +27,6 @@ export * from './random.js';
 export * from './api/incidents.js';
 export * from './api/intake.js';
 export * from './api/field.js';
+export * from './stats/periods.js';
+export * from './stats/figures.js';
+export * from './stats/answers.js';

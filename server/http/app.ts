@@ -20,6 +20,8 @@ import type { WorkflowService } from '../workflow/service.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import { warningRoutes } from '../warnings/routes.js';
+import { statsRoutes } from '../stats/routes.js';
+import type { StatsService } from '../stats/service.js';
 import type { WarningService } from '../warnings/service.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
@@ -56,6 +58,8 @@ export interface AppDeps {
   /** Sub-centres' areas: what each user may see and act on. */
   scopes: Scopes;
   warnings: WarningService;
+  /** Statistics over any period, from the rollups. */
+  stats: StatsService;
   /** Camera streams: the stream-URL API, and the stream GETs when the server's fast path is not used. */
   streams: Router;
   /** Outbound webhooks (订阅推送), managed at /api/v1/admin/webhooks. */
@@ -155,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
     '/api/v1/warnings',
     warningRoutes(deps.auth, deps.store, deps.board, deps.warnings, deps.scopes),
   );
+  app.use('/api/v1/stats', statsRoutes(deps.auth, deps.stats, deps.scopes));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   if (deps.webhooks)
     app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));

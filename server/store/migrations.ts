@@ -154,4 +154,53 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX warnings_state ON warnings(state, raised_at);
   CREATE UNIQUE INDEX warnings_active_key ON warnings(key) WHERE state <> 'resolved';
   `,
+  // Statistics (server/stats): per local day, sums of every incident's contribution by area at
+  // every level (with its parent, for breakdowns), the mix of sources and categories down to
+  // communities, and each department's record. Each incident keeps its own contribution
+  // (stat), so a change takes the old off and puts the new on. Filled for incidents already
+  // stored when the store opens (backfill).
+  `
+  ALTER TABLE incidents ADD COLUMN stat TEXT;
+  CREATE TABLE stat_area_day (
+    area TEXT NOT NULL,
+    day TEXT NOT NULL,
+    level TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    intake INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0,
+    closed_on_time INTEGER NOT NULL DEFAULT 0, overdue INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 0,
+    close_ms INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,
+    satisfied INTEGER NOT NULL DEFAULT 0, rating_sum INTEGER NOT NULL DEFAULT 0,
+    disputes INTEGER NOT NULL DEFAULT 0, disputes_resolved INTEGER NOT NULL DEFAULT 0,
+    repeats INTEGER NOT NULL DEFAULT 0, self_handled INTEGER NOT NULL DEFAULT 0,
+    immediate INTEGER NOT NULL DEFAULT 0, h0 INTEGER NOT NULL DEFAULT 0,
+    h1 INTEGER NOT NULL DEFAULT 0, h2 INTEGER NOT NULL DEFAULT 0,
+    h3 INTEGER NOT NULL DEFAULT 0, h4 INTEGER NOT NULL DEFAULT 0,
+    h5 INTEGER NOT NULL DEFAULT 0, h6 INTEGER NOT NULL DEFAULT 0,
+    h7 INTEGER NOT NULL DEFAULT 0, h8 INTEGER NOT NULL DEFAULT 0,
+    h9 INTEGER NOT NULL DEFAULT 0, h10 INTEGER NOT NULL DEFAULT 0,
+    h11 INTEGER NOT NULL DEFAULT 0, h12 INTEGER NOT NULL DEFAULT 0,
+    h13 INTEGER NOT NULL DEFAULT 0, h14 INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (area, day)
+  ) WITHOUT ROWID;
+  CREATE INDEX stat_area_day_parent ON stat_area_day(parent, day);
+  CREATE TABLE stat_mix_day (
+    area TEXT NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (area, day, kind, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE stat_department_day (
+    department TEXT NOT NULL,
+    day TEXT NOT NULL,
+    assigned INTEGER NOT NULL DEFAULT 0, responded INTEGER NOT NULL DEFAULT 0,
+    responded_on_time INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,
+    finished_on_time INTEGER NOT NULL DEFAULT 0, returned INTEGER NOT NULL DEFAULT 0,
+    rated INTEGER NOT NULL DEFAULT 0, satisfied INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (department, day)
+  ) WITHOUT ROWID;
+  CREATE INDEX stat_department_day_day ON stat_department_day(day);
+  `,
 ];

@@ -230,4 +230,6 @@ export interface StoreOptions {
   synchronous?: 'full' | 'normal' | undefined;
   /** See {@link OpenDatabaseOptions.backupDir}. */
   backupDir?: string | undefined;
+  /** The centre's offset from UTC: the statistics count by its calendar days (default +8 h). */
+  utcOffsetMinutes?: number;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Rollups } from '../stats/rollups.js';
 import type { PastRecords } from './store.js';
 
 /**
@@ -6,12 +7,16 @@ import type { PastRecords } from './store.js';
  * events. The store uses it, and so may a second connection to the same file that makes the
  * past on another thread (the demo's history).
  */
-export function pastWriter(db: Database.Database): (records: PastRecords) => void {
+export function pastWriter(
+  db: Database.Database,
+  utcOffsetMinutes: number,
+): (records: PastRecords) => void {
   const insertIncident = db.prepare(`
     INSERT INTO incidents (id, version, state, category, grid_id, community_id, street_id, district_id,
-                           reported_at, closed_at, due_at, grid_worker_id, doc)
+                           reported_at, closed_at, due_at, grid_worker_id, doc, stat)
     VALUES (@id, @version, @state, @category, @gridId, @communityId, @streetId, @districtId,
-            @reportedAt, @closedAt, @dueAt, @gridWorkerId, @doc)`);
+            @reportedAt, @closedAt, @dueAt, @gridWorkerId, @doc, @stat)`);
+  const rollups = new Rollups(db, utcOffsetMinutes);
   const insertReport = db.prepare(
     'INSERT INTO reports (id, integration, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -20,13 +25,15 @@ export function pastWriter(db: Database.Database): (records: PastRecords) => voi
     `INSERT INTO counters (name, value) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`,
   );
-  return db.transaction((records: PastRecords) => {
+  const write = db.transaction((records: PastRecords) => {
     for (const incident of records.incidents)
       insertIncident.run({
         ...incident,
         dueAt: incident.deadline?.dueAt ?? null,
         doc: JSON.stringify(incident),
+        stat: rollups.record(incident, false),
       });
+    rollups.flush();
     for (const r of records.reports)
       insertReport.run(
         r.id,
@@ -40,4 +47,12 @@ export function pastWriter(db: Database.Database): (records: PastRecords) => voi
     for (const [name, value] of Object.entries(records.counters ?? {}))
       raiseCounter.run(name, value);
   });
+  return (records) => {
+    try {
+      write(records);
+    } catch (err) {
+      rollups.discard();
+      throw err;
+    }
+  };
 }

@@ -4,6 +4,8 @@ import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, type StoreOptions } from './open-database.js';
 import { pastWriter } from './past-writer.js';
+import { backfillStatistics, Rollups } from '../stats/rollups.js';
+import { sqliteStatsReader } from '../stats/reader.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
 import { SqlWhere } from './sql-where.js';
 
@@ -16,17 +18,18 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     migrate,
   });
   const { db } = database;
+  const utcOffsetMinutes = options.utcOffsetMinutes ?? 480;
 
   const stmt = {
     insertEvent: db.prepare('INSERT INTO events (seq, at, type, payload) VALUES (?, ?, ?, ?)'),
     upsertIncident: db.prepare(`
       INSERT INTO incidents (id, version, state, category, grid_id, community_id, street_id, district_id,
-                             reported_at, closed_at, due_at, grid_worker_id, doc)
+                             reported_at, closed_at, due_at, grid_worker_id, doc, stat)
       VALUES (@id, @version, @state, @category, @gridId, @communityId, @streetId, @districtId,
-              @reportedAt, @closedAt, @dueAt, @gridWorkerId, @doc)
+              @reportedAt, @closedAt, @dueAt, @gridWorkerId, @doc, @stat)
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state,
         closed_at = excluded.closed_at, due_at = excluded.due_at,
-        grid_worker_id = excluded.grid_worker_id, doc = excluded.doc
+        grid_worker_id = excluded.grid_worker_id, doc = excluded.doc, stat = excluded.stat
       WHERE incidents.version = excluded.version - 1`),
     insertReport: db.prepare(
       'INSERT INTO reports (id, integration, source, external_id, incident_id, received_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -105,12 +108,16 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
   );
   const dirtyCounters = new Set<string>();
 
+  const rollups = new Rollups(db, utcOffsetMinutes);
+  backfillStatistics(db, rollups);
   const commit = db.transaction((change: Change, at: string): Delta[] => {
     for (const incident of change.incidents ?? []) {
       const row = {
         ...incident,
         dueAt: incident.deadline?.dueAt ?? null,
         doc: JSON.stringify(incident),
+        // The statistics move in the same transaction: old contribution off, new one on.
+        stat: rollups.record(incident, incident.version > 1),
       };
       if (stmt.upsertIncident.run(row).changes !== 1) {
         throw new StaleWriteError(`incident ${incident.id} was changed by someone else`);
@@ -133,6 +140,7 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       stmt.upsertWarning.run({ ...w, doc: JSON.stringify({ ...warning, key }) });
     }
     for (const name of dirtyCounters) stmt.saveCounter.run(name, counters.get(name));
+    rollups.flush();
     let seq = lastSeq;
     const deltas = change.deltas.map((draft) => {
       seq += 1;
@@ -142,15 +150,22 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
     return deltas;
   });
 
-  const writePast = pastWriter(db);
+  const writePast = pastWriter(db, utcOffsetMinutes);
 
   const docs = <T>(rows: unknown[]): T[] =>
     rows.map((r) => JSON.parse((r as { doc: string }).doc) as T);
 
   return {
+    statistics: sqliteStatsReader(db),
     lastSeq: () => lastSeq,
     async commit(change, at) {
-      const deltas = commit(change, at.toISOString());
+      let deltas: Delta[];
+      try {
+        deltas = commit(change, at.toISOString());
+      } catch (err) {
+        rollups.discard();
+        throw err;
+      }
       dirtyCounters.clear();
       // Only a transaction that committed moves the sequence on, so a failed one leaves no gap.
       lastSeq = deltas.at(-1)?.seq ?? lastSeq;

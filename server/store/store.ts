@@ -9,6 +9,7 @@ import type {
   WarningState,
 } from '../../shared/index.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../audit/audit.js';
+import type { StatsReader } from '../stats/reader.js';
 
 /** A delta before the store has given it its place in the sequence. */
 export type DeltaDraft = Delta extends infer D
@@ -118,5 +119,7 @@ export interface Store {
   queryAudit(query: AuditQuery): Promise<{ total: number; entries: AuditRecord[] }>;
   /** Deletes audit entries from before `before` (ISO-8601, UTC); returns how many went. */
   pruneAudit(before: string): Promise<number>;
+  /** The statistics' rollups, kept by every commit and import (server/stats). */
+  readonly statistics: StatsReader;
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ export const router = createRouter({
       component: () => import('./views/AuditView.vue'),
       meta: { screen: 'audit' },
     },
+    { path: '/stats', component: () => import('./views/StatsView.vue'), meta: { screen: 'stats' } },
     // Screens are opened as `/<screen>`; the audit trail lives under /admin.
     { path: '/audit', redirect: '/admin/audit' },
     ...(['wall', 'desk', 'brief', 'video', 'dept', 'm'] as const).map((screen) => ({

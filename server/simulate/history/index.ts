@@ -26,6 +26,7 @@ export async function prepareDemoHistory(
   const store = openSqliteStore(config.dataDir, {
     synchronous: config.store.synchronous,
     backupDir: config.store.backup.dir,
+    utcOffsetMinutes: config.utcOffsetMinutes,
   });
   try {
     if ((await store.firstReportedAt()) !== undefined || store.lastSeq() > 0) return [];

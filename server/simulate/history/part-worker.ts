@@ -28,7 +28,7 @@ const job = workerData as PartJob;
 const port = parentPort!;
 // Its own connection: writing here spares the main thread a copy of every record.
 const db = new Database(job.databaseFile, { timeout: 60_000 });
-const write = pastWriter(db);
+const write = pastWriter(db, job.utcOffsetMinutes);
 const result = await makeHistory({
   city: job.city,
   scopes: new Scopes(job.city, levelRules(job.levels)),

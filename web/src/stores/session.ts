@@ -6,13 +6,13 @@ import { setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
-export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'audit' | 'dept' | 'm';
+export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'stats' | 'audit' | 'dept' | 'm';
 
 /** Which screens each role may open; the server enforces what each may do on them. */
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
-  duty: ['desk', 'video', 'wall', 'brief'],
-  operator: ['wall', 'video', 'desk'],
-  leader: ['brief', 'video', 'wall'],
+  duty: ['desk', 'video', 'wall', 'brief', 'stats'],
+  operator: ['wall', 'video', 'desk', 'stats'],
+  leader: ['brief', 'stats', 'video', 'wall'],
   // A department's own desk (/dept), on a desktop or a phone.
   department: ['dept'],
   // The small screen (/m): the phone in a grid worker's or patrol's hand.

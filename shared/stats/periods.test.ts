@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { periodOf } from './periods.js';
+
+describe('statistics periods', () => {
+  it('weeks start on Monday and compare with the week before', () => {
+    // 2026-12-03 is a Thursday.
+    expect(periodOf('week', '2026-12-03')).toMatchObject({
+      from: '2026-11-30',
+      to: '2026-12-06',
+      previous: { from: '2026-11-23', to: '2026-11-29' },
+      lastYear: { from: '2025-11-30', to: '2025-12-06' },
+    });
+  });
+
+  it('quarters, months and years follow the calendar', () => {
+    expect(periodOf('quarter', '2026-02-14')).toMatchObject({
+      from: '2026-01-01',
+      to: '2026-03-31',
+      previous: { from: '2025-10-01', to: '2025-12-31' },
+    });
+    expect(periodOf('month', '2026-03-31').previous).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
+    expect(periodOf('year', '2026-06-01')).toMatchObject({ from: '2026-01-01', to: '2026-12-31' });
+  });
+
+  it('a custom range compares with the same number of days before it', () => {
+    expect(periodOf('custom', '2026-11-10', '2026-11-19').previous).toEqual({
+      from: '2026-10-31',
+      to: '2026-11-09',
+    });
+  });
+
+  it('29 February a year back is 28 February', () => {
+    expect(periodOf('day', '2028-02-29').lastYear).toEqual({
+      from: '2027-02-28',
+      to: '2027-02-28',
+    });
+  });
+});
