@@ -1,4 +1,5 @@
 import {
+  clipToToday,
   departmentFiguresOf,
   emptyTally,
   addTally,
@@ -77,7 +78,7 @@ export class StatsService {
         code: 'invalid_fields',
         fields: [{ path: 'to', message: 'at most ten years after date' }],
       });
-    return periodOf(q.period, day, q.to);
+    return clipToToday(periodOf(q.period, day, q.to), today);
   }
 
   /** The area asked for, or the asker's own (the city's for city users); refused outside it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodOf } from './periods.js';
+import { clipToToday, periodOf } from './periods.js';
 
 describe('statistics periods', () => {
   it('weeks start on Monday and compare with the week before', () => {
@@ -37,5 +37,18 @@ describe('statistics periods', () => {
       from: '2027-02-28',
       to: '2027-02-28',
     });
+  });
+
+  it('a period still running is counted to today, and compared as far into the others', () => {
+    const month = clipToToday(periodOf('month', '2026-12-03'), '2026-12-03');
+    expect(month).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-03',
+      previous: { from: '2026-11-01', to: '2026-11-03' },
+      lastYear: { from: '2025-12-01', to: '2025-12-03' },
+      toDate: true,
+    });
+    const past = periodOf('month', '2026-10-03');
+    expect(clipToToday(past, '2026-12-03')).toBe(past);
   });
 });

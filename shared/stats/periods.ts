@@ -17,6 +17,8 @@ export interface Period extends DayRange {
   kind: PeriodKind;
   previous: DayRange;
   lastYear: DayRange;
+  /** The period runs on past today: it is counted to today, and its comparisons as far in. */
+  toDate?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -116,5 +118,26 @@ export function periodOf(kind: PeriodKind, day: string, to?: string): Period {
     ...range,
     previous,
     lastYear: { from: shiftYear(range.from, -1), to: shiftYear(range.to, -1) },
+  };
+}
+
+/**
+ * A period that has not ended yet (this month, this year) cut at `today`, and its previous
+ * period and last year's cut as many days in: the first three days of a month are compared
+ * with the first three days of the month before, not with all of it.
+ */
+export function clipToToday(period: Period, today: string): Period {
+  if (period.to <= today || period.from > today) return period;
+  const elapsed = daysIn({ from: period.from, to: today });
+  const cut = (r: DayRange): DayRange => {
+    const to = dayLabel(dayMs(r.from) + (elapsed - 1) * DAY_MS);
+    return { from: r.from, to: to < r.to ? to : r.to };
+  };
+  return {
+    ...period,
+    to: today,
+    previous: cut(period.previous),
+    lastYear: cut(period.lastYear),
+    toDate: true,
   };
 }
