@@ -230,6 +230,7 @@ try {
   await store.close();
 
   const a = summary(answers);
+  const r = summary(rankings);
   console.log(
     `\nstatistics at ${COUNT.toLocaleString('en')} incidents (${(size / 2 ** 20).toFixed(0)} MiB store)`,
   );
@@ -237,11 +238,12 @@ try {
     `  import with rollups    ${Math.round(COUNT / importSeconds).toLocaleString('en')} incidents/s (${importSeconds.toFixed(1)} s)`,
   );
   console.log(`  answer (rollups)       ${fmt(a)}`);
-  console.log(`  ranking (rollups)      ${fmt(summary(rankings))}`);
+  console.log(`  ranking (rollups)      ${fmt(r)}`);
   console.log(
     `  naive GROUP BY ×3      ${fmt(summary(naiveMs))}  (baseline: figures only, no trend, mix or departments)`,
   );
-  console.log(`  floor: answer p95 ≤ ${FLOOR_MS} ms: ${a.p95 <= FLOOR_MS ? 'met' : 'NOT met'}`);
+  const met = a.p95 <= FLOOR_MS && r.p95 <= FLOOR_MS;
+  console.log(`  floor: p95 ≤ ${FLOOR_MS} ms for answers and rankings: ${met ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -184,6 +184,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (area, day)
   ) WITHOUT ROWID;
   CREATE INDEX stat_area_day_parent ON stat_area_day(parent, day);
+  CREATE INDEX stat_area_day_level ON stat_area_day(level, day);
   CREATE TABLE stat_mix_day (
     area TEXT NOT NULL,
     day TEXT NOT NULL,
