@@ -46,28 +46,23 @@ async function open(user: string | undefined, path: string, ready: string): Prom
 
 describe('a first start with the demo past', { timeout: 240_000 }, () => {
   it('shows real figures on the desk, the briefing and the wall: no 0.0 %', async () => {
-    for (const [user, path] of [
-      ['duty', '/desk'],
-      ['leader', '/brief'],
-      [undefined, '/wall?device=demo-wall-device-token&rotate=0'],
+    for (const [user, path, figure] of [
+      ['duty', '/desk', '[data-kpi]'],
+      ['leader', '/brief', '[data-figure] [data-value]'],
+      [undefined, '/wall?device=demo-wall-device-token&rotate=0', '[data-kpi]'],
     ] as const) {
-      const page = await open(user, path, '[data-kpi]');
-      // The figures arrive with the first snapshot: wait until the rates are filled in.
+      const page = await open(user, path, figure);
+      // The figures arrive with the first snapshot or answer: wait until rates are filled in.
       await page.waitForFunction(
-        () =>
-          [...document.querySelectorAll('[data-kpi]')].some((e) =>
-            /\d+\.\d%/.test(e.textContent ?? ''),
-          ),
-        undefined,
+        (sel) =>
+          [...document.querySelectorAll(sel)].some((e) => /\d+\.\d%/.test(e.textContent ?? '')),
+        figure,
         { timeout: 30_000 },
       );
-      const values = await page.$$eval('[data-kpi]', (els) =>
-        els.map((e) => e.textContent!.trim()),
-      );
+      const values = await page.$$eval(figure, (els) => els.map((e) => e.textContent!.trim()));
       expect(values.length, path).toBeGreaterThan(3);
       // A count may be 0 (no camera offline); a rate of 0.0 % is a centre with no history.
-      for (const v of values)
-        expect(v, `${path}: ${values.join(' | ')}`).not.toMatch(/^0(\.0)?%$/);
+      for (const v of values) expect(v, `${path}: ${values.join(' | ')}`).not.toMatch(/^0(\.0)?%$/);
       expect(values.filter((v) => v.endsWith('%')).length, path).toBeGreaterThan(1);
       expect(await page.innerText('body'), path).not.toMatch(/(^|[^\d.])0\.0%/);
       await page.close();

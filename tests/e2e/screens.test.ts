@@ -89,6 +89,8 @@ describe('the three screens in real Chromium', { timeout: 90_000 }, () => {
     const res = await postReport(env.server.url, report({ title: '领导查看-端到端' }));
     const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await loginAs(page, env.server.url, 'leader');
+    // The briefing is the leader's own screen; the desk opens for them read-only.
+    await page.goto(`${env.server.url}/desk`);
     await page.getByText('领导查看-端到端').first().click();
     await page.waitForSelector('.detail .timeline');
     expect(await page.locator('button[data-action]').count()).toBe(0);

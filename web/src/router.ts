@@ -6,7 +6,7 @@ const DeskView = () => import('./views/DeskView.vue');
 const SCREEN_VIEWS = {
   wall: () => import('./views/WallView.vue'),
   desk: DeskView,
-  brief: DeskView,
+  brief: () => import('./views/BriefView.vue'),
   video: () => import('./views/VideoView.vue'),
   dept: () => import('./views/DeptView.vue'),
   m: () => import('./views/MobileView.vue'),
@@ -28,7 +28,7 @@ export const router = createRouter({
     ...(['wall', 'desk', 'brief', 'video', 'dept', 'm'] as const).map((screen) => ({
       path: `/${screen}`,
       component: SCREEN_VIEWS[screen],
-      props: screen === 'desk' || screen === 'brief' ? { screen } : {},
+      props: screen === 'desk' ? { screen } : {},
       meta: { screen },
     })),
   ],

@@ -219,6 +219,23 @@ export default {
     failed: 'Sign-in failed, try again',
   },
   live: { connected: 'Live', down: 'Link down: data may be stale' },
+  brief: {
+    title: 'Briefing',
+    major: 'Today’s major matters',
+    quiet: 'No major matter or warning today',
+    today: 'Today',
+    vsYesterday: 'so far; before is all of yesterday',
+    month: 'This month',
+    trend: 'Last 30 days',
+    report: {
+      make: 'Report',
+      kind: { day: 'Daily', week: 'Weekly', month: 'Monthly' },
+      title: '{centre} work report ({kind})',
+      headline: 'Headline figures',
+      figure: 'Figure',
+      value: 'Value',
+    },
+  },
   stats: {
     title: 'Statistics',
     period: {
@@ -236,6 +253,8 @@ export default {
     city: 'Whole city',
     previous: 'vs previous',
     lastYear: 'vs last year',
+    previousValue: 'before',
+    lastYearValue: 'a year ago',
     noBase: 'nothing to compare',
     updated: 'Data as of {time}',
     span: 'Period {from} to {to}',

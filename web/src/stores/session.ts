@@ -12,7 +12,7 @@ export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'stats' | 'audit' | '
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   duty: ['desk', 'video', 'wall', 'brief', 'stats'],
   operator: ['wall', 'video', 'desk', 'stats'],
-  leader: ['brief', 'stats', 'video', 'wall'],
+  leader: ['brief', 'stats', 'desk', 'video', 'wall'],
   // A department's own desk (/dept), on a desktop or a phone.
   department: ['dept'],
   // The small screen (/m): the phone in a grid worker's or patrol's hand.
