@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
     '/api/v1/warnings',
     warningRoutes(deps.auth, deps.store, deps.board, deps.warnings, deps.scopes),
   );
-  app.use('/api/v1/stats', statsRoutes(deps.auth, deps.stats, deps.scopes));
+  app.use('/api/v1/stats', statsRoutes(deps.auth, deps.stats, deps.scopes, deps.store));
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   if (deps.webhooks)
     app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));

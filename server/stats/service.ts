@@ -1,5 +1,6 @@
 import {
   clipToToday,
+  dayMs,
   departmentFiguresOf,
   emptyTally,
   addTally,
@@ -79,6 +80,15 @@ export class StatsService {
         fields: [{ path: 'to', message: 'at most ten years after date' }],
       });
     return clipToToday(periodOf(q.period, day, q.to), today);
+  }
+
+  /** The instants a period's days span, in the centre's calendar: [from, to). */
+  instants(period: Period): { from: string; to: string } {
+    const offset = this.utcOffsetMinutes * 60_000;
+    return {
+      from: new Date(dayMs(period.from) - offset).toISOString(),
+      to: new Date(dayMs(period.to) + 86_400_000 - offset).toISOString(),
+    };
   }
 
   /** The area asked for, or the asker's own (the city's for city users); refused outside it. */

@@ -28,11 +28,7 @@ export function pastWriter(
   // Only the inserts run inside the transaction: documents and contributions are made before
   // it, so a second writer on the same file (the other part of the demo's past) waits less.
   const write = db.transaction(
-    (
-      incidents: Record<string, unknown>[],
-      reports: unknown[][],
-      counters: [string, number][],
-    ) => {
+    (incidents: Record<string, unknown>[], reports: unknown[][], counters: [string, number][]) => {
       for (const row of incidents) insertIncident.run(row);
       rollups.flush();
       for (const row of reports) insertReport.run(...row);

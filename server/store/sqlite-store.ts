@@ -230,6 +230,19 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       const rows = stmt.byGrid.all(from, to) as { gridId: string; n: number }[];
       return new Map(rows.map((r) => [r.gridId, r.n]));
     },
+    async incidentPoints(from, to, regionId, limit) {
+      const region = regionId
+        ? 'AND (grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)'
+        : '';
+      const rows = db
+        .prepare(
+          `SELECT json_extract(doc, '$.location') AS at FROM incidents
+             WHERE reported_at >= @from AND reported_at < @to ${region}
+             ORDER BY reported_at DESC LIMIT @limit`,
+        )
+        .all({ from, to, limit, ...(regionId ? { region: regionId } : {}) }) as { at: string }[];
+      return rows.map((r) => JSON.parse(r.at) as [number, number]);
+    },
     async firstReportedAt() {
       return (stmt.firstReported.get() as { at: string | null }).at ?? undefined;
     },

@@ -101,6 +101,16 @@ export interface Store {
   cameraStatuses(): Promise<Map<string, CameraStatus>>;
   /** How many incidents each grid had reported in [from, to). */
   incidentsByGrid(from: string, to: string): Promise<Map<string, number>>;
+  /**
+   * Where incidents reported in [from, to) happened, in one region (any level) or the whole
+   * city, at most `limit` of them, newest first: the heat map's points.
+   */
+  incidentPoints(
+    from: string,
+    to: string,
+    regionId: string | undefined,
+    limit: number,
+  ): Promise<[number, number][]>;
   /** When the oldest incident kept was reported, if there is one. */
   firstReportedAt(): Promise<string | undefined>;
   /** Warnings not yet resolved, with their keys. */

@@ -69,6 +69,30 @@ describe('a first start with the demo past', { timeout: 240_000 }, () => {
     }
   });
 
+  it('draws the heat map of the last 30 days on the desk', async () => {
+    const page = await open('duty', '/desk', '.city-map[data-ready=true]');
+    await page.selectOption('select[data-thematic]', 'heat');
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-heat-count]')?.getAttribute('data-heat-count')) >
+        1_000,
+      undefined,
+      { timeout: 20_000 },
+    );
+    await page.click('[data-heat-days="7"]');
+    await page.waitForFunction(
+      () => {
+        const n = Number(
+          document.querySelector('[data-heat-count]')?.getAttribute('data-heat-count'),
+        );
+        return n > 0 && n < 10_000;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    await page.close();
+  });
+
   it('reads a period on the statistics screen with its comparisons, and goes down a level', async () => {
     const page = await open('leader', '/stats', '[data-figure=intake] [data-value]');
     await page.click('[data-period=week]');

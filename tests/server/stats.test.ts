@@ -228,6 +228,29 @@ describe('statistics over a period', () => {
   });
 });
 
+describe('the heat map’s points', () => {
+  it('are where the period’s incidents happened, in the area asked', async () => {
+    const q = `period=custom&date=${FIRST}&to=${LAST}`;
+    const { status, body } = await api(server.url, `/api/v1/stats/points?${q}`, { token: leader });
+    expect(status).toBe(200);
+    const mine = incidents.filter((i) => inRange(i, FIRST, LAST));
+    expect(body.points.length).toBe(mine.length);
+    expect(body.truncated).toBe(false);
+    const key = (p: number[]) => p.map((x) => x.toFixed(6)).join(',');
+    expect(new Set(body.points.map(key))).toEqual(new Set(mine.map((i) => key(i.location))));
+    const street = await api(server.url, `/api/v1/stats/points?${q}&area=d01-s01&limit=10`, {
+      token: leader,
+    });
+    expect(street.body.points.length).toBe(10);
+    expect(street.body.truncated).toBe(true);
+    const community = await login(server.url, 'community');
+    const outside = await api(server.url, `/api/v1/stats/points?${q}&area=d01-s02`, {
+      token: community,
+    });
+    expect(outside.status).toBe(403);
+  });
+});
+
 describe('statistics and who asks', () => {
   it('keep a community centre to its own area and refuse what is not a period', async () => {
     const community = await login(server.url, 'community');

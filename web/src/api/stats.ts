@@ -48,3 +48,13 @@ export async function downloadStats(
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+export interface PointsAnswer {
+  truncated: boolean;
+  points: [number, number][];
+}
+
+/** Where the incidents of a period happened, for the heat map (newest first, capped). */
+export function fetchPoints(q: StatsQuery & { limit?: number }): Promise<PointsAnswer> {
+  return apiFetch<PointsAnswer>(`/api/v1/stats/points?${query(q)}`);
+}

@@ -6,7 +6,7 @@ import { isOpenState } from '../../../shared/workflow/rules.js';
 export const CHOROPLETH_METRICS = ['none', 'open', 'overdue', 'perHouseholds'] as const;
 export type ChoroplethMetric = (typeof CHOROPLETH_METRICS)[number];
 /** The map's one selector (专题图): a choropleth, or the risk map of the warnings (layers/risk.ts). */
-export const THEMATIC_MAPS = [...CHOROPLETH_METRICS, 'risk'] as const;
+export const THEMATIC_MAPS = [...CHOROPLETH_METRICS, 'risk', 'heat'] as const;
 export type ThematicMap = (typeof THEMATIC_MAPS)[number];
 
 /**
