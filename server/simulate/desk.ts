@@ -110,25 +110,7 @@ export class SimDesk {
   take(incidentId: string, facts: CaseFacts, options: TakeOptions = {}): void {
     if (this.stopped || this.cases.has(incidentId)) return;
     if (this.cases.size >= (this.deps.maxCases ?? 5_000)) return;
-    const file: CaseFile = {
-      ...facts,
-      id: incidentId,
-      version: 1,
-      incident: null,
-      plan: drawPlan(this.deps.rng, facts, this.deps.timeScale, this.deps.limits),
-      memory: {
-        returnedBy: new Set(),
-        extended: false,
-        reopened: false,
-        supervised: false,
-        patrolRecorded: false,
-      },
-      preferred: options.preferred,
-      ...(options.patrolIds?.length ? { patrolIds: options.patrolIds } : {}),
-      plannedFor: 'reported',
-      generation: 0,
-      chain: Promise.resolve(),
-    };
+    const file = this.caseFile(incidentId, facts, null, 'reported', options);
     this.cases.set(incidentId, file);
     this.schedule(
       file,
@@ -157,10 +139,24 @@ export class SimDesk {
       severity: incident.severity,
       groupRisk: incident.groupRisk,
     };
-    const file: CaseFile = {
+    const file = this.caseFile(incident.id, facts, incident, incident.state);
+    if (incident.state === 'closed' && !file.plan.evaluate) return;
+    this.cases.set(incident.id, file);
+    this.schedule(file, nextSteps(incident, file, this.context()));
+  }
+
+  /** A new case file: its plan drawn, nothing done yet by the simulated desk. */
+  private caseFile(
+    id: string,
+    facts: CaseFacts,
+    incident: Incident | null,
+    plannedFor: IncidentState,
+    options: TakeOptions = {},
+  ): CaseFile {
+    return {
       ...facts,
-      id: incident.id,
-      version: incident.version,
+      id,
+      version: incident?.version ?? 1,
       incident,
       plan: drawPlan(this.deps.rng, facts, this.deps.timeScale, this.deps.limits),
       memory: {
@@ -170,14 +166,12 @@ export class SimDesk {
         supervised: false,
         patrolRecorded: false,
       },
-      preferred: undefined,
-      plannedFor: incident.state,
+      preferred: options.preferred,
+      ...(options.patrolIds?.length ? { patrolIds: options.patrolIds } : {}),
+      plannedFor,
       generation: 0,
       chain: Promise.resolve(),
     };
-    if (incident.state === 'closed' && !file.plan.evaluate) return;
-    this.cases.set(incident.id, file);
-    this.schedule(file, nextSteps(incident, file, this.context()));
   }
 
   /** A later report of the simulator's joined this incident, which bumps its version. */

@@ -18,6 +18,18 @@ function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/** An insert of a row that, where the row is there, adds its sums to the row's instead. */
+function addingUpsert(
+  table: string,
+  keys: string[],
+  labels: string[],
+  sums: readonly string[],
+): string {
+  const columns = [...keys, ...labels, ...sums];
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+}
+
 /** A contribution as stored beside its incident: a JSON array, a few dozen bytes. */
 function pack(c: Contribution): string {
   return JSON.stringify([
@@ -102,21 +114,14 @@ export class Rollups {
     db: Database.Database,
     private readonly utcOffsetMinutes: number,
   ) {
-    const cols = AREA_COLUMNS;
     this.upsertArea = db.prepare(
-      `INSERT INTO stat_area_day (area, day, level, parent, ${cols.join(', ')})
-       VALUES (?, ?, ?, ?, ${cols.map(() => '?').join(', ')})
-       ON CONFLICT (area, day) DO UPDATE SET ${cols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      addingUpsert('stat_area_day', ['area', 'day'], ['level', 'parent'], AREA_COLUMNS),
     );
     this.upsertMix = db.prepare(
-      `INSERT INTO stat_mix_day (area, day, kind, key, n) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (area, day, kind, key) DO UPDATE SET n = n + excluded.n`,
+      addingUpsert('stat_mix_day', ['area', 'day', 'kind', 'key'], [], ['n']),
     );
-    const dcols = DEPARTMENT_COLUMNS;
     this.upsertDepartment = db.prepare(
-      `INSERT INTO stat_department_day (department, day, ${dcols.join(', ')})
-       VALUES (?, ?, ${dcols.map(() => '?').join(', ')})
-       ON CONFLICT (department, day) DO UPDATE SET ${dcols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      addingUpsert('stat_department_day', ['department', 'day'], [], DEPARTMENT_COLUMNS),
     );
     this.readStat = db.prepare('SELECT stat FROM incidents WHERE id = ?');
   }

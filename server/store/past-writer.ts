@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Rollups } from '../stats/rollups.js';
+import type { Report } from '../../shared/index.js';
 import type { PastRecords } from './store.js';
 
 /**
@@ -43,19 +44,24 @@ export function pastWriter(
         doc: JSON.stringify(incident),
         stat: rollups.record(incident, false),
       }));
-      const reports = records.reports.map((r) => [
-        r.id,
-        r.integration ?? '',
-        r.source,
-        r.externalId,
-        r.incidentId,
-        r.receivedAt,
-        JSON.stringify(r),
-      ]);
+      const reports = records.reports.map(reportValues);
       write(incidents, reports, Object.entries(records.counters ?? {}));
     } catch (err) {
       rollups.discard();
       throw err;
     }
   };
+}
+
+/** A report's row of the reports table, in its columns' order. */
+export function reportValues(r: Report): unknown[] {
+  return [
+    r.id,
+    r.integration ?? '',
+    r.source,
+    r.externalId,
+    r.incidentId,
+    r.receivedAt,
+    JSON.stringify(r),
+  ];
 }

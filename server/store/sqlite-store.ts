@@ -3,7 +3,7 @@ import type { CameraStatus, Delta, Incident, Report, Warning } from '../../share
 import { sqliteAudit } from '../audit/sqlite-audit.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, type StoreOptions } from './open-database.js';
-import { pastWriter } from './past-writer.js';
+import { pastWriter, reportValues } from './past-writer.js';
 import { backfillStatistics, Rollups } from '../stats/rollups.js';
 import { sqliteStatsReader } from '../stats/reader.js';
 import type { Change, IncidentQuery, Session, Store } from './store.js';
@@ -123,17 +123,7 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
         throw new StaleWriteError(`incident ${incident.id} was changed by someone else`);
       }
     }
-    for (const r of change.reports ?? []) {
-      stmt.insertReport.run(
-        r.id,
-        r.integration ?? '',
-        r.source,
-        r.externalId,
-        r.incidentId,
-        r.receivedAt,
-        JSON.stringify(r),
-      );
-    }
+    for (const r of change.reports ?? []) stmt.insertReport.run(...reportValues(r));
     for (const c of change.cameraStatuses ?? []) stmt.upsertCamera.run(c.cameraId, c.status);
     for (const w of change.warnings ?? []) {
       const { key, ...warning } = w;

@@ -86,25 +86,6 @@ export interface Figures {
   open: number;
 }
 
-export const FIGURE_KEYS = [
-  'intake',
-  'closed',
-  'closeRate',
-  'onTimeRate',
-  'overdue',
-  'meanCloseHours',
-  'p90CloseHours',
-  'satisfaction',
-  'disputeResolveRate',
-  'repeatRate',
-  'selfHandled',
-  'immediate',
-  'immediateRate',
-  'selfHandledRate',
-  'open',
-] as const satisfies readonly (keyof Figures)[];
-export type FigureKey = (typeof FIGURE_KEYS)[number];
-
 const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
 
 export function figuresOf(t: Tally): Figures {

@@ -32,6 +32,8 @@ const SETTLED_MS = 10 * DAY_MS;
 /** Share of events someone else reports again a minute later, as the live simulator does. */
 const FOLLOW_UP_SHARE = 0.08;
 const INTEGRATION = 'simulator';
+/** How long after closing a citizen may still be called back (the evaluate step's limit). */
+const CALL_BACK_MS = 72 * 3_600_000;
 /** How finely the past's clock moves. */
 const STEP_MS = 60_000;
 const TAKE = '\u0000take';
@@ -228,8 +230,15 @@ export async function makeHistory(options: HistoryOptions): Promise<HistoryResul
   }
   now = endMs;
   desk.stop();
+  // Still to work: the open ones, and those closed lately whose call back (回访) may yet come.
+  const callBackFrom = new Date(endMs - CALL_BACK_MS).toISOString();
   const open = [...memory.incidents.values()].filter(
-    (i) => isOpenState(i.state) || (i.state === 'closed' && !i.resolution && i.rating === null),
+    (i) =>
+      isOpenState(i.state) ||
+      (i.state === 'closed' &&
+        !i.resolution &&
+        i.rating === null &&
+        (i.closedAt ?? '') >= callBackFrom),
   );
   await flush(() => true);
   return { ...written, open };

@@ -20,6 +20,11 @@ export const LOWER_IS_BETTER = new Set<keyof Figures>([
 ]);
 export const HOUR_FIGURES = new Set<keyof Figures>(['meanCloseHours', 'p90CloseHours']);
 
+/** A rate of a table cell: 93.4%, or a dash. */
+export function formatRate(value: number | null): string {
+  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
 /** A figure as the screen shows it: 93.4 %, 1,234, 5.2 (hours); a dash where there is none. */
 export function formatFigure(key: keyof Figures, value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
@@ -48,4 +53,16 @@ export function change(
     ? `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)}pt`
     : `${diff >= 0 ? '+' : ''}${((diff / base) * 100).toFixed(1)}%`;
   return { text, direction, good: direction === 'flat' ? null : better };
+}
+
+/** A change as a screen says it: ↑ +5.0pt, ↓ -3.1%, → +0.0pt; `none` where there is no base. */
+export function changeText(
+  key: keyof Figures,
+  now: number | null,
+  base: number | null,
+  none: string,
+): string {
+  const d = change(key, now, base);
+  if (d.direction === 'none') return none;
+  return `${d.direction === 'up' ? '↑' : d.direction === 'down' ? '↓' : '→'} ${d.text}`;
 }
