@@ -114,6 +114,8 @@ export function createApp(deps: AppDeps): Express {
       mapStyleUrl: config.mapStyleUrl,
       city: city.info,
       demo: config.demo,
+      // The centre's calendar: its days and clocks on every screen, whatever the PC's zone.
+      utcOffsetMinutes: config.utcOffsetMinutes,
       // The centres and deadlines, so a desk offers only the handovers the server will accept.
       levels: deps.scopes.rules,
       // Names and areas only, for the desks' push-to-wall target list; the tokens stay here.

@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { RATE_FIGURES, type RateFigure } from '../../shared/index.js';
 
-/** The rates an index may weigh; each is 0..1. */
-export const INDEX_FIGURES = [
-  'closeRate',
-  'onTimeRate',
-  'satisfaction',
-  'disputeResolveRate',
-  'repeatRate',
-  'immediateRate',
-  'selfHandledRate',
-] as const;
-export type IndexFigure = (typeof INDEX_FIGURES)[number];
+/** The rates an index may weigh: every rate of the figures, each 0..1. */
+export const INDEX_FIGURES = RATE_FIGURES;
+export type IndexFigure = RateFigure;
 
 /**
  * 指数排行 (docs/STATISTICS.md): each indicator is one of the period's rates with a weight; a

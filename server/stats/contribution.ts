@@ -1,4 +1,5 @@
 import {
+  centreDay,
   closeBucket,
   defaultLimits,
   DEPARTMENT_FIELDS,
@@ -144,5 +145,5 @@ function lateBeforeClose(incident: Incident): boolean {
 }
 
 export function localDay(iso: string, utcOffsetMinutes: number): string {
-  return new Date(Date.parse(iso) + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+  return centreDay(Date.parse(iso), utcOffsetMinutes);
 }

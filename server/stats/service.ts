@@ -3,7 +3,6 @@ import {
   dayMs,
   departmentFiguresOf,
   emptyTally,
-  addTally,
   eachDay,
   figuresOf,
   periodOf,
@@ -113,7 +112,7 @@ export class StatsService {
       r.total(area.id, period),
       r.total(area.id, period.previous),
       r.total(area.id, period.lastYear),
-      area.level === 'grid' ? r.mix(area.id, period) : r.mix(area.id, period),
+      r.mix(area.id, period),
       r.daily(area.id, period),
       CHILD_LEVEL[area.level] ? r.children(area.id, period) : Promise.resolve(new Map()),
       r.departments(period),
@@ -240,5 +239,3 @@ export function scoreOf(
     parts,
   };
 }
-
-export { addTally };

@@ -86,6 +86,18 @@ export interface Figures {
   open: number;
 }
 
+/** The figures that are rates (0..1): shown as percentages, and what an index may weigh. */
+export const RATE_FIGURES = [
+  'closeRate',
+  'onTimeRate',
+  'satisfaction',
+  'disputeResolveRate',
+  'repeatRate',
+  'immediateRate',
+  'selfHandledRate',
+] as const satisfies readonly (keyof Figures)[];
+export type RateFigure = (typeof RATE_FIGURES)[number];
+
 const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
 
 export function figuresOf(t: Tally): Figures {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipToToday, periodOf } from './periods.js';
+import { centreClock, centreDay, centreDayStart, clipToToday, periodOf } from './periods.js';
 
 describe('statistics periods', () => {
   it('weeks start on Monday and compare with the week before', () => {
@@ -50,5 +50,18 @@ describe('statistics periods', () => {
     });
     const past = periodOf('month', '2026-10-03');
     expect(clipToToday(past, '2026-12-03')).toBe(past);
+  });
+});
+
+describe('the centre’s calendar', () => {
+  it('knows the centre’s day in China’s time and in a zone behind UTC', () => {
+    const now = Date.parse('2026-12-02T17:30:00.000Z'); // 01:30 on 3 December in Beijing
+    expect(centreDay(now, 480)).toBe('2026-12-03');
+    expect(new Date(centreDayStart(now, 480)).toISOString()).toBe('2026-12-02T16:00:00.000Z');
+    expect(centreClock(now, 480)).toBe('2026-12-03 01:30');
+    expect(centreClock(now + 5_000, 480, true)).toBe('2026-12-03 01:30:05');
+    // 12:30 on 2 December at UTC-5: its day began at 05:00 UTC.
+    expect(centreDay(now, -300)).toBe('2026-12-02');
+    expect(new Date(centreDayStart(now, -300)).toISOString()).toBe('2026-12-02T05:00:00.000Z');
   });
 });

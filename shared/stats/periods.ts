@@ -31,6 +31,24 @@ export function dayMs(day: string): number {
   return Date.parse(`${day}T00:00:00.000Z`);
 }
 
+/** The centre's calendar day of an instant (ms), YYYY-MM-DD, at the centre's offset from UTC. */
+export function centreDay(ms: number, utcOffsetMinutes: number): string {
+  return dayLabel(ms + utcOffsetMinutes * 60_000);
+}
+
+/** The instant (ms) the centre's day containing `ms` began. */
+export function centreDayStart(ms: number, utcOffsetMinutes: number): number {
+  const offset = utcOffsetMinutes * 60_000;
+  const local = ms + offset;
+  return local - (((local % DAY_MS) + DAY_MS) % DAY_MS) - offset;
+}
+
+/** An instant on the centre's clock: 'YYYY-MM-DD HH:mm', or with seconds. */
+export function centreClock(ms: number, utcOffsetMinutes: number, seconds = false): string {
+  const text = new Date(ms + utcOffsetMinutes * 60_000).toISOString();
+  return text.slice(0, seconds ? 19 : 16).replace('T', ' ');
+}
+
 /** The number of days in a range. */
 export function daysIn({ from, to }: DayRange): number {
   return Math.round((dayMs(to) - dayMs(from)) / DAY_MS) + 1;

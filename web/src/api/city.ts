@@ -14,6 +14,8 @@ export interface ClientConfig {
   mapStyleUrl: string;
   city: { name: string; center: [number, number]; bbox: [number, number, number, number] };
   demo: boolean;
+  /** The centre's offset from UTC: its days and clock times, whatever the PC's own zone. */
+  utcOffsetMinutes: number;
   /** The walls and, for a sub-centre's, the region each shows. */
   walls: { name: string; regionId?: string }[];
   /** The centre's level rules (五级联动): which levels have centres, deadlines to take. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incident } from '../testing/incident.js';
-import { centreDay, centreDayStart, todaysMajorIncidents } from './briefing.js';
+import { todaysMajorIncidents } from './briefing.js';
 
 describe('今日要情', () => {
   it('lists today’s high and critical matters, the gravest and newest first', () => {
@@ -16,11 +16,5 @@ describe('今日要情', () => {
       start,
     );
     expect(list.map((i) => i.id)).toEqual(['b', 'e', 'a']);
-  });
-
-  it('knows the centre’s day in China’s time', () => {
-    const now = Date.parse('2026-12-02T17:30:00.000Z'); // 01:30 on 3 December in Beijing
-    expect(centreDay(now)).toBe('2026-12-03');
-    expect(centreDayStart(now)).toBe('2026-12-02T16:00:00.000Z');
   });
 });

@@ -22,16 +22,5 @@ export function todaysMajorIncidents(
     .slice(0, limit);
 }
 
-/** The instant the centre's day containing `now` began (UTC+offset), as ISO. */
-export function centreDayStart(now: number, offsetMinutes = 480): string {
-  const local = now + offsetMinutes * 60_000;
-  return new Date(local - (local % 86_400_000) - offsetMinutes * 60_000).toISOString();
-}
-
-/** The centre's calendar day of an instant, YYYY-MM-DD. */
-export function centreDay(now: number, offsetMinutes = 480): string {
-  return new Date(now + offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
-
 export const REPORT_KINDS = ['day', 'week', 'month'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

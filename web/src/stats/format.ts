@@ -1,15 +1,7 @@
-import type { Figures } from '../../../shared/index.js';
+import { RATE_FIGURES as RATES, type Figures } from '../../../shared/index.js';
 
 /** Figures that are rates (0..1), shown as percentages. */
-export const RATE_FIGURES = new Set<keyof Figures>([
-  'closeRate',
-  'onTimeRate',
-  'satisfaction',
-  'disputeResolveRate',
-  'repeatRate',
-  'immediateRate',
-  'selfHandledRate',
-]);
+export const RATE_FIGURES = new Set<keyof Figures>(RATES);
 /** Figures where less is better: an increase is shown in the warning colour. */
 export const LOWER_IS_BETTER = new Set<keyof Figures>([
   'overdue',

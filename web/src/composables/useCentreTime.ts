@@ -1,0 +1,23 @@
+import { centreClock, centreDay, centreDayStart } from '../../../shared/index.js';
+import { useCityStore } from '../stores/city.js';
+
+/** Until the client config has come: the offset of China's one time zone. */
+const CHINA_MINUTES = 480;
+
+/**
+ * The centre's calendar and clock as the server keeps them (its `utcOffsetMinutes`), so a wall
+ * PC set to another zone still shows the centre's days and times.
+ */
+export function useCentreTime() {
+  const city = useCityStore();
+  const offset = () => city.config?.utcOffsetMinutes ?? CHINA_MINUTES;
+  return {
+    /** The centre's day of an instant (ms), YYYY-MM-DD. */
+    day: (ms: number) => centreDay(ms, offset()),
+    /** When that day began, ms. */
+    dayStart: (ms: number) => centreDayStart(ms, offset()),
+    /** 'YYYY-MM-DD HH:mm' (or with seconds) of an ISO instant or ms. */
+    clock: (at: string | number, seconds = false) =>
+      centreClock(typeof at === 'number' ? at : Date.parse(at), offset(), seconds),
+  };
+}
