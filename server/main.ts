@@ -43,6 +43,8 @@ try {
             server.positions.moveWorker(id, position, at, accuracy),
           offDuty: (id) => server.positions.offDuty(id),
         },
+        reception: (input, extras) =>
+          server.ingest.submit([input], 'reception', extras).then(([outcome]) => outcome!),
         city: simCity,
         resume: stillOpen,
         clock: systemClock,

@@ -21,6 +21,7 @@ import { webhookRoutes } from '../webhooks/routes.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import { warningRoutes } from '../warnings/routes.js';
 import { statsRoutes } from '../stats/routes.js';
+import { replayRoutes } from '../replay/routes.js';
 import type { StatsService } from '../stats/service.js';
 import type { WarningService } from '../warnings/service.js';
 import { auditRoutes } from './audit-routes.js';
@@ -162,6 +163,16 @@ export function createApp(deps: AppDeps): Express {
     warningRoutes(deps.auth, deps.store, deps.board, deps.warnings, deps.scopes),
   );
   app.use('/api/v1/stats', statsRoutes(deps.auth, deps.stats, deps.scopes, deps.store));
+  app.use(
+    '/api/v1/replay',
+    replayRoutes(
+      deps.auth,
+      deps.store,
+      deps.scopes,
+      (scope, area) => deps.stats.areaFor(scope, area),
+      config.utcOffsetMinutes,
+    ),
+  );
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   if (deps.webhooks)
     app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));

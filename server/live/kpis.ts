@@ -1,8 +1,12 @@
 import {
+  addTodayCounts,
   CATEGORIES,
-  isOpenState,
-  isOverdue,
+  emptyTodayCounts,
+  shareOf,
+  todayCounts,
+  todayRates,
   type Category,
+  type TodayCounts,
   type Delta,
   type IncidentSummary,
   type Kpis,
@@ -12,16 +16,7 @@ import type { Board } from './board.js';
 import type { CentreDay } from './day.js';
 
 /** What one incident adds to today's figures. */
-interface Contribution {
-  intake: number;
-  resolved: number;
-  selfHandled: number;
-  immediate: number;
-  rejected: number;
-  finished: number;
-  finishedOnTime: number;
-  open: number;
-  overdue: number;
+interface Contribution extends TodayCounts {
   category: Category;
   hour: number;
   streetId: string;
@@ -87,8 +82,7 @@ export class KpiTracker {
       resolved: t.resolved,
       selfHandled: t.selfHandled,
       immediate: t.immediate,
-      resolutionRate: ratio(t.resolved, t.intake - t.rejected),
-      onTimeRate: ratio(t.finishedOnTime, t.finished),
+      ...todayRates(t),
       overdue: t.overdue,
       open: t.open,
       byCategory: { ...t.byCategory },
@@ -96,8 +90,8 @@ export class KpiTracker {
       streets: this.streetIds
         .map((streetId): StreetKpi => {
           const s = t.streets.get(streetId) ?? emptyStreet();
-          const resolvedShare = ratio(s.resolved, s.intake - s.rejected, 1);
-          const punctualShare = 1 - ratio(s.overdue, s.open, 0);
+          const resolvedShare = shareOf(s.resolved, s.intake - s.rejected, 1);
+          const punctualShare = 1 - shareOf(s.overdue, s.open, 0);
           return {
             streetId,
             intake: s.intake,
@@ -109,7 +103,7 @@ export class KpiTracker {
         .sort((a, b) => b.score - a.score || a.streetId.localeCompare(b.streetId)),
       camerasOnline,
       camerasTotal: cameras.length,
-      cameraOnlineRate: ratio(camerasOnline, cameras.length),
+      cameraOnlineRate: shareOf(camerasOnline, cameras.length),
     };
   }
 
@@ -124,22 +118,8 @@ export class KpiTracker {
   }
 
   private contributionOf(i: IncidentSummary, now: Date): Contribution {
-    const today = (iso: string | null) => iso !== null && iso >= this.dayStart && iso < this.dayEnd;
-    const reportedToday = today(i.reportedAt) ? 1 : 0;
-    const finished = i.state === 'closed' || i.state === 'evaluated';
-    const finishedToday = finished && today(i.closedAt) ? 1 : 0;
-    const open = isOpenState(i.state) ? 1 : 0;
     return {
-      intake: reportedToday,
-      resolved: reportedToday && finished ? 1 : 0,
-      // Closed in one step, outside the loop: counted apart (and among the resolved).
-      selfHandled: reportedToday && i.resolution === 'self-handled' ? 1 : 0,
-      immediate: reportedToday && i.resolution === 'immediate' ? 1 : 0,
-      rejected: reportedToday && i.state === 'rejected' ? 1 : 0,
-      finished: finishedToday,
-      finishedOnTime: finishedToday && !i.wasOverdue ? 1 : 0,
-      open,
-      overdue: open && isOverdue(i, now) ? 1 : 0,
+      ...todayCounts(i, now, this.dayStart, this.dayEnd),
       category: i.category,
       hour: this.day.hour(i.reportedAt),
       streetId: i.streetId,
@@ -148,15 +128,7 @@ export class KpiTracker {
 
   private add(c: Contribution, sign: 1 | -1): void {
     const t = this.totals;
-    t.intake += sign * c.intake;
-    t.resolved += sign * c.resolved;
-    t.selfHandled += sign * c.selfHandled;
-    t.immediate += sign * c.immediate;
-    t.rejected += sign * c.rejected;
-    t.finished += sign * c.finished;
-    t.finishedOnTime += sign * c.finishedOnTime;
-    t.open += sign * c.open;
-    t.overdue += sign * c.overdue;
+    addTodayCounts(t, c, sign);
     t.byCategory[c.category] += sign * c.intake;
     t.hourly[c.hour]! += sign * c.intake;
     const s = t.streets.get(c.streetId) ?? emptyStreet();
@@ -171,15 +143,7 @@ export class KpiTracker {
 
 function emptyTotals() {
   return {
-    intake: 0,
-    resolved: 0,
-    selfHandled: 0,
-    immediate: 0,
-    rejected: 0,
-    finished: 0,
-    finishedOnTime: 0,
-    open: 0,
-    overdue: 0,
+    ...emptyTodayCounts(),
     byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>,
     hourly: Array.from({ length: 24 }, () => 0),
     streets: new Map<string, StreetTally>(),
@@ -188,8 +152,4 @@ function emptyTotals() {
 
 function emptyStreet(): StreetTally {
   return { intake: 0, resolved: 0, rejected: 0, open: 0, overdue: 0 };
-}
-
-function ratio(part: number, whole: number, empty = 0): number {
-  return whole > 0 ? part / whole : empty;
 }

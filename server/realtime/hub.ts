@@ -588,7 +588,10 @@ export class RealtimeHub {
         return scopes.regionIn(scope, command.regionId);
       case 'cameras':
         return command.cameraIds.every((id) => scopes.cameraIn(scope, id));
+      case 'replay':
+        return command.area === undefined || scopes.regionIn(scope, command.area);
       case 'layout':
+      case 'live':
         return true;
     }
   }

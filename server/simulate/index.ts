@@ -1,3 +1,4 @@
+import { SimReception, type ReceptionIntake } from './reception.js';
 import type { Incident } from '../../shared/index.js';
 import type { Clock } from '../live/clock.js';
 import { moduleLog } from '../log.js';
@@ -35,6 +36,8 @@ export interface SimulatorDeps {
   warmUp?: { count?: number; windowMs?: number };
   /** How many grid workers are out on their rounds in the day (default 40). */
   workersOnDuty?: number;
+  /** The reception's registrations, for the enquiries it answers on the call (即办). */
+  reception?: ReceptionIntake;
   /** Open incidents the desk takes over where they stand (the demo's past, still running). */
   resume?: readonly Incident[];
 }
@@ -49,6 +52,8 @@ export interface SimulatorStats {
   created: number;
   /** Settled on the spot by the grid worker who reported it (小事一格处理). */
   selfHandled: number;
+  /** Enquiries answered on the call at the reception (即办). */
+  answered: number;
   attached: number;
   failed: number;
   skipped: number;
@@ -119,7 +124,17 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     utcOffsetMinutes: offset,
     timeScale,
   });
-  const stats = { posted: 0, created: 0, selfHandled: 0, attached: 0, failed: 0, skipped: 0 };
+  const reception =
+    deps.reception && new SimReception(deps.reception, seededRandom(rng() * 2 ** 32));
+  const stats = {
+    posted: 0,
+    created: 0,
+    selfHandled: 0,
+    answered: 0,
+    attached: 0,
+    failed: 0,
+    skipped: 0,
+  };
   let inFlight = 0;
   let stopped = false;
 
@@ -142,7 +157,7 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
    * A grid worker's report comes from their phone, under their name; the rest (and a grid with
    * no worker on record) through the intake API.
    */
-  const post = (generated: GeneratedReport, selfHandled = false) => {
+  const post = (generated: GeneratedReport, selfHandled = false, answered = false) => {
     if (inFlight >= MAX_IN_FLIGHT) {
       stats.skipped++;
       return;
@@ -150,9 +165,12 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     inFlight++;
     stats.posted++;
     const worker = phones.reporterOf(generated);
-    const sent = worker
-      ? phones.report(worker, generated, selfHandled)
-      : postReport(deps.baseUrl, deps.ingestKey, generated.input);
+    const sent =
+      answered && reception
+        ? reception.answer(generated)
+        : worker
+          ? phones.report(worker, generated, selfHandled)
+          : postReport(deps.baseUrl, deps.ingestKey, generated.input);
     void sent.then((answer) => {
       inFlight--;
       if (stopped) return;
@@ -161,7 +179,10 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
         log(`simulator: report refused (${answer.status}): ${answer.error}`);
         return;
       }
-      if (answer.result === 'created' && selfHandled) {
+      if (answer.result === 'created' && answered) {
+        // Answered on the call: closed as it was opened.
+        stats.answered++;
+      } else if (answer.result === 'created' && selfHandled) {
         // Closed as it was opened: nothing left for the desk to do.
         stats.selfHandled++;
       } else if (answer.result === 'created') {
@@ -179,8 +200,9 @@ export function startSimulator(deps: SimulatorDeps): Simulator {
     const generated = factory.next(at);
     // A matter settled on the spot is over before anyone else would call it in.
     const selfHandled = phones.settlesOnSpot(generated);
-    post(generated, selfHandled);
-    if (!selfHandled && chance(rng, FOLLOW_UP_SHARE)) {
+    const answered = !selfHandled && !!reception?.answers(generated);
+    post(generated, selfHandled, answered);
+    if (!selfHandled && !answered && chance(rng, FOLLOW_UP_SHARE)) {
       const later = at.getTime() + (between(rng, 40, 90) * 1000) / timeScale;
       agenda.at(later, () => post(factory.followUp(generated, new Date(later))));
     }

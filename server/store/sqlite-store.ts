@@ -233,6 +233,27 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
         .all({ from, to, limit, ...(regionId ? { region: regionId } : {}) }) as { at: string }[];
       return rows.map((r) => JSON.parse(r.at) as [number, number]);
     },
+    async replayIncidents(from, to, regionId, limit) {
+      const region = regionId
+        ? 'AND (grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)'
+        : '';
+      // Index lookups rather than one OR over the whole table, which years of past would make a
+      // scan: reported in the stretch, closed in it, open still, or rejected in it (a rejection
+      // keeps no closing time; it was open until then).
+      const rows = db
+        .prepare(
+          `SELECT doc FROM incidents WHERE id IN (
+             SELECT id FROM incidents WHERE reported_at >= @from AND reported_at < @to
+             UNION SELECT id FROM incidents WHERE closed_at >= @from AND reported_at < @to
+             UNION SELECT id FROM incidents
+               WHERE state NOT IN ('closed', 'evaluated', 'rejected') AND reported_at < @to
+             UNION SELECT id FROM incidents WHERE state = 'rejected' AND reported_at < @from
+               AND json_extract(doc, '$.updatedAt') >= @from
+           ) ${region} ORDER BY reported_at, id LIMIT @limit`,
+        )
+        .all({ from, to, limit, ...(regionId ? { region: regionId } : {}) });
+      return docs<Incident>(rows);
+    },
     async firstReportedAt() {
       return (stmt.firstReported.get() as { at: string | null }).at ?? undefined;
     },

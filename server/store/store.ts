@@ -111,6 +111,17 @@ export interface Store {
     regionId: string | undefined,
     limit: number,
   ): Promise<[number, number][]>;
+  /**
+   * What a replay (复盘) of [from, to) needs, timelines and all: the incidents reported before
+   * `to` that were open at `from` or reported or finished since (or are open now), in one region
+   * (any level) or the whole city, at most `limit`, oldest first.
+   */
+  replayIncidents(
+    from: string,
+    to: string,
+    regionId: string | undefined,
+    limit: number,
+  ): Promise<Incident[]>;
   /** When the oldest incident kept was reported, if there is one. */
   firstReportedAt(): Promise<string | undefined>;
   /** Warnings not yet resolved, with their keys. */

@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../errors.js';
 import type { Category, IncidentSummary } from '../domain/incidents.js';
 import type { PatrolStatus } from '../domain/organisation.js';
 import type { Warning } from '../domain/warnings.js';
+import type { ReplaySpeed } from '../replay/replay.js';
 import type { PackedDelta, PackedSnapshot } from './wire.js';
 
 /**
@@ -43,7 +44,20 @@ export type WallCommand =
   | { kind: 'incident'; incidentId: string }
   | { kind: 'region'; regionId: string }
   | { kind: 'cameras'; cameraIds: string[] }
-  | { kind: 'layout'; layout: WallLayout };
+  | { kind: 'layout'; layout: WallLayout }
+  /** 复盘 on the wall: the stretch, where it is in it, and whether and how fast it plays. */
+  | {
+      kind: 'replay';
+      from: string;
+      to: string;
+      position: string;
+      speed: ReplaySpeed;
+      playing: boolean;
+      /** A region to replay; the wall's whole area when absent. */
+      area?: string;
+    }
+  /** Back to live after a replay. */
+  | { kind: 'live' };
 
 export interface WallPushRequest {
   /** A wall's device name, or 'all'. */

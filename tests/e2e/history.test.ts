@@ -104,6 +104,17 @@ describe('a first start with the demo past', { timeout: 240_000 }, () => {
     );
     expect(intake).toBeGreaterThan(500);
     expect(await page.innerText('[data-figure=closeRate]')).toMatch(/环比/);
+    // Every rate card has something to count: 即办 and 自行处置 too, from the reception and phones.
+    for (const rate of [
+      'closeRate',
+      'onTimeRate',
+      'satisfaction',
+      'immediateRate',
+      'selfHandledRate',
+    ])
+      expect(await page.innerText(`[data-figure=${rate}] [data-value]`), rate).not.toMatch(
+        /^(0\.0%|—)$/,
+      );
     const rows = page.locator('tr[data-area]');
     expect(await rows.count()).toBeGreaterThan(2);
     const first = rows.first();

@@ -23,6 +23,11 @@ export const router = createRouter({
       meta: { screen: 'audit' },
     },
     { path: '/stats', component: () => import('./views/StatsView.vue'), meta: { screen: 'stats' } },
+    {
+      path: '/replay',
+      component: () => import('./views/ReplayView.vue'),
+      meta: { screen: 'replay' },
+    },
     // Screens are opened as `/<screen>`; the audit trail lives under /admin.
     { path: '/audit', redirect: '/admin/audit' },
     ...(['wall', 'desk', 'brief', 'video', 'dept', 'm'] as const).map((screen) => ({

@@ -57,6 +57,11 @@ describe('the demo past', () => {
     expect(by((i) => i.wasOverdue)).toBeLessThan(0.5);
     expect(by((i) => i.rating !== null)).toBeGreaterThan(0.4);
     expect(by((i) => i.resolution === 'self-handled')).toBeGreaterThan(0.02);
+    // The reception answers some enquiries on the call (即办): closed as opened, by a call.
+    const answered = incidents.filter((i) => i.resolution === 'immediate');
+    expect(answered.length / incidents.length).toBeGreaterThan(0.005);
+    expect(answered.every((i) => i.source === 'call' && i.state === 'closed')).toBe(true);
+    expect(answered.every((i) => i.contact?.phone.match(/^1\d{10}$/))).toBe(true);
     expect(by((i) => i.timeline.some((t) => t.action === 'dispatch'))).toBeGreaterThan(0.5);
     // More happens in the day than in the small hours (local time, UTC+8).
     const hour = (i: Incident) => new Date(Date.parse(i.reportedAt) + 8 * 3_600_000).getUTCHours();

@@ -24,6 +24,7 @@ import { GridWorkerPhones } from '../grid-workers.js';
 import { DepartmentDirectory } from '../handling.js';
 import { Places, type SimCity } from '../places.js';
 import { chance, seededRandom, between } from '../random.js';
+import { SimReception } from '../reception.js';
 import { MemoryStore } from './memory-store.js';
 
 const DAY_MS = 86_400_000;
@@ -168,6 +169,13 @@ export async function makeHistory(options: HistoryOptions): Promise<HistoryResul
     rng,
   );
 
+  const reception = new SimReception(
+    (input, extras) => ingest.submit([input], 'reception', extras).then(([outcome]) => outcome!),
+    seededRandom(rng() * 2 ** 32),
+  );
+  const answer = (generated: GeneratedReport) =>
+    void track(reception.answer(generated).then((a) => (a.ok ? a : undefined)));
+
   const post = (generated: GeneratedReport, selfHandled: boolean) => {
     const worker = phones.reporterOf(generated);
     const sent: Promise<{ result: string; incidentId: string } | undefined> = worker
@@ -189,6 +197,11 @@ export async function makeHistory(options: HistoryOptions): Promise<HistoryResul
     agenda.at(at, () => {
       const generated = factory.next(new Date(at));
       const selfHandled = phones.settlesOnSpot(generated);
+      if (!selfHandled && reception.answers(generated)) {
+        answer(generated);
+        arrive(at);
+        return;
+      }
       post(generated, selfHandled);
       if (!selfHandled && chance(rng, FOLLOW_UP_SHARE)) {
         const later = at + between(rng, 40, 90) * 1000;

@@ -2,7 +2,7 @@ import { computed, onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
 import type { IncidentSummary } from '../../../shared/domain/incidents.js';
 import type { RegionLevel } from '../../../shared/domain/regions.js';
 import { SEVERITIES } from '../../../shared/domain/vocabulary.js';
-import type { WallPush } from '../../../shared/realtime/events.js';
+import type { WallCommand, WallPush } from '../../../shared/realtime/events.js';
 import { isOverdue } from '../../../shared/workflow/apply.js';
 import { isOpenState } from '../../../shared/workflow/rules.js';
 import { useCamerasStore } from '../stores/cameras.js';
@@ -18,6 +18,13 @@ import { tourCameras, type TourView } from '../video/tour.js';
 const LINKAGE_DWELL_MS = 30_000;
 
 const gravity = (i: IncidentSummary) => SEVERITIES.indexOf(i.severity);
+
+/** A replay pushed to the wall (复盘), and when this wall heard it (its own clock, ms). */
+export interface WallReplay {
+  command: Extract<WallCommand, { kind: 'replay' }>;
+  by: string;
+  heardAt: number;
+}
 
 /** Something that holds the wall for a while instead of its tour. */
 export type WallOverride =
@@ -46,6 +53,8 @@ export function useWallDirector(options: {
   const incidents = useIncidentsStore();
   const session = useSessionStore();
   const override = shallowRef<WallOverride>();
+  /** A replay holds the wall until the desk ends it (or pushes anything else). */
+  const replay = shallowRef<WallReplay>();
   let holdTimer: number | undefined;
 
   function hold(next: WallOverride): void {
@@ -65,6 +74,12 @@ export function useWallDirector(options: {
     (push) => {
       if (!push || (push.target !== 'all' && push.target !== session.name)) return;
       const c = push.command;
+      if (c.kind === 'replay') {
+        replay.value = { command: c, by: push.by, heardAt: performance.now() };
+        return;
+      }
+      replay.value = undefined;
+      if (c.kind === 'live') return;
       if (c.kind === 'incident') {
         const incident = incidents.get(c.incidentId);
         if (incident) return link(incident, { kind: 'push', push });
@@ -135,5 +150,5 @@ export function useWallDirector(options: {
     return v?.kind === 'region' ? v.id : undefined;
   });
 
-  return { override, incident, region };
+  return { override, incident, region, replay };
 }

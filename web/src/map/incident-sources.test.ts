@@ -52,6 +52,7 @@ describe('IncidentSources', () => {
         get: (id) => store.get(id),
         all: () => store.values(),
         matches: () => (i) => i.state !== 'closed',
+        now: () => Date.now(),
       },
       (ids) => (shown = ids),
     );

@@ -32,6 +32,8 @@ export interface IncidentFeed {
   all(): Iterable<IncidentSummary>;
   /** The screen's filter as of `now` (ms). */
   matches(now: number): (i: IncidentSummary) => boolean;
+  /** The moment shown (ms): now, or a replay's moment. */
+  now(): number;
 }
 
 /**
@@ -102,7 +104,7 @@ export class IncidentSources {
       this.sentAt = undefined;
       this.landing.clear();
     }
-    const now = Date.now();
+    const now = this.feed.now();
     const matches = this.feed.matches(now);
     const urgent = this.urgent;
     let membership = false;

@@ -7,7 +7,16 @@ import type { IncidentSummary } from '../../../shared/domain/incidents.js';
  * second, views follow `revision` (usually through `useThrottledRevision`) and read the map when
  * they redraw, so a burst costs one redraw, not one per incident.
  */
-export const useIncidentsStore = defineStore('incidents', () => {
+export const useIncidentsStore = defineStore('incidents', incidentBoard);
+
+/** What the map and lists read incidents from: the live store, or a replay's board. */
+export type IncidentBoard = Pick<
+  ReturnType<typeof useIncidentsStore>,
+  'revision' | 'changes' | 'get' | 'all' | 'snapshot' | 'peek'
+>;
+
+/** The store's body, for a board of its own (a replay) that views read the same way. */
+export function incidentBoard() {
   const byId = new Map<string, IncidentSummary>();
   /** Bumped on every change. */
   const revision = ref(0);
@@ -24,6 +33,13 @@ export const useIncidentsStore = defineStore('incidents', () => {
   function upsert(incidents: IncidentSummary[]): void {
     for (const i of incidents) byId.set(i.id, i);
     for (const p of pending) for (const i of incidents) p.ids?.add(i.id);
+    revision.value += 1;
+  }
+
+  /** Takes incidents off (a replay going back before they came). */
+  function remove(ids: readonly string[]): void {
+    for (const id of ids) byId.delete(id);
+    for (const p of pending) for (const id of ids) p.ids?.add(id);
     revision.value += 1;
   }
 
@@ -62,5 +78,5 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return byId.get(id);
   }
 
-  return { revision, reset, upsert, changes, get, all, snapshot, peek };
-});
+  return { revision, reset, upsert, remove, changes, get, all, snapshot, peek };
+}

@@ -6,13 +6,14 @@ import { setApiToken } from '../api/http.js';
 
 const STORAGE_KEY = 'city-brain.session';
 
-export type Screen = 'wall' | 'desk' | 'brief' | 'video' | 'stats' | 'audit' | 'dept' | 'm';
+export type Screen =
+  'wall' | 'desk' | 'brief' | 'video' | 'stats' | 'replay' | 'audit' | 'dept' | 'm';
 
 /** Which screens each role may open; the server enforces what each may do on them. */
 export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
-  duty: ['desk', 'video', 'wall', 'brief', 'stats'],
-  operator: ['wall', 'video', 'desk', 'stats'],
-  leader: ['brief', 'stats', 'desk', 'video', 'wall'],
+  duty: ['desk', 'video', 'wall', 'brief', 'stats', 'replay'],
+  operator: ['wall', 'video', 'desk', 'stats', 'replay'],
+  leader: ['brief', 'stats', 'replay', 'desk', 'video', 'wall'],
   // A department's own desk (/dept), on a desktop or a phone.
   department: ['dept'],
   // The small screen (/m): the phone in a grid worker's or patrol's hand.
