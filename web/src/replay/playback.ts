@@ -102,8 +102,9 @@ export class ReplayPlayback {
     const now = new Date(this.at);
     const dayEnd = new Date(Date.parse(this.dayStart) + 86_400_000).toISOString();
     const totals = emptyTodayCounts();
-    for (const summary of this.current)
-      if (summary) addTodayCounts(totals, todayCounts(summary, now, this.dayStart, dayEnd));
+    // Only what is on the board counts today: open, or reported or finished today.
+    for (const summary of this.board.snapshot())
+      addTodayCounts(totals, todayCounts(summary, now, this.dayStart, dayEnd));
     return {
       intake: totals.intake,
       resolved: totals.resolved,
