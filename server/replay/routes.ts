@@ -8,6 +8,8 @@ import {
   type ReplayAnswer,
   type Role,
   type Scope,
+  type Warning,
+  warningInScope,
 } from '../../shared/index.js';
 import type { Auth } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
@@ -31,7 +33,7 @@ const ReplayQuerySchema = z.object({
 /** `/api/v1/replay`: a past stretch's incidents with their histories, for 复盘 (docs/API.md). */
 export function replayRoutes(
   auth: Auth,
-  store: Pick<Store, 'replayIncidents'>,
+  store: Pick<Store, 'replayIncidents' | 'replayWarnings'>,
   scopes: Scopes,
   areaFor: (scope: Scope | undefined, asked: string | undefined) => { id: string },
   utcOffsetMinutes: number,
@@ -47,14 +49,20 @@ export function replayRoutes(
       if (to <= from) throw fieldError('to', 'to: must be after from');
       if (to - from > REPLAY_MAX_DAYS * DAY_MS)
         throw fieldError('to', `to: at most ${REPLAY_MAX_DAYS} days after from`);
-      const area = areaFor(scopes.of(req.principal!), q.area);
+      const scope = scopes.of(req.principal!);
+      const area = areaFor(scope, q.area);
+      const inArea = (w: Warning) =>
+        area.id === 'city' || (!!w.area && Object.values(w.area).includes(area.id));
       const dayStart = new Date(centreDayStart(from, utcOffsetMinutes)).toISOString();
-      const incidents = await store.replayIncidents(
-        dayStart,
-        new Date(to).toISOString(),
-        area.id === 'city' ? undefined : area.id,
-        MOST_INCIDENTS + 1,
-      );
+      const [incidents, warnings] = await Promise.all([
+        store.replayIncidents(
+          dayStart,
+          new Date(to).toISOString(),
+          area.id === 'city' ? undefined : area.id,
+          MOST_INCIDENTS + 1,
+        ),
+        store.replayWarnings(dayStart, new Date(to).toISOString()),
+      ]);
       const answer: ReplayAnswer = {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
@@ -62,6 +70,7 @@ export function replayRoutes(
         utcOffsetMinutes,
         incidents: incidents.slice(0, MOST_INCIDENTS).map(replayIncidentOf),
         truncated: incidents.length > MOST_INCIDENTS,
+        warnings: warnings.filter((w) => warningInScope(scope, w) && inArea(w)),
       };
       res.json(answer);
     }),

@@ -142,6 +142,9 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
 
   const writePast = pastWriter(db, utcOffsetMinutes);
 
+  /** An incident in a region of any level (bound as @region). */
+  const IN_REGION =
+    'AND (grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)';
   const docs = <T>(rows: unknown[]): T[] =>
     rows.map((r) => JSON.parse((r as { doc: string }).doc) as T);
 
@@ -221,9 +224,7 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       return new Map(rows.map((r) => [r.gridId, r.n]));
     },
     async incidentPoints(from, to, regionId, limit) {
-      const region = regionId
-        ? 'AND (grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)'
-        : '';
+      const region = regionId ? IN_REGION : '';
       const rows = db
         .prepare(
           `SELECT json_extract(doc, '$.location') AS at FROM incidents
@@ -234,9 +235,7 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
       return rows.map((r) => JSON.parse(r.at) as [number, number]);
     },
     async replayIncidents(from, to, regionId, limit) {
-      const region = regionId
-        ? 'AND (grid_id = @region OR community_id = @region OR street_id = @region OR district_id = @region)'
-        : '';
+      const region = regionId ? IN_REGION : '';
       // Index lookups rather than one OR over the whole table, which years of past would make a
       // scan: reported in the stretch, closed in it, open still, or rejected in it (a rejection
       // keeps no closing time; it was open until then).
@@ -253,6 +252,16 @@ export function openSqliteStore(dataDir: string, options: StoreOptions = {}): St
         )
         .all({ from, to, limit, ...(regionId ? { region: regionId } : {}) });
       return docs<Incident>(rows);
+    },
+    async replayWarnings(from, to) {
+      const rows = db
+        .prepare(
+          `SELECT doc FROM warnings WHERE raised_at < @to
+             AND (state != 'resolved' OR json_extract(doc, '$.resolved.at') >= @from)
+             ORDER BY raised_at, id`,
+        )
+        .all({ from, to });
+      return docs<Warning & { key?: string }>(rows).map(({ key: _key, ...w }) => w);
     },
     async firstReportedAt() {
       return (stmt.firstReported.get() as { at: string | null }).at ?? undefined;

@@ -122,6 +122,8 @@ export interface Store {
     regionId: string | undefined,
     limit: number,
   ): Promise<Incident[]>;
+  /** The warnings a replay of [from, to) needs: raised before `to`, not resolved before `from`. */
+  replayWarnings(from: string, to: string): Promise<Warning[]>;
   /** When the oldest incident kept was reported, if there is one. */
   firstReportedAt(): Promise<string | undefined>;
   /** Warnings not yet resolved, with their keys. */

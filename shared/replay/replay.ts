@@ -1,4 +1,5 @@
 import type { LngLat } from '../domain/common.js';
+import type { Warning } from '../domain/warnings.js';
 import type {
   Category,
   Incident,
@@ -69,6 +70,28 @@ export interface ReplayAnswer {
   incidents: ReplayIncident[];
   /** More incidents than one replay carries: the oldest are here, the rest left out. */
   truncated: boolean;
+  /** The warnings (预警) raised before `to` and not resolved before `dayStart`, oldest first. */
+  warnings: Warning[];
+}
+
+/**
+ * The warnings that stood at `t` (ms), each as it stood: acknowledged only once it had been.
+ * A warning keeps the level it ended with (a level raised later is not in its document).
+ */
+export function warningsAt(warnings: readonly Warning[], t: number): Warning[] {
+  const out: Warning[] = [];
+  for (const w of warnings) {
+    if (Date.parse(w.raisedAt) > t) continue;
+    if (w.resolved && Date.parse(w.resolved.at) <= t) continue;
+    const acknowledged = w.acknowledged && Date.parse(w.acknowledged.at) <= t;
+    const { resolved: _resolved, acknowledged: _acknowledged, ...rest } = w;
+    out.push({
+      ...rest,
+      state: acknowledged ? 'acknowledged' : 'open',
+      ...(acknowledged ? { acknowledged: w.acknowledged } : {}),
+    });
+  }
+  return out;
 }
 
 /** An incident with its history, as a replay carries it: no descriptions, no contacts. */

@@ -24,6 +24,8 @@ let browser: Browser;
 let duty: string;
 /** Each incident's state after every event, in the log's order. */
 let events: { at: number; id: string; state: string }[];
+/** Each warning's state after every one of its events. */
+let warningEvents: { at: number; id: string; state: string }[];
 /** Moments between the script's steps, each with the last event before it. */
 let moments: number[];
 
@@ -32,6 +34,13 @@ function expectedAt(t: number): Map<string, string> {
   const states = new Map<string, string>();
   for (const e of events) if (e.at <= t) states.set(e.id, e.state);
   return states;
+}
+
+/** The warnings standing at `t` by the event log: raised by then and not resolved. */
+function warningsAt(t: number): string[] {
+  const states = new Map<string, string>();
+  for (const e of warningEvents) if (e.at <= t) states.set(e.id, e.state);
+  return [...states].filter(([, s]) => s !== 'resolved').map(([id]) => id);
 }
 
 /** The centre's clock time (UTC+8) of an instant, HH:mm:ss, worked out here on its own. */
@@ -79,24 +88,42 @@ beforeAll(async () => {
   await act(a, { action: 'dispatch', departmentId: 'dept-city-management' });
   await act(c, { action: 'accept' });
   await pause();
-  const d = await post({ category: 'dispute', title: '复盘丁 家庭矛盾' });
+  await post({ category: 'dispute', title: '复盘丁 家庭矛盾' });
   await act(c, { action: 'dispatch', departmentId: 'dept-city-management' });
-  void d;
+  await pause();
+  // Flagged 群体性: a red warning (预警) at once.
+  await post({ category: 'dispute', title: '复盘戊 群体讨薪', groupRisk: true, severity: 'high' });
 
   const db = new Database(join(server.dataDir, 'city-brain.sqlite'), { readonly: true });
-  const rows = db
-    .prepare(`SELECT at, payload FROM events WHERE type = 'incident' ORDER BY seq`)
-    .all() as { at: string; payload: string }[];
+  const rows = db.prepare(`SELECT at, type, payload FROM events ORDER BY seq`).all() as {
+    at: string;
+    type: string;
+    payload: string;
+  }[];
   db.close();
-  events = rows.map((r) => {
-    const { incident } = JSON.parse(r.payload) as { incident: { id: string; state: string } };
-    return { at: Date.parse(r.at), id: incident.id, state: incident.state };
-  });
+  events = [];
+  warningEvents = [];
+  for (const r of rows) {
+    const delta = JSON.parse(r.payload) as {
+      incident?: { id: string; state: string };
+      warning?: { id: string; state: string };
+    };
+    if (r.type === 'incident' && delta.incident)
+      events.push({ at: Date.parse(r.at), id: delta.incident.id, state: delta.incident.state });
+    if (r.type === 'warning' && delta.warning)
+      warningEvents.push({
+        at: Date.parse(r.at),
+        id: delta.warning.id,
+        state: delta.warning.state,
+      });
+  }
+  expect(warningEvents.length).toBeGreaterThan(0);
   // A whole second after each burst of events and before the next: what a jump can reach.
   moments = [];
-  for (let k = 0; k < events.length; k++) {
-    const next = events[k + 1]?.at ?? Infinity;
-    const moment = Math.ceil((events[k]!.at + 1) / 1000) * 1000;
+  const all = [...events, ...warningEvents].map((e) => e.at).sort((a, b) => a - b);
+  for (let k = 0; k < all.length; k++) {
+    const next = all[k + 1] ?? Infinity;
+    const moment = Math.ceil((all[k]! + 1) / 1000) * 1000;
     if (moment < next) moments.push(moment);
   }
 }, 120_000);
@@ -176,6 +203,11 @@ describe('replay (复盘) of a past hour', { timeout: 180_000 }, () => {
       const open = [...expected.values()].filter((s) => OPEN.includes(s)).length;
       expect(await page.innerText('[data-kpi=intake]')).toBe(String(expected.size));
       expect(await page.innerText('[data-kpi=open]')).toBe(String(open));
+      // The warnings that stood then.
+      const standing = await page.$$eval('[data-replay-warning]', (ws) =>
+        ws.map((w) => w.getAttribute('data-replay-warning')),
+      );
+      expect(standing.sort(), centreTime(moment)).toEqual(warningsAt(moment).sort());
     }
     await page.close();
   });

@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentState, ReplayAnswer } from '../../shared/index.js';
-import { levelRules, loadConfig } from '../../server/config.js';
-import { Scopes } from '../../server/levels/scopes.js';
-import { makeHistory } from '../../server/simulate/history/make-history.js';
-import { openSqliteStore } from '../../server/store/sqlite-store.js';
-import { api, demoCity, login, startTestServer, type TestServer } from '../support/server.js';
+import { api, login, startTestServer, type TestServer } from '../support/server.js';
+import { importDemoPast } from '../support/store.js';
 
 // Three days of the demo's past, made by the simulator and imported; what a replay must carry
 // is worked out here from each incident's own timeline, not by the store's query.
 const END = new Date('2026-11-20T06:00:00.000Z');
-const HOUR = 3_600_000;
 /** 10:00 to 12:00 on 19 November, the centre's time (UTC+8): a busy morning, a day before END. */
 const FROM = '2026-11-19T02:00:00.000Z';
 const TO = '2026-11-19T04:00:00.000Z';
@@ -26,22 +22,7 @@ let duty: string;
 const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-replay-'));
 
 beforeAll(async () => {
-  const city = demoCity();
-  const store = openSqliteStore(dataDir, { synchronous: 'normal' });
-  incidents = [];
-  await makeHistory({
-    city,
-    scopes: new Scopes(city, levelRules(loadConfig({}).levels)),
-    from: new Date(END.getTime() - 3 * 24 * HOUR),
-    end: END,
-    seed: 5,
-    utcOffsetMinutes: 480,
-    write: async (records) => {
-      incidents.push(...records.incidents);
-      await store.importPast(records);
-    },
-  });
-  await store.close();
+  incidents = await importDemoPast(dataDir, { end: END, days: 3, seed: 5 });
   const started = Date.now();
   server = await startTestServer({
     dataDir,

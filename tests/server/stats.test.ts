@@ -4,10 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, StatsAnswer } from '../../shared/index.js';
-import { levelRules, loadConfig } from '../../server/config.js';
-import { Scopes } from '../../server/levels/scopes.js';
-import { makeHistory } from '../../server/simulate/history/make-history.js';
-import { openSqliteStore } from '../../server/store/sqlite-store.js';
 import {
   api,
   demoCity,
@@ -17,6 +13,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../support/server.js';
+import { importDemoPast } from '../support/store.js';
 
 // Four days of the demo's past, made by the simulator and imported; the expected figures are
 // counted here from the incidents themselves, not by the statistics' code.
@@ -44,22 +41,7 @@ const lateBeforeClose = (i: Incident) =>
   );
 
 beforeAll(async () => {
-  const city = demoCity();
-  const store = openSqliteStore(dataDir, { synchronous: 'normal' });
-  incidents = [];
-  await makeHistory({
-    city,
-    scopes: new Scopes(city, levelRules(loadConfig({}).levels)),
-    from: new Date(END.getTime() - 4 * 24 * HOUR),
-    end: END,
-    seed: 3,
-    utcOffsetMinutes: 480,
-    write: async (records) => {
-      incidents.push(...records.incidents);
-      await store.importPast(records);
-    },
-  });
-  await store.close();
+  incidents = await importDemoPast(dataDir, { end: END, days: 4, seed: 3 });
   // The server's clock goes on from where the past ends, so no deadline passes unseen by it.
   const started = Date.now();
   server = await startTestServer({

@@ -40,6 +40,7 @@ const answer: ReplayAnswer = {
   dayStart: '2026-11-18T16:00:00.000Z',
   utcOffsetMinutes: 480,
   truncated: false,
+  warnings: [],
   incidents: [
     // Closed yesterday: never on today's board.
     incident('B', [
@@ -115,5 +116,29 @@ describe('a replay’s picture at a moment', () => {
       ['B', 'close'],
       ['C', 'accept'],
     ]);
+  });
+
+  it('shows the warnings that stood at the moment, acknowledged only once they were', () => {
+    const warning = {
+      id: 'YJ-1',
+      rule: 'group-risk' as const,
+      level: 'red' as const,
+      state: 'resolved' as const,
+      facts: { incidentTitle: 'A' },
+      raisedAt: at('09:00'),
+      updatedAt: at('10:00'),
+      incidentIds: ['A'],
+      acknowledged: { by: 'duty', name: '值班员', at: at('09:30') },
+      resolved: { by: 'duty', name: '值班员', at: at('10:00') },
+    };
+    const p = new ReplayPlayback({ ...answer, warnings: [warning] });
+    const standing = (hhmm: string) => {
+      p.seek(Date.parse(at(hhmm)));
+      return p.warnings().map((w) => [w.id, w.state]);
+    };
+    expect(standing('08:59')).toEqual([]);
+    expect(standing('09:10')).toEqual([['YJ-1', 'open']]);
+    expect(standing('09:45')).toEqual([['YJ-1', 'acknowledged']]);
+    expect(standing('10:00')).toEqual([]);
   });
 });

@@ -7,7 +7,11 @@ import {
   summaryAfter,
   todayCounts,
   todayRates,
+  warningsAt,
+  byUrgency,
+  type Warning,
   type IncidentSummary,
+  type Kpis,
   type ReplayAnswer,
   type ReplayIncident,
   type ReplayStep,
@@ -15,16 +19,17 @@ import {
 import { incidentBoard } from '../stores/incidents.js';
 
 /** The day's figures at a moment of a replay, as the tiles showed them then. */
-export interface ReplayFigures {
-  intake: number;
-  resolved: number;
-  selfHandled: number;
-  immediate: number;
-  resolutionRate: number;
-  onTimeRate: number;
-  open: number;
-  overdue: number;
-}
+export type ReplayFigures = Pick<
+  Kpis,
+  | 'intake'
+  | 'resolved'
+  | 'selfHandled'
+  | 'immediate'
+  | 'resolutionRate'
+  | 'onTimeRate'
+  | 'open'
+  | 'overdue'
+>;
 
 /** A step in the replay's log: what happened to which incident, when. */
 export interface ReplayLogLine {
@@ -41,6 +46,9 @@ export interface ReplayLogLine {
  * onto or left the board, are handed to the map.
  */
 export class ReplayPlayback {
+  private static made = 0;
+  /** Tells one loaded replay from another, the same stretch loaded again included. */
+  readonly key = ++ReplayPlayback.made;
   readonly board = reactive(incidentBoard());
   readonly from: number;
   readonly to: number;
@@ -114,6 +122,11 @@ export class ReplayPlayback {
       open: totals.open,
       overdue: totals.overdue,
     };
+  }
+
+  /** The warnings (预警) that stood at the moment shown, the most urgent first. */
+  warnings(): Warning[] {
+    return warningsAt(this.answer.warnings, this.at).sort(byUrgency);
   }
 
   /** The last `limit` steps up to the moment shown, the latest first. */
