@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { LoopTimeline, renderLivePlaylist } from './live-playlist.js';
+import { decodeTimeOf, shiftDecodeTime, splitCmaf, timescaleOf } from './cmaf.js';
+import {
+  LoopTimeline,
+  renderLivePlaylist,
+  type LiveSegment,
+  type PartLayout,
+} from './live-playlist.js';
 
 export const DEFAULT_CLIPS_DIR = new URL('../../fixtures/video/', import.meta.url).pathname;
 
@@ -25,10 +31,18 @@ export interface DemoOriginOptions {
   onRequest?: (method: string, path: string) => void;
 }
 
+/** A clip as cut for HLS: one-second segments of five 0.2 s parts, each part one fragment. */
 interface Clip {
   id: string;
+  init: Buffer;
+  fragments: Buffer[];
+  /** Seconds per part, as encoded (frames per fragment over the frame rate). */
+  partSeconds: number;
+  /** Each segment's fragments, by index into `fragments`. */
+  segments: number[][];
   durations: number[];
-  segments: Buffer[];
+  /** Timestamp ticks a loop of the clip lasts: how far each loop's timestamps are moved on. */
+  loopTicks: number;
 }
 
 interface Camera {
@@ -39,15 +53,22 @@ interface Camera {
   frozenAt: number;
 }
 
-const CAMERA_PATH = /^\/cam\/([A-Za-z0-9_.:-]{1,64})\/(index\.m3u8|(\d{1,15})\.ts)$/;
+const CAMERA_PATH =
+  /^\/cam\/([A-Za-z0-9_.:-]{1,64})\/(index\.m3u8|init\.mp4|(\d{1,15})(?:\.(\d{1,3}))?\.m4s)$/;
+/** Parts listed for the newest complete segments, besides those of the one in progress. */
+const SEGMENTS_WITH_PARTS = 2;
+const MAX_HOLD_TARGETS = 3;
 const ADMIN_PATH = /^\/admin\/cameras\/([A-Za-z0-9_.:-]{1,64})\/(online|offline|stale)$/;
 
 /**
- * The demo's stand-in for a centre's NVR: a live, looping HLS stream for every demo camera, cut
- * from the committed clips, each camera on its own clip and start offset. Playlists follow
- * wall-clock time (see LoopTimeline), so the origin keeps no per-viewer state. Cameras can be
- * taken offline (503), frozen (a playlist that stops advancing) and brought back, by config at
- * start or by `POST /admin/cameras/:id/offline|stale|online`.
+ * The demo's stand-in for a centre's camera server: a live, looping Low-Latency HLS stream for
+ * every demo camera, cut from the committed CMAF clips as MediaMTX cuts a camera's stream
+ * (segments of a second, parts of 0.2 s, a preload hint, blocking playlist reloads), each camera
+ * on its own clip and start offset. Players without low-latency mode read the same playlist as
+ * plain HLS. Playlists follow wall-clock time (see LoopTimeline), and each loop's timestamps run
+ * on from the last, so the origin keeps no per-viewer state. Cameras can be taken offline (503),
+ * frozen (a playlist that stops advancing) and brought back, by config at start or by
+ * `POST /admin/cameras/:id/offline|stale|online`.
  */
 export class DemoOrigin {
   private readonly cameras = new Map<string, Camera>();
@@ -85,11 +106,14 @@ export class DemoOrigin {
       const digest = createHash('sha256').update(id).digest();
       const clip = clips[digest.readUInt32BE(0) % clips.length]!;
       const loopSeconds = clip.durations.reduce((a, b) => a + b, 0);
-      const offset = (digest.readUInt32BE(4) / 0x1_0000_0000) * loopSeconds;
+      // Whole parts: a part's bytes, and when it is complete, are the same for every camera.
+      const offset =
+        Math.floor(((digest.readUInt32BE(4) / 0x1_0000_0000) * loopSeconds) / clip.partSeconds) *
+        clip.partSeconds;
       const state = this.options.initial?.get(id) ?? 'online';
       this.cameras.set(id, {
         clip,
-        timeline: new LoopTimeline(clip.durations, offset, epochMs),
+        timeline: new LoopTimeline(clip.durations, offset, epochMs, true),
         state,
         frozenAt: Date.now(),
       });
@@ -131,7 +155,8 @@ export class DemoOrigin {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const url = new URL(req.url ?? '/', 'http://origin');
+    const path = url.pathname;
     this.options.onRequest?.(req.method ?? 'GET', path);
     if (this.expectedAuth && !this.authorised(req.headers.authorization)) {
       return reply(res, 401, 'authorisation required', { 'www-authenticate': 'Basic realm="nvr"' });
@@ -149,24 +174,71 @@ export class DemoOrigin {
     const camera = this.cameras.get(match[1]!);
     if (!camera) return reply(res, 404, 'no such camera');
     if (camera.state === 'offline') return reply(res, 503, 'camera offline');
-    const now = camera.state === 'stale' ? camera.frozenAt : Date.now();
+    const { clip, timeline } = camera;
+    const target = Math.ceil(Math.max(...clip.durations));
+    const now = () => (camera.state === 'stale' ? camera.frozenAt : Date.now());
 
-    if (match[3] === undefined) {
-      const window = camera.timeline.window(now, this.windowSize);
-      const body = renderLivePlaylist(window, (s) => `${s.msn}.ts`);
-      return reply(res, 200, body, {
-        'content-type': 'application/vnd.apple.mpegurl',
-        'cache-control': 'max-age=1',
-      });
+    if (match[2] === 'index.m3u8') {
+      const blocking = blockingDirective(url.searchParams);
+      if (blocking === 'malformed') return reply(res, 400, 'malformed _HLS_msn or _HLS_part');
+      const send = () =>
+        reply(res, 200, this.playlist(camera, now()), {
+          'content-type': 'application/vnd.apple.mpegurl',
+          'cache-control': blocking ? 'max-age=6' : 'max-age=0.2',
+        });
+      if (!blocking) return send();
+      const part =
+        blocking.part === undefined
+          ? undefined
+          : { index: blocking.part, partSeconds: clip.partSeconds };
+      const readyIn = timeline.completeAt(blocking.msn, part) - now();
+      // As the spec asks: a directive more than two segments past the newest is refused.
+      if (readyIn > (2 + 1) * target * 1000) {
+        return reply(res, 400, 'the asked-for segment is too far in the future');
+      }
+      // A frozen camera's clock does not reach the part: hold as long as a server would, then
+      // answer what there is.
+      return hold(res, Math.min(readyIn, MAX_HOLD_TARGETS * target * 1000), send);
     }
+    if (match[2] === 'init.mp4') return media(res, clip.init);
+
     const msn = Number(match[3]);
-    const current = camera.timeline.current(now);
-    // Complete segments only, and only as far back as a lagging player may still ask.
-    if (msn >= current || msn < current - 2 * this.windowSize) {
-      return reply(res, 404, 'segment not available');
+    const current = timeline.current(now());
+    if (msn < current - 2 * this.windowSize) return reply(res, 404, 'segment not available');
+    const segment = timeline.segment(msn);
+    const fragments = clip.segments[segment.clipIndex]!;
+    const loopTicks = Math.floor(msn / clip.segments.length) * clip.loopTicks;
+    if (match[4] === undefined) {
+      // Complete segments only.
+      if (msn >= current) return reply(res, 404, 'segment not available');
+      return media(
+        res,
+        Buffer.concat(fragments.map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
+      );
     }
-    const bytes = camera.clip.segments[camera.timeline.segment(msn).clipIndex]!;
-    reply(res, 200, bytes, { 'content-type': 'video/mp2t', 'cache-control': 'max-age=3600' });
+    const index = Number(match[4]);
+    if (index >= fragments.length) return reply(res, 404, 'no such part');
+    const readyIn = timeline.completeAt(msn, { index, partSeconds: clip.partSeconds }) - now();
+    // A preload hint names the part being recorded: answered the moment it is complete.
+    if (readyIn > target * 1000 || (readyIn > 0 && camera.state === 'stale')) {
+      return reply(res, 404, 'part not available');
+    }
+    return hold(res, readyIn, () =>
+      media(res, shiftDecodeTime(clip.fragments[fragments[index]!]!, loopTicks)),
+    );
+  }
+
+  private playlist(camera: Camera, nowMs: number): string {
+    const { clip, timeline } = camera;
+    const window = timeline.window(nowMs, this.windowSize, clip.partSeconds);
+    const parts: PartLayout = {
+      partTarget: clip.partSeconds,
+      partsOf: (clipIndex) => clip.segments[clipIndex]!.length,
+      partUri: (s: LiveSegment, k) => `${s.msn}.${k}.m4s`,
+      initUri: 'init.mp4',
+      segmentsWithParts: SEGMENTS_WITH_PARTS,
+    };
+    return renderLivePlaylist(window, (s) => `${s.msn}.m4s`, parts);
   }
 
   private authorised(header: string | undefined): boolean {
@@ -189,18 +261,58 @@ function reply(
   res.end(body);
 }
 
+/** Answers after `ms` (at once if not positive), unless the client has gone meanwhile. */
+function hold(res: ServerResponse, ms: number, answer: () => void): void {
+  if (ms <= 0) return answer();
+  const timer = setTimeout(() => {
+    if (!res.destroyed) answer();
+  }, ms);
+  res.once('close', () => clearTimeout(timer));
+}
+
+function media(res: ServerResponse, bytes: Buffer): void {
+  reply(res, 200, bytes, { 'content-type': 'video/mp4', 'cache-control': 'max-age=3600' });
+}
+
+/** `_HLS_msn` (and `_HLS_part`) of a blocking playlist reload, if the request has them. */
+function blockingDirective(
+  params: URLSearchParams,
+): { msn: number; part?: number } | 'malformed' | undefined {
+  const msn = params.get('_HLS_msn');
+  const part = params.get('_HLS_part');
+  if (msn === null) return part === null ? undefined : 'malformed';
+  if (!/^\d{1,15}$/.test(msn) || (part !== null && !/^\d{1,3}$/.test(part))) return 'malformed';
+  return { msn: Number(msn), ...(part === null ? {} : { part: Number(part) }) };
+}
+
 async function loadClips(dir: string): Promise<Clip[]> {
   const index = JSON.parse(await readFile(join(dir, 'clips.json'), 'utf8')) as {
     id: string;
-    durations: number[];
+    fps: number;
+    segmentFrames: number;
+    partFrames: number;
   }[];
   return Promise.all(
-    index.map(async ({ id, durations }) => ({
-      id,
-      durations,
-      segments: await Promise.all(
-        durations.map((_, i) => readFile(join(dir, id, `seg-${String(i).padStart(3, '0')}.ts`))),
-      ),
-    })),
+    index.map(async ({ id, fps, segmentFrames, partFrames }) => {
+      const { init, fragments } = splitCmaf(await readFile(join(dir, `${id}.mp4`)));
+      const partSeconds = partFrames / fps;
+      const perSegment = segmentFrames / partFrames;
+      const segments: number[][] = [];
+      for (let i = 0; i < fragments.length; i += perSegment) {
+        segments.push(fragments.slice(i, i + perSegment).map((_, k) => i + k));
+      }
+      const timescale = timescaleOf(init);
+      return {
+        id,
+        init,
+        fragments,
+        partSeconds,
+        segments,
+        durations: segments.map((s) => Math.round(s.length * partSeconds * 1000) / 1000),
+        // The first fragment's time plus the clip's length: where the next loop starts.
+        loopTicks:
+          decodeTimeOf(fragments[0]!) + Math.round(fragments.length * partSeconds * timescale),
+      };
+    }),
   );
 }

@@ -186,7 +186,11 @@ export function createStreams(deps: StreamsDeps): Streams {
         origin = await startDemoOrigin(config, cameraIds);
         const { username, password } = config.demoOrigin;
         const hls = `${origin.url}/cam/{id}/index.m3u8`;
-        loaded = buildRegistry({ template: { hls, username, password } }, cameraIds);
+        // The demo origin serves Low-Latency HLS, as MediaMTX does.
+        loaded = buildRegistry(
+          { template: { hls, username, password, lowLatency: true } },
+          cameraIds,
+        );
       } else {
         loaded = buildRegistry({}, cameraIds);
         log.warn('no camera registry configured (streams.registryFile): no video');

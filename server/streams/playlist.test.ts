@@ -87,10 +87,12 @@ describe('rewriting playlists', () => {
     expect(parsed.renditionReports[0]!.uri).toBe('playlist-8.m3u8?token=T');
   });
 
-  it('offers blocking reloads only for an upstream that serves Low-Latency HLS', () => {
+  it('offers blocking reloads and parts only for an upstream that serves Low-Latency HLS', () => {
     const { text } = rewrite(LL_HLS, false);
-    expect(text).toContain('#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=3.0\n');
-    expect(text).not.toMatch(/CAN-BLOCK-RELOAD|CAN-SKIP-UNTIL/);
+    expect(text).not.toMatch(/SERVER-CONTROL|CAN-BLOCK-RELOAD|CAN-SKIP-UNTIL|PART-HOLD-BACK/);
+    expect(text).not.toMatch(/EXT-X-PART|EXT-X-PRELOAD-HINT|EXT-X-RENDITION-REPORT/);
+    // The segments themselves are all there.
+    expect(text.match(/^#EXTINF/gm)?.length).toBe(LL_HLS.match(/^#EXTINF/gm)?.length);
     expect(rewrite(LL_HLS).text).toContain(
       '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=3.0,CAN-SKIP-UNTIL=24',
     );

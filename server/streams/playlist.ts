@@ -74,8 +74,18 @@ const FLAG_TAGS = new Set([
   'EXT-X-INDEPENDENT-SEGMENTS',
   'EXT-X-I-FRAMES-ONLY',
 ]);
-/** Server control a player would answer with `_HLS_*` directives. */
-const LOW_LATENCY_CONTROL = new Set(['CAN-BLOCK-RELOAD', 'CAN-SKIP-UNTIL', 'CAN-SKIP-DATERANGES']);
+/**
+ * Tags of Low-Latency HLS. From an upstream not marked as serving it, the playlist goes out as
+ * plain HLS: parts without blocking reloads make an invalid playlist (server control without
+ * CAN-BLOCK-RELOAD, too, to strict parsers), and they would only be names sealed for nothing.
+ */
+const LOW_LATENCY_TAGS = new Set([
+  'EXT-X-SERVER-CONTROL',
+  'EXT-X-PART',
+  'EXT-X-PART-INF',
+  'EXT-X-PRELOAD-HINT',
+  'EXT-X-RENDITION-REPORT',
+]);
 const ATTRIBUTE = /^\s*([A-Z0-9-]+)=("[^"]*"|[^",]*?)\s*(?:,|$)/;
 
 /**
@@ -165,6 +175,7 @@ export function rewritePlaylist(
     // Anything else (EXT-X-DATERANGE, EXT-X-SESSION-DATA, EXT-X-CONTENT-STEERING, vendor tags)
     // is not forwarded: such tags can carry URLs of upstream or third-party servers.
     if (!ATTRIBUTE_TAGS.has(tag)) continue;
+    if (!options.lowLatency && LOW_LATENCY_TAGS.has(tag)) continue;
 
     const attributes = parseAttributes(value);
     if (!attributes) throw malformed(tag);
@@ -191,12 +202,6 @@ export function rewritePlaylist(
     for (const [name, attr] of attributes) {
       if (name === 'URI') {
         kept.push(`URI="${resolve(unquote(attr), role)}"`);
-      } else if (
-        tag === 'EXT-X-SERVER-CONTROL' &&
-        !options.lowLatency &&
-        LOW_LATENCY_CONTROL.has(name)
-      ) {
-        continue;
       } else if (!unquote(attr).includes('://')) {
         // A URL anywhere but URI names nothing we forward: it only tells where upstream is.
         kept.push(`${name}=${attr}`);

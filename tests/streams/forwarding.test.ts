@@ -58,24 +58,27 @@ describe('forwarding live HLS from the camera origin', () => {
     expect(res.status).toBe(200);
     const playlist = HLS.parse(res.text) as MediaPlaylist;
     expect(playlist.isMasterPlaylist).toBe(false);
-    expect(playlist.targetDuration).toBe(2);
+    expect(playlist.targetDuration).toBe(1);
     expect(playlist.segments).toHaveLength(6);
     const msns = playlist.segments.map((s) => s.mediaSequenceNumber);
     expect(msns).toEqual(msns.map((_, i) => playlist.mediaSequenceBase! + i));
     for (const s of playlist.segments) {
       const abs = new URL(s.uri, url);
       expect(abs.origin).toBe(harness.url);
-      expect(abs.pathname).toMatch(new RegExp(`^/streams/${CAMERAS[0]!.id}/[A-Za-z0-9_-]+\\.ts$`));
+      expect(abs.pathname).toMatch(new RegExp(`^/streams/${CAMERAS[0]!.id}/[A-Za-z0-9_-]+\\.m4s$`));
       expect(abs.searchParams.get('token')).toBe(new URL(url).searchParams.get('token'));
     }
 
-    const segment = await get(new URL(playlist.segments.at(-1)!.uri, url).href);
+    const last = playlist.segments.at(-1)!;
+    const segment = await get(new URL(last.uri, url).href);
     expect(segment.status).toBe(200);
-    expect(segment.bytes[0]).toBe(0x47); // MPEG-TS sync byte
+    expect(segment.bytes.toString('latin1', 4, 8)).toBe('moof'); // a CMAF fragment
+    const init = await get(new URL(last.map!.uri, url).href);
+    expect(init.bytes.toString('latin1', 4, 8)).toBe('ftyp');
     const dir = mkdtempSync(join(tmpdir(), 'citybrain-seg-'));
     try {
-      writeFileSync(join(dir, 'seg.ts'), segment.bytes);
-      const video = await probeVideo(join(dir, 'seg.ts'));
+      writeFileSync(join(dir, 'seg.mp4'), Buffer.concat([init.bytes, segment.bytes]));
+      const video = await probeVideo(join(dir, 'seg.mp4'));
       if (!video) console.warn('ffprobe is not installed: segment validity not checked by ffprobe');
       else expect(video).toEqual({ codec_name: 'h264', width: 640, height: 360 });
     } finally {
@@ -98,13 +101,13 @@ describe('forwarding live HLS from the camera origin', () => {
           expect(res.status).toBe(200);
           got.set(msn, (got.get(msn) ?? 0) + 1);
         }
-        await new Promise((r) => setTimeout(r, 2_000));
+        await new Promise((r) => setTimeout(r, 1_000));
       }
     };
     await Promise.all(urls.map(viewerRounds));
 
     const segmentFetches = [...requests].filter(([path]) => path.startsWith(`/cam/${camera}/`));
-    const perSegment = segmentFetches.filter(([path]) => path.endsWith('.ts'));
+    const perSegment = segmentFetches.filter(([path]) => /\/\d+\.m4s$/.test(path));
     expect(perSegment.length).toBeGreaterThanOrEqual(7);
     expect(perSegment.every(([, n]) => n === 1)).toBe(true);
     expect(perSegment.length).toBe(got.size);

@@ -372,13 +372,11 @@ describe.skipIf(!ffmpeg || !rtspServer)('a real RTSP camera (rtsp-server-perl)',
         ]),
       );
       await until(() => rtspAnswers(`rtsp://127.0.0.1:${clientPort}/`, 500), 5_000, 'the server');
-      const list = join(work, 'clip.txt');
-      const clip = join(DEFAULT_CLIPS_DIR, 'clip-01');
-      writeFileSync(list, [0, 1, 2, 3].map((i) => `file '${clip}/seg-00${i}.ts'`).join('\n'));
+      const clip = join(DEFAULT_CLIPS_DIR, 'clip-01.mp4');
       children.push(
         spawn(ffmpeg!, [
-          ...['-loglevel', 'error', '-re', '-stream_loop', '-1', '-f', 'concat', '-safe', '0'],
-          ...['-i', list, '-c', 'copy', '-f', 'rtsp', '-rtsp_transport', 'udp'],
+          ...['-loglevel', 'error', '-re', '-stream_loop', '-1'],
+          ...['-i', clip, '-c', 'copy', '-f', 'rtsp', '-rtsp_transport', 'udp'],
           `rtsp://127.0.0.1:${sourcePort}/cam`,
         ]),
       );
