@@ -24,6 +24,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'sometimes' })).toThrow(/store.synchronous/);
   });
 
+  it('serves HTTPS with both TLS files, and names the one missing or wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
+    const cert = join(dir, 'c.crt');
+    writeFileSync(cert, 'not read here');
+    expect(loadConfig({ TLS_CERT: cert, TLS_KEY: cert }).tls).toEqual({
+      certFile: cert,
+      keyFile: cert,
+    });
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(() => loadConfig({ TLS_CERT: cert })).toThrow(/tls.keyFile/);
+    expect(() => loadConfig({ TLS_CERT: cert, TLS_KEY: join(dir, 'gone.key') })).toThrow(
+      /tls.keyFile: no such file: .*gone.key/,
+    );
+  });
+
   it('reads defaults, then the file, then the environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'citybrain-config-'));
     const file = join(dir, 'config.json');

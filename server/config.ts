@@ -25,6 +25,12 @@ export const ConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   /** Where to listen; unset: loopback in demo mode (said at start), every address otherwise. */
   host: z.string().min(1).optional(),
+  /**
+   * TLS: the server speaks HTTPS, HTTP/2 to browsers that offer it (a wall's sixteen low-latency
+   * players then share one connection) and HTTP/1.1 to the rest. PEM files, the certificate
+   * with its chain (docs/DEPLOY.md: a centre's own CA).
+   */
+  tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
   dataDir: z.string().min(1).default('data'),
   /**
    * Accounts managed with `npm run user` (server/auth/accounts-file.ts), reloaded while the server
@@ -228,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromEnv: Record<string, unknown> = {};
   if (env.INGEST_KEY) fromEnv.ingestKeys = [{ name: 'env', key: env.INGEST_KEY }];
   if (env.CITY_DIR) fromEnv.city = { ...(fromFile.city as object), dir: env.CITY_DIR };
+  if (env.TLS_CERT || env.TLS_KEY) {
+    fromEnv.tls = { certFile: env.TLS_CERT ?? '', keyFile: env.TLS_KEY ?? '' };
+  }
   if (env.WALL_TOKEN)
     fromEnv.deviceTokens = [{ name: 'env', token: env.WALL_TOKEN, role: 'operator' }];
   for (const [name, key] of Object.entries(ENV_KEYS)) {
@@ -248,10 +257,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.CAMERA_REGISTRY) streamsEnv.registryFile = env.CAMERA_REGISTRY;
   if (env.STREAM_TOKEN_SECRET) streamsEnv.tokenSecret = env.STREAM_TOKEN_SECRET;
   if (env.FFMPEG_PATH) streamsEnv.ffmpegPath = env.FFMPEG_PATH;
-  if (env.DEMO_ORIGIN_PORT) {
+  if (env.DEMO_ORIGIN_PORT || env.DEMO_ORIGIN_PART_FRAGMENTS) {
     streamsEnv.demoOrigin = {
       ...(fileStreams.demoOrigin as object),
-      port: Number(env.DEMO_ORIGIN_PORT),
+      ...(env.DEMO_ORIGIN_PORT ? { port: Number(env.DEMO_ORIGIN_PORT) } : {}),
+      ...(env.DEMO_ORIGIN_PART_FRAGMENTS
+        ? { partFragments: Number(env.DEMO_ORIGIN_PART_FRAGMENTS) }
+        : {}),
     };
   }
   if (Object.keys(streamsEnv).length) fromEnv.streams = { ...fileStreams, ...streamsEnv };
@@ -272,6 +284,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compileTrust(parsed.data.trustProxy);
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  trustProxy: ${(err as Error).message}`);
+  }
+  for (const [key, file] of Object.entries(parsed.data.tls ?? {})) {
+    if (!existsSync(file)) {
+      throw new ConfigError(`invalid configuration:\n  tls.${key}: no such file: ${file}`);
+    }
   }
   return {
     ...parsed.data,

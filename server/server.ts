@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultLimits, inScope } from '../shared/index.js';
 import { join } from 'node:path';
@@ -35,12 +34,13 @@ import { WarningService, withoutKey } from './warnings/service.js';
 import { StatsService } from './stats/service.js';
 import { WorkflowService } from './workflow/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
+import { createWebServer, withHttp2, type WebServer } from './http/web-server.js';
 
 const log = moduleLog('server');
 
 export interface RunningServer {
   url: string;
-  http: Server;
+  http: WebServer;
   hub: RealtimeHub;
   auth: Auth;
   ingest: IngestService;
@@ -226,7 +226,12 @@ export async function startServer(
   // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput. So do
   // report POSTs, for their rate.
   const secure = securityHeaders(config.mapStyleUrl);
-  const http = createServer((req, res) => {
+  const express = withHttp2(app);
+  const {
+    server: http,
+    scheme,
+    closeAll,
+  } = createWebServer(config.tls, (req, res) => {
     // The fast paths are timed here, as requestLog times Express's requests; they are not
     // logged request by request (segments come by the thousand a second), only their errors.
     const start = performance.now();
@@ -235,7 +240,7 @@ export async function startServer(
         metrics.timeResponse(req, res, '/streams/:cameraId/:file', start);
       else if (attachments.handle(req, res)) metrics.timeResponse(req, res, '/files/:id', start);
       else if (intakeFast(req, res)) metrics.timeResponse(req, res, req.url!, start);
-      else app(req, res);
+      else express(req, res);
     });
   });
   const hub = new RealtimeHub(http, {
@@ -286,7 +291,7 @@ export async function startServer(
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     http,
     hub,
     auth,
@@ -304,7 +309,10 @@ export async function startServer(
       auth.close();
       await hub.close();
       await streams.stop();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        closeAll();
+      });
       await webhooks.close();
       // After everything that records, before the store it writes to.
       await audit.close();

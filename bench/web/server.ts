@@ -17,7 +17,10 @@ export interface BenchServer extends RunningServer {
  * it, with two differences: it serves the web build made for this run (not `dist/web`, which other
  * jobs rebuild), and its clock can be set back while the incidents are seeded.
  */
-export async function startBenchServer(webDir: string): Promise<BenchServer> {
+export async function startBenchServer(
+  webDir: string,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-web-'));
   let offset = 0;
   const config = refuseDemoCredentials(
@@ -29,6 +32,7 @@ export async function startBenchServer(webDir: string): Promise<BenchServer> {
       SIMULATE: 'false',
       DEMO_ORIGIN_PORT: '0',
       WEB_DIR: webDir,
+      ...env,
     }),
   );
   const server = await startServer(config, loadDemoPackage(), () => new Date(Date.now() + offset));

@@ -1,4 +1,4 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   type ClientToServerEvents,
@@ -36,6 +36,7 @@ import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import type { WorkflowService } from '../workflow/service.js';
 import type { Scopes } from '../levels/scopes.js';
+import type { WebServer } from '../http/web-server.js';
 import { DeltaRing } from './delta-ring.js';
 import { ScopedStream } from './scoped-stream.js';
 import { SharedPayloads } from './shared-payloads.js';
@@ -168,7 +169,7 @@ export class RealtimeHub {
   private readonly streams = new Map<string, ScopedStream>();
 
   constructor(
-    http: HttpServer,
+    http: WebServer,
     private readonly deps: HubDeps,
   ) {
     this.flushed = deps.store.lastSeq();

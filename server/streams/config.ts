@@ -66,6 +66,8 @@ export const StreamsConfigSchema = z.object({
       /** Cameras the origin starts with down (503) or frozen (a playlist that stops advancing). */
       offline: z.array(z.string()).default([]),
       stale: z.array(z.string()).default([]),
+      /** 0.2 s fragments to an LL-HLS part: 1 (0.2 s parts, as MediaMTX) to 5 (whole segments). */
+      partFragments: z.number().int().min(1).max(5).default(1),
     })
     .prefault({}),
 });

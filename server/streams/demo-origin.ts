@@ -25,21 +25,26 @@ export interface DemoOriginOptions {
   clipsDir?: string;
   /** Segments listed in each live playlist. */
   windowSize?: number;
+  /**
+   * The clips' 0.2 s fragments in each LL-HLS part (a segment's last part may have fewer): 1 cuts
+   * as MediaMTX does by default; 2 gives parts of 0.4 s, fewer requests for a longer hold-back.
+   */
+  partFragments?: number;
   /** Cameras that do not start online. */
   initial?: ReadonlyMap<string, OriginState>;
   /** Sees every request path the origin answers, for tests and the benchmark to count. */
   onRequest?: (method: string, path: string) => void;
 }
 
-/** A clip as cut for HLS: one-second segments of five 0.2 s parts, each part one fragment. */
+/** A clip as cut for HLS: one-second segments, each of parts of one or more 0.2 s fragments. */
 interface Clip {
   id: string;
   init: Buffer;
   fragments: Buffer[];
-  /** Seconds per part, as encoded (frames per fragment over the frame rate). */
+  /** Seconds per part (a segment's last may be shorter). */
   partSeconds: number;
-  /** Each segment's fragments, by index into `fragments`. */
-  segments: number[][];
+  /** Each segment's parts, each part's fragments by index into `fragments`. */
+  segments: number[][][];
   durations: number[];
   /** Timestamp ticks a loop of the clip lasts: how far each loop's timestamps are moved on. */
   loopTicks: number;
@@ -96,7 +101,10 @@ export class DemoOrigin {
   }
 
   async start(): Promise<string> {
-    const clips = await loadClips(this.options.clipsDir ?? DEFAULT_CLIPS_DIR);
+    const clips = await loadClips(
+      this.options.clipsDir ?? DEFAULT_CLIPS_DIR,
+      this.options.partFragments ?? 1,
+    );
     // Sequences count from the hour the origin started, not from 1970: hls.js keeps a sparse array
     // indexed by discontinuity sequence, and at the tens of millions that 1970 gives, copying it
     // held a page's main thread for seconds per player. Origins started within the same hour
@@ -206,25 +214,28 @@ export class DemoOrigin {
     const current = timeline.current(now());
     if (msn < current - 2 * this.windowSize) return reply(res, 404, 'segment not available');
     const segment = timeline.segment(msn);
-    const fragments = clip.segments[segment.clipIndex]!;
+    const parts = clip.segments[segment.clipIndex]!;
     const loopTicks = Math.floor(msn / clip.segments.length) * clip.loopTicks;
     if (match[4] === undefined) {
       // Complete segments only.
       if (msn >= current) return reply(res, 404, 'segment not available');
       return media(
         res,
-        Buffer.concat(fragments.map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
+        Buffer.concat(parts.flat().map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
       );
     }
     const index = Number(match[4]);
-    if (index >= fragments.length) return reply(res, 404, 'no such part');
+    if (index >= parts.length) return reply(res, 404, 'no such part');
     const readyIn = timeline.completeAt(msn, { index, partSeconds: clip.partSeconds }) - now();
     // A preload hint names the part being recorded: answered the moment it is complete.
     if (readyIn > target * 1000 || (readyIn > 0 && camera.state === 'stale')) {
       return reply(res, 404, 'part not available');
     }
     return hold(res, readyIn, () =>
-      media(res, shiftDecodeTime(clip.fragments[fragments[index]!]!, loopTicks)),
+      media(
+        res,
+        Buffer.concat(parts[index]!.map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
+      ),
     );
   }
 
@@ -285,7 +296,7 @@ function blockingDirective(
   return { msn: Number(msn), ...(part === null ? {} : { part: Number(part) }) };
 }
 
-async function loadClips(dir: string): Promise<Clip[]> {
+async function loadClips(dir: string, partFragments: number): Promise<Clip[]> {
   const index = JSON.parse(await readFile(join(dir, 'clips.json'), 'utf8')) as {
     id: string;
     fps: number;
@@ -295,23 +306,28 @@ async function loadClips(dir: string): Promise<Clip[]> {
   return Promise.all(
     index.map(async ({ id, fps, segmentFrames, partFrames }) => {
       const { init, fragments } = splitCmaf(await readFile(join(dir, `${id}.mp4`)));
-      const partSeconds = partFrames / fps;
+      const fragmentSeconds = partFrames / fps;
       const perSegment = segmentFrames / partFrames;
-      const segments: number[][] = [];
+      const segments: number[][][] = [];
       for (let i = 0; i < fragments.length; i += perSegment) {
-        segments.push(fragments.slice(i, i + perSegment).map((_, k) => i + k));
+        const parts: number[][] = [];
+        const end = Math.min(i + perSegment, fragments.length);
+        for (let k = i; k < end; k += partFragments) {
+          parts.push(Array.from({ length: Math.min(partFragments, end - k) }, (_, j) => k + j));
+        }
+        segments.push(parts);
       }
       const timescale = timescaleOf(init);
       return {
         id,
         init,
         fragments,
-        partSeconds,
+        partSeconds: fragmentSeconds * partFragments,
         segments,
-        durations: segments.map((s) => Math.round(s.length * partSeconds * 1000) / 1000),
+        durations: segments.map((s) => Math.round(s.flat().length * fragmentSeconds * 1000) / 1000),
         // The first fragment's time plus the clip's length: where the next loop starts.
         loopTicks:
-          decodeTimeOf(fragments[0]!) + Math.round(fragments.length * partSeconds * timescale),
+          decodeTimeOf(fragments[0]!) + Math.round(fragments.length * fragmentSeconds * timescale),
       };
     }),
   );

@@ -239,11 +239,13 @@ export function createStreams(deps: StreamsDeps): Streams {
 }
 
 async function startDemoOrigin(config: StreamsConfig, cameraIds: readonly string[]) {
-  const { host, port, username, password, offline, stale } = config.demoOrigin;
+  const { host, port, username, password, offline, stale, partFragments } = config.demoOrigin;
   const initial = new Map<string, OriginState>();
   for (const id of stale) initial.set(id, 'stale');
   for (const id of offline) initial.set(id, 'offline');
-  const origin = new DemoOrigin(cameraIds, { host, port, username, password, initial });
+  const origin = new DemoOrigin(cameraIds, {
+    ...{ host, port, username, password, initial, partFragments },
+  });
   await origin.start();
   return origin;
 }

@@ -532,6 +532,8 @@ export default {
     offline: 'Camera offline',
     retrying: 'retry {n}',
     latency: 'Latency',
+    catchingUp: 'catching up',
+    mode: { ll: 'Low-Latency HLS (HTTP/2)', hls: 'HLS (HTTP/1.1)' },
     empty: 'Drop a camera here',
     noSignal: 'No video',
     clear: 'Close picture',

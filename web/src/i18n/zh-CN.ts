@@ -514,6 +514,8 @@ export default {
     offline: '摄像头离线',
     retrying: '第{n}次重试',
     latency: '延迟',
+    catchingUp: '追帧中',
+    mode: { ll: '低延迟 HLS（HTTP/2）', hls: 'HLS（HTTP/1.1）' },
     empty: '拖入摄像头',
     noSignal: '无视频',
     clear: '关闭画面',

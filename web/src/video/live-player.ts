@@ -2,6 +2,13 @@ import type Hls from 'hls.js';
 import type { ErrorData, HlsConfig } from 'hls.js';
 import { ApiError } from '../api/http.js';
 import { requestStream } from '../api/streams.js';
+import {
+  catchUpRate,
+  latencyLevel,
+  pageOnHttp2,
+  type LatencyLevel,
+  type LiveMode,
+} from './latency.js';
 
 export type TileState = 'connecting' | 'playing' | 'reconnecting' | 'offline';
 
@@ -11,6 +18,12 @@ export interface PlayerStats {
   firstFrameMs?: number;
   /** Seconds behind the camera's clock (program date time), or behind the live edge. */
   latency?: number;
+  /** How the latency reads against the thresholds of the tile's transport. */
+  latencyLevel?: LatencyLevel;
+  /** Low-Latency HLS (on an HTTP/2 page) or plain HLS. */
+  mode: LiveMode;
+  /** Playing faster than real time to come back to the target latency. */
+  catchingUp: boolean;
   /** Times playback stopped for want of data after it had started. */
   stalls: number;
   /** Attempts since the last good picture; drives the backoff. */
@@ -19,24 +32,19 @@ export interface PlayerStats {
 
 /**
  * Tuned for a wall that runs for weeks: start near the newest segments, keep a few seconds ahead
- * and behind (the buffers stay bounded), jump back to the edge when far behind, never hold a
- * connection open for long — sixteen tiles share the browser's six HTTP/1.1 connections to our
- * server, so LL-HLS blocking playlist reloads (one parked request per tile) are off.
+ * and behind (the buffers stay bounded), jump back to the edge when far behind.
  */
-const LIVE_CONFIG: Partial<HlsConfig> = {
-  lowLatencyMode: false,
-  // Three segments behind the edge leaves a playlist reload of slack: at two, with a gentle
-  // catch-up, tiles stalled at nearly every segment boundary.
-  liveSyncDurationCount: 3,
-  liveMaxLatencyDurationCount: 6,
+const COMMON_CONFIG: Partial<HlsConfig> = {
   maxBufferLength: 6,
   maxMaxBufferLength: 10,
   maxBufferSize: 8 * 1000 * 1000,
   backBufferLength: 4,
   startFragPrefetch: true,
+  // Our own catch-up (catchUpRate) drives the playback rate in both modes.
+  maxLiveSyncPlaybackRate: 1,
   // In a worker, every player would start its own copy of hls.js first: with sixteen tiles that
-  // cost each of them most of a second before the first picture. Remuxing a 2 s segment of a
-  // tile's stream on the page takes a few milliseconds.
+  // cost each of them most of a second before the first picture. Remuxing a segment of a tile's
+  // stream on the page takes a few milliseconds.
   enableWorker: false,
   // Our own backoff decides when to try again; hls.js gives up quickly and says so.
   manifestLoadPolicy: {
@@ -48,6 +56,34 @@ const LIVE_CONFIG: Partial<HlsConfig> = {
     },
   },
 };
+
+/**
+ * Over HTTP/1.1, sixteen tiles share the browser's six connections to our server, so LL-HLS
+ * blocking playlist reloads (one parked request per tile) stay off. Three segments behind the
+ * edge leaves a playlist reload of slack: at two, tiles stalled at nearly every segment boundary.
+ */
+const PLAIN_CONFIG: Partial<HlsConfig> = {
+  ...COMMON_CONFIG,
+  lowLatencyMode: false,
+  liveSyncDurationCount: 3,
+  liveMaxLatencyDurationCount: 6,
+};
+
+/**
+ * Over HTTP/2 every request shares one connection: parts, blocking reloads and preload hints, the
+ * target latency being the stream's own part hold-back. hls.js has no jump back to the edge
+ * without a fixed target of its own; the catch-up below makes it (JUMP_BEHIND_S).
+ */
+const LOW_LATENCY_CONFIG: Partial<HlsConfig> = {
+  ...COMMON_CONFIG,
+  lowLatencyMode: true,
+  // hls.js moves the target back by this after each stall, up to a target duration: at its
+  // default of a second, the one stall of a busy start left tiles a second later for good.
+  liveSyncOnStallIncrease: 0.2,
+};
+
+/** Further behind its target than this, a tile jumps to the edge instead of catching up. */
+const JUMP_BEHIND_S = 2.5;
 
 /** Retry delays: quick at first, then every half minute for as long as the camera is away. */
 const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -71,7 +107,14 @@ const loadHls = () => (hlsModule ??= import('hls.js').then((m) => m.default));
  */
 export class LivePlayer {
   private hls: Hls | undefined;
-  private stats: PlayerStats = { state: 'connecting', stalls: 0, retries: 0 };
+  private readonly mode: LiveMode = pageOnHttp2() ? 'll' : 'hls';
+  private stats: PlayerStats = {
+    state: 'connecting',
+    stalls: 0,
+    retries: 0,
+    mode: this.mode,
+    catchingUp: false,
+  };
   private startedAt = 0;
   private retryTimer: number | undefined;
   private watchTimer: number | undefined;
@@ -128,7 +171,7 @@ export class LivePlayer {
       if (this.destroyed) return;
       // Attached while the server issues the stream URL: opening the media source takes a
       // while too, and the two overlap.
-      const hls = new HlsClass(LIVE_CONFIG);
+      const hls = new HlsClass(this.mode === 'll' ? LOW_LATENCY_CONFIG : PLAIN_CONFIG);
       this.hls = hls;
       hls.on(HlsClass.Events.ERROR, (_event, data) => this.onError(data));
       hls.attachMedia(this.video);
@@ -139,7 +182,7 @@ export class LivePlayer {
       if (err instanceof ApiError && err.status === 401) {
         // The session itself has ended: the app's login takes over, and this tile waits.
         this.release();
-        this.update({ state: 'reconnecting', latency: undefined });
+        this.update({ state: 'reconnecting', latency: undefined, latencyLevel: undefined });
         return;
       }
       // No stream URL: the server says the camera is unknown or unreachable right now.
@@ -165,7 +208,13 @@ export class LivePlayer {
     if (this.destroyed) return;
     this.release();
     const retries = this.stats.retries + 1;
-    this.update({ state: cameraDown ? 'offline' : 'reconnecting', retries, latency: undefined });
+    this.update({
+      state: cameraDown ? 'offline' : 'reconnecting',
+      retries,
+      latency: undefined,
+      latencyLevel: undefined,
+      catchingUp: false,
+    });
     const base = BACKOFF_MS[Math.min(retries - 1, BACKOFF_MS.length - 1)]!;
     // A little jitter, so a wall of tiles that lost the same NVR does not retry in lockstep.
     this.retryTimer = window.setTimeout(
@@ -216,8 +265,30 @@ export class LivePlayer {
     }
     const date = hls.playingDate;
     const latency = date ? (Date.now() - date.getTime()) / 1000 : hls.latency;
-    if (Number.isFinite(latency)) this.update({ latency: Math.max(0, latency) });
+    const catchingUp = this.catchUp(hls);
+    if (Number.isFinite(latency)) {
+      const seconds = Math.max(0, latency);
+      this.update({ latency: seconds, latencyLevel: latencyLevel(this.mode, seconds), catchingUp });
+    }
   };
+
+  /** Plays a little faster while the tile is behind its target, so it comes back without a jump. */
+  private catchUp(hls: Hls): boolean {
+    const video = this.video;
+    const target = hls.targetLatency;
+    if (target === null || !Number.isFinite(hls.latency)) return false;
+    const buffered = video.buffered;
+    const ahead = buffered.length ? buffered.end(buffered.length - 1) - video.currentTime : 0;
+    const drift = hls.latency - target;
+    const edge = hls.liveSyncPosition;
+    if (drift > JUMP_BEHIND_S && edge !== null && edge > video.currentTime) {
+      video.currentTime = edge;
+      return false;
+    }
+    const rate = catchUpRate(drift, ahead, video.playbackRate);
+    if (rate !== video.playbackRate) video.playbackRate = rate;
+    return rate > 1;
+  }
 
   /** Detaches and destroys hls.js and empties the element, so its decoder and buffers go. */
   private release(): void {
