@@ -19,5 +19,9 @@ export function useCentreTime() {
     /** 'YYYY-MM-DD HH:mm' (or with seconds) of an ISO instant or ms. */
     clock: (at: string | number, seconds = false) =>
       centreClock(typeof at === 'number' ? at : Date.parse(at), offset(), seconds),
+    /** An instant (ms) as a `datetime-local` field's value on the centre's clock. */
+    toField: (ms: number) => new Date(ms + offset() * 60_000).toISOString().slice(0, 16),
+    /** A `datetime-local` field's value, read on the centre's clock, as an instant (ms). */
+    fromField: (value: string) => Date.parse(`${value}:00.000Z`) - offset() * 60_000,
   };
 }

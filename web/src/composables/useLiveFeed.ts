@@ -29,12 +29,12 @@ export function useLiveFeed(): void {
   let pending: Delta[] = [];
   let scheduled = false;
   let frame: number | undefined;
-  let hiddenTimer: number | undefined;
+  let flushTimer: number | undefined;
   const flush = () => {
     scheduled = false;
     if (frame !== undefined) cancelAnimationFrame(frame);
-    window.clearTimeout(hiddenTimer);
-    frame = hiddenTimer = undefined;
+    window.clearTimeout(flushTimer);
+    frame = flushTimer = undefined;
     const batch = pending;
     pending = [];
     const changed: IncidentSummary[] = [];
@@ -55,9 +55,11 @@ export function useLiveFeed(): void {
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    // A hidden page gets no animation frames; keep it current anyway.
-    if (document.hidden) hiddenTimer = window.setTimeout(flush, 250);
-    else frame = requestAnimationFrame(flush);
+    // A hidden page gets no animation frames; keep it current anyway. A page hidden after the
+    // frame was asked for, or starved of frames, would hold every later batch until it drew
+    // again: the timer flushes within a second whatever happens to the frame.
+    if (!document.hidden) frame = requestAnimationFrame(flush);
+    flushTimer = window.setTimeout(flush, document.hidden ? 250 : 1_000);
   };
   /** What the screen holds before a batch goes in, read without tracking. */
   const seen: AlertSeen = {
@@ -122,7 +124,7 @@ export function useLiveFeed(): void {
   });
   onBeforeUnmount(() => {
     if (frame !== undefined) cancelAnimationFrame(frame);
-    window.clearTimeout(hiddenTimer);
+    window.clearTimeout(flushTimer);
     showKpis.cancel();
     socket.close();
   });

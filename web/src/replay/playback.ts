@@ -71,6 +71,8 @@ export class ReplayPlayback {
     this.log = this.times
       .flatMap((steps, k) => steps.map((at, s) => ({ at, k, s })))
       .sort((a, b) => a.at - b.at || a.k - b.k || a.s - b.s);
+    // Counted once: the view shows it on every re-render.
+    this.stepsInStretch = this.log.filter((e) => e.at >= this.from && e.at <= this.to).length;
   }
 
   /** The moment shown, ms. */
@@ -148,7 +150,5 @@ export class ReplayPlayback {
   }
 
   /** How many steps happened in the replay's stretch: the log's length from `from` to `to`. */
-  get stepsInStretch(): number {
-    return this.log.filter((e) => e.at >= this.from && e.at <= this.to).length;
-  }
+  readonly stepsInStretch: number;
 }
