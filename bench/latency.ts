@@ -21,19 +21,16 @@
  * Playwright drives the page (its network bookkeeping costs the renderer a little, the same in
  * both modes). Exits non-zero only if something crashed or a mode never played.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from '../tests/support/browser.js';
 import { demoCity } from '../tests/support/server.js';
 import { makeCertificates } from '../tests/support/tls.js';
-import { startBenchServer } from './web/server.js';
+import { buildWebInto, startBenchServer } from './web/server.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
@@ -168,12 +165,7 @@ const pct = (n: number, of: number) => `${of ? ((100 * n) / of).toFixed(1) : '0.
 const webDir = mkdtempSync(join(tmpdir(), 'citybrain-bench-latency-build-'));
 try {
   log('building the web app (vite)');
-  const build = spawnSync(
-    join(ROOT, 'node_modules/.bin/vite'),
-    ['build', '--logLevel', 'error', '--outDir', webDir, '--emptyOutDir'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
+  buildWebInto(webDir);
   log(`${tileCount} tiles, ${minutes} min a mode after ${WARMUP_S} s of start`);
   const plain = await runMode('hls', webDir);
   const ll = await runMode('ll', webDir);

@@ -37,11 +37,9 @@
  * No GC is forced: the figures are what a wall would hold.
  * Exits non-zero only if something crashed.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -56,9 +54,7 @@ import { NetworkWatch, quantile, type NetworkSummary, type RequestEntry } from '
 import { PROBE_SCRIPT, type TileEvent, type TileSnapshot } from './video/probe.js';
 import { BrowserProcs, type BrowserMemory } from './video/procs.js';
 import { TileLog } from './video/tiles.js';
-import { startBenchServer, type BenchServer } from './web/server.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { buildWebInto, startBenchServer, type BenchServer } from './web/server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -445,12 +441,7 @@ async function main(): Promise<void> {
   let pusher: ReturnType<typeof pushClient> | undefined;
   try {
     log('building the web app (vite)');
-    const build = spawnSync(
-      join(ROOT, 'node_modules/.bin/vite'),
-      ['build', '--logLevel', 'error', '--outDir', webDir, '--emptyOutDir'],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-    if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
+    buildWebInto(webDir);
     server = await startBenchServer(webDir);
     const port = Number(new URL(server.url).port);
     log(`server at ${server.url}, demo origin at ${server.originUrl}`);

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -46,4 +48,18 @@ export async function startBenchServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Builds the web app (vite) into `outDir` for a benchmark's own server, so a run never reads a
+ * `dist/web` that another job is rebuilding. Extra arguments go to `vite build`.
+ */
+export function buildWebInto(outDir: string, ...extra: string[]): void {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const build = spawnSync(
+    join(root, 'node_modules/.bin/vite'),
+    ['build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir', ...extra],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
 }
