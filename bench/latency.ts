@@ -28,7 +28,7 @@ import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from '../tests/support/browser.js';
 import { demoCity } from '../tests/support/server.js';
-import { makeCertificates } from '../tests/support/tls.js';
+import { makeCertificates } from '../fixtures/scripts/demo-certificates.js';
 import { buildWebInto, startBenchServer } from './web/server.js';
 
 const { values: args } = parseArgs({

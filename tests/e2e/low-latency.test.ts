@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_THRESHOLDS } from '../../web/src/video/latency.js';
 import { launchBrowser } from '../support/browser.js';
 import { demoCity, startTestServer, type TestServer } from '../support/server.js';
-import { makeCertificates } from '../support/tls.js';
+import { makeCertificates } from '../../fixtures/scripts/demo-certificates.js';
 
 let server: TestServer;
 let browser: Browser;
