@@ -372,6 +372,34 @@ describe('centres at every level', () => {
       ok: false,
       error: { code: 'outside_your_area' },
     });
+    // A 复盘 pushed to a wall: its own street's (or a part of it) goes; another street's, or to
+    // a wall outside the street, does not.
+    const replay = (desk: LiveClient, target: string, area?: string) =>
+      desk.socket.timeout(5_000).emitWithAck('wall:push', {
+        target,
+        command: {
+          kind: 'replay',
+          from: '2026-12-01T00:00:00.000Z',
+          to: '2026-12-01T02:00:00.000Z',
+          position: '2026-12-01T01:00:00.000Z',
+          speed: 60,
+          playing: true,
+          ...(area ? { area } : {}),
+        },
+      });
+    expect(await replay(desks.other, 'street-wall')).toMatchObject({
+      ok: false,
+      error: { code: 'wall_outside_area' },
+    });
+    expect(await replay(desks.street, 'street-wall', OTHER_STREET)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await replay(desks.street, 'city-wall', STREET)).toMatchObject({
+      ok: false,
+      error: { code: 'wall_outside_area' },
+    });
+    expect(heard.street!.filter((p) => p.command.kind === 'replay')).toEqual([]);
     // A street's push to all its walls reaches its own and no other street's, nor the city's.
     expect(await push(desks.street, 'all', STREET)).toMatchObject({ ok: true });
     await waitFor(() => heard.street!.length === 3, 2_000, 'the street wall to hear three pushes');
@@ -382,6 +410,13 @@ describe('centres at every level', () => {
     ]);
     expect(heard.other!.filter((p) => p.target === 'all' || p.target === 'other-wall')).toEqual([]);
     expect(heard.city!.filter((p) => p.by === 'street')).toEqual([]);
+    // And one of its own community, to its own wall, plays there.
+    expect(await replay(desks.street, 'street-wall', COMMUNITY)).toMatchObject({ ok: true });
+    await waitFor(() => heard.street!.length === 4, 2_000, 'the street wall to hear the replay');
+    expect(heard.street!.at(-1)).toMatchObject({
+      by: 'street',
+      command: { kind: 'replay', area: COMMUNITY, speed: 60 },
+    });
     for (const c of [...Object.values(walls), ...Object.values(desks)]) c.close();
   });
 });
