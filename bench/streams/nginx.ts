@@ -65,7 +65,7 @@ http {
     location ~ \\.m3u8$ {${upstream}
       proxy_cache_valid 200 1s;
     }
-    location ~ \\.ts$ {${upstream}
+    location ~ \\.(ts|m4s|mp4)$ {${upstream}
       proxy_cache_valid 200 60s;
     }
   }

@@ -330,10 +330,13 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     const added = await user(server.dataDir, ['wall', 'add', 'hall-left']);
     expect(added.code).toBe(0);
     const token = added.stdout.trim();
+    // Until the server has read the new token, a connection is refused, and a refused client
+    // does not try again by itself: each attempt ends at its first answer.
     const wall = await eventually(async () => {
       const client = new LiveClient(server!.url, token);
       try {
-        await client.ready();
+        await waitFor(() => client.snapshots.length > 0 || client.errors.length > 0);
+        if (!client.snapshots.length) throw new Error(`refused: ${client.errors.join('; ')}`);
         return client;
       } catch (err) {
         client.close();
