@@ -189,8 +189,8 @@ export class DemoOrigin {
     if (match[2] === 'index.m3u8') {
       const blocking = blockingDirective(url.searchParams);
       if (blocking === 'malformed') return reply(res, 400, 'malformed _HLS_msn or _HLS_part');
-      const send = () =>
-        reply(res, 200, this.playlist(camera, now()), {
+      const send = (at = now()) =>
+        reply(res, 200, this.playlist(camera, at), {
           'content-type': 'application/vnd.apple.mpegurl',
           'cache-control': blocking ? 'max-age=6' : 'max-age=0.2',
         });
@@ -199,14 +199,19 @@ export class DemoOrigin {
         blocking.part === undefined
           ? undefined
           : { index: blocking.part, partSeconds: clip.partSeconds };
-      const readyIn = timeline.completeAt(blocking.msn, part) - now();
+      const readyAt = timeline.completeAt(blocking.msn, part);
+      const readyIn = readyAt - now();
       // As the spec asks: a directive more than two segments past the newest is refused.
       if (readyIn > (2 + 1) * target * 1000) {
         return reply(res, 400, 'the asked-for segment is too far in the future');
       }
       // A frozen camera's clock does not reach the part: hold as long as a server would, then
       // answer what there is.
-      return hold(res, Math.min(readyIn, MAX_HOLD_TARGETS * target * 1000), send);
+      // Timers may fire a millisecond before the wall clock reaches the part: the answer is
+      // the playlist as of the part's completion at the earliest.
+      return hold(res, Math.min(readyIn, MAX_HOLD_TARGETS * target * 1000), () =>
+        send(camera.state === 'stale' ? now() : Math.max(now(), readyAt)),
+      );
     }
     if (match[2] === 'init.mp4') return media(res, clip.init);
 
