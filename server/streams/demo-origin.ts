@@ -192,7 +192,7 @@ export class DemoOrigin {
       const send = (at = now()) =>
         reply(res, 200, this.playlist(camera, at), {
           'content-type': 'application/vnd.apple.mpegurl',
-          'cache-control': blocking ? 'max-age=6' : 'max-age=0.2',
+          'cache-control': blocking ? 'max-age=6' : 'no-cache',
         });
       if (!blocking) return send();
       const part =
