@@ -34,6 +34,7 @@ import { WarningService, withoutKey } from './warnings/service.js';
 import { StatsService } from './stats/service.js';
 import { WorkflowService } from './workflow/service.js';
 import { Webhooks } from './webhooks/webhooks.js';
+import { VideoPatrols } from './video-patrols/service.js';
 import { createWebServer, withHttp2, type WebServer } from './http/web-server.js';
 
 const log = moduleLog('server');
@@ -158,6 +159,7 @@ export async function startServer(
   const streams = createStreams({
     config: config.streams,
     demo: config.demo,
+    cameraInAreaOf: (principal, cameraId) => scopes.cameraIn(scopes.of(principal), cameraId),
     cameras: city.cameras.map((c) => ({ ...c, status: board.cameras.get(c.id) ?? c.status })),
     auth,
     metrics,
@@ -201,6 +203,19 @@ export async function startServer(
     clock,
     config.utcOffsetMinutes,
   );
+  // Video patrols (视频巡查): tour plans and the patrol log; changes nudge the screens (the hub
+  // is made below, with the HTTP server).
+  const videoPatrols = new VideoPatrols({
+    databaseFile: databaseFile(config.dataDir),
+    synchronous: config.store.synchronous,
+    city,
+    scopes,
+    walls: () => auth.accounts.current.deviceTokens,
+    audit,
+    clock,
+    utcOffsetMinutes: config.utcOffsetMinutes,
+    changed: (what) => hub.videoPatrolsChanged(what),
+  });
   const app = createApp({
     config,
     city,
@@ -221,6 +236,7 @@ export async function startServer(
     warnings,
     stats,
     scopes,
+    videoPatrols,
   });
   const intakeFast = intakeFastPath(intake);
   // Stream GETs, nearly all video traffic, skip Express: about 3x the segment throughput. So do
@@ -314,6 +330,7 @@ export async function startServer(
         closeAll();
       });
       await webhooks.close();
+      videoPatrols.close();
       // After everything that records, before the store it writes to.
       await audit.close();
       await backups.stop();

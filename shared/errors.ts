@@ -92,6 +92,10 @@ export const ERROR_CODES = [
 
   // Statistics (server/stats).
   'unknown_region',
+
+  // Video patrols (server/video-patrols).
+  'tour_plan_not_found',
+  'video_patrol_not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

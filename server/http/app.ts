@@ -24,6 +24,8 @@ import { statsRoutes } from '../stats/routes.js';
 import { replayRoutes } from '../replay/routes.js';
 import type { StatsService } from '../stats/service.js';
 import type { WarningService } from '../warnings/service.js';
+import { tourPlanRoutes, videoPatrolRoutes } from '../video-patrols/routes.js';
+import type { VideoPatrols } from '../video-patrols/service.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
@@ -65,6 +67,8 @@ export interface AppDeps {
   streams: Router;
   /** Outbound webhooks (订阅推送), managed at /api/v1/admin/webhooks. */
   webhooks?: Webhooks;
+  /** Video patrols (视频巡查): tour plans and the patrol log. */
+  videoPatrols: VideoPatrols;
 }
 
 /** Assembles the HTTP side: the API, the metrics, the basemap and the built web app. */
@@ -162,6 +166,8 @@ export function createApp(deps: AppDeps): Express {
     '/api/v1/warnings',
     warningRoutes(deps.auth, deps.store, deps.board, deps.warnings, deps.scopes),
   );
+  app.use('/api/v1/tour-plans', tourPlanRoutes(deps.auth, deps.videoPatrols));
+  app.use('/api/v1/video-patrols', videoPatrolRoutes(deps.auth, deps.videoPatrols));
   app.use('/api/v1/stats', statsRoutes(deps.auth, deps.stats, deps.scopes, deps.store));
   app.use(
     '/api/v1/replay',

@@ -262,6 +262,14 @@ export class RealtimeHub {
       this.io.to(stream.room).emit('patrols', this.patrolsIn(stream.scope));
   }
 
+  /**
+   * Tour plans or the patrol log changed: a nudge to every screen, which reads them again over
+   * REST, where each sees its own area's.
+   */
+  videoPatrolsChanged(what: 'plans' | 'log'): void {
+    this.io.emit('videoPatrols', { what, at: this.deps.clock().toISOString() });
+  }
+
   setWorkers(workers: WorkerPosition[]): void {
     this.workers = workers;
     this.io.to(LIVE).emit('workers', workers);

@@ -204,4 +204,23 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX stat_department_day_day ON stat_department_day(day);
   `,
+  // Video patrols (server/video-patrols): tour plans (视频巡查方案), each a JSON document with its
+  // version, and the patrol log (巡查记录), one row per run with its centre day for the per-day
+  // list; notes are part of the run's document.
+  `
+  CREATE TABLE tour_plans (
+    id TEXT PRIMARY KEY,
+    region_id TEXT,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE TABLE video_patrols (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    region_id TEXT,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX video_patrols_day ON video_patrols(day, started_at);
+  `,
 ];

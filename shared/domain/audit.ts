@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'webhook.changed',
   'warning.acknowledged',
   'warning.resolved',
+  'tour-plan.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,6 +24,8 @@ export interface ServerToClientEvents {
   workers: (workers: WorkerPosition[]) => void;
   /** Something a desk pushed to the walls; momentary, so not part of the sequence. */
   wall: (push: WallPush) => void;
+  /** Tour plans or the patrol log changed (视频巡查): screens read them again, over REST. */
+  videoPatrols: (change: { what: 'plans' | 'log'; at: string }) => void;
 }
 
 /**

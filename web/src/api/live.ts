@@ -30,6 +30,8 @@ export interface LiveHandlers {
   /** Grid workers on duty, where their phones last were. */
   workers(w: WorkerPosition[]): void;
   wall(push: WallPush): void;
+  /** Tour plans or the patrol log changed: read them again. */
+  videoPatrols(change: { what: 'plans' | 'log'; at: string }): void;
   /** `error` is the connect refusal as the server wrote it (`unauthorized: …`, `outdated: …`). */
   status(connected: boolean, error?: string): void;
 }
@@ -100,6 +102,7 @@ export function connectLive(token: string, handlers: LiveHandlers): LiveSocket {
   socket.on('patrols', handlers.patrols);
   socket.on('workers', handlers.workers);
   socket.on('wall', handlers.wall);
+  socket.on('videoPatrols', handlers.videoPatrols);
   current = socket;
   return socket;
 }

@@ -106,6 +106,9 @@ export function useLiveFeed(): void {
     wall(push) {
       live.wallPush = push;
     },
+    videoPatrols(change) {
+      live.videoPatrolsChange = change;
+    },
     status(connected, error) {
       live.connected = connected;
       live.error = error;

@@ -45,6 +45,8 @@ export function useWallDirector(options: {
    * its communities.
    */
   tourLevel?: Ref<RegionLevel>;
+  /** A tour plan runs (视频巡查): it has the tiles, and the tour waits until it ends. */
+  paused?: Ref<boolean>;
 }) {
   const wall = useWallStore();
   const live = useLiveStore();
@@ -129,8 +131,14 @@ export function useWallDirector(options: {
     wall.show(ids, { kind: 'tour' });
   }
   watch(
-    [options.view, override, () => cameras.list, () => city.regionById],
-    () => override.value === undefined && tour(),
+    [
+      options.view,
+      override,
+      () => cameras.list,
+      () => city.regionById,
+      () => options.paused?.value,
+    ],
+    () => override.value === undefined && !options.paused?.value && tour(),
     { immediate: true },
   );
   onBeforeUnmount(() => window.clearTimeout(holdTimer));

@@ -35,6 +35,16 @@ const FIELD_LABELS: ReadonlyMap<string, (m: Messages) => string> = new Map([
   ['departmentId', (m: Messages) => m.action.department],
   ['departmentIds', (m: Messages) => m.action.departments],
   ['gridWorkerId', (m: Messages) => m.action.assign],
+  // A tour plan's form and the patrol log (视频巡查).
+  ['name', (m: Messages) => m.videoPatrol.name],
+  ['cameras', (m: Messages) => m.videoPatrol.source],
+  ['cameraIds', (m: Messages) => m.videoPatrol.source],
+  ['dwellSeconds', (m: Messages) => m.videoPatrol.dwell],
+  ['tiles', (m: Messages) => m.videoPatrol.tiles],
+  ['schedule', (m: Messages) => m.videoPatrol.scheduled],
+  ['walls', (m: Messages) => m.videoPatrol.walls],
+  ['text', (m: Messages) => m.videoPatrol.addNote],
+  ['date', (m: Messages) => m.videoPatrol.date],
   ['note', (m: Messages) => m.warning.resolveNote],
 ]);
 

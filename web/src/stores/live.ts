@@ -24,6 +24,8 @@ export const useLiveStore = defineStore('live', () => {
   const workers = shallowRef<WorkerPosition[]>([]);
   /** The latest push to the walls, for the walls to obey. */
   const wallPush = shallowRef<WallPush>();
+  /** The latest nudge that tour plans or the patrol log changed (视频巡查). */
+  const videoPatrolsChange = shallowRef<{ what: 'plans' | 'log'; at: string }>();
   /** Incidents first seen in the latest batch of deltas (not in a snapshot): what just happened. */
   const arrivals = shallowRef<IncidentSummary[]>([]);
   /** The warnings not yet resolved (预警), most urgent first. */
@@ -65,6 +67,7 @@ export const useLiveStore = defineStore('live', () => {
     patrols,
     workers,
     wallPush,
+    videoPatrolsChange,
     arrivals,
     warnings,
     alerts,

@@ -7,7 +7,9 @@ export type TilesReason =
   | { kind: 'tour' }
   | { kind: 'manual' }
   | { kind: 'linkage'; incidentId: string }
-  | { kind: 'push'; by: string };
+  | { kind: 'push'; by: string }
+  /** A tour plan running (视频巡查). */
+  | { kind: 'patrol'; planId: string };
 
 /**
  * The video wall's tiles: a layout and the camera in each slot. One store per page, shared by the
