@@ -79,6 +79,10 @@ export const ERROR_CODES = [
   'll_hls_param_out_of_range',
   'rtsp_sessions_full',
   'upstream_content_type',
+  'no_playback',
+  'nothing_recorded',
+  'clip_export_unavailable',
+  'clip_export_failed',
 
   // Outbound webhooks (server/webhooks).
   'webhook_not_found',

@@ -43,7 +43,15 @@ export const StreamsConfigSchema = z.object({
       timeoutMs: z.number().int().min(100).max(30_000).default(3_000),
     })
     .prefault({}),
-  /** ffmpeg for RTSP cameras; found on PATH when not set. */
+  /** How far back recordings may be played or exported (by rule, NVRs keep 30 days). */
+  playbackDays: z.number().int().min(1).max(3650).default(30),
+  /** The longest range one playback playlist covers; a player asks again for the next. */
+  maxPlaybackMinutes: z.number().int().min(1).max(360).default(60),
+  /** The longest clip one export makes. */
+  maxClipMinutes: z.number().int().min(1).max(360).default(30),
+  /** Clip exports running at once (each reads a recording and runs ffmpeg). */
+  maxClipExports: z.number().int().min(1).max(16).default(2),
+  /** ffmpeg for RTSP cameras and clip exports; found on PATH when not set. */
   ffmpegPath: z.string().min(1).optional(),
   /** TCP (interleaved) passes firewalls and loses nothing; some old NVRs only do UDP. */
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),

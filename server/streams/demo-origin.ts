@@ -7,6 +7,7 @@ import { decodeTimeOf, shiftDecodeTime, splitCmaf, timescaleOf } from './cmaf.js
 import {
   LoopTimeline,
   renderLivePlaylist,
+  renderVodPlaylist,
   type LiveSegment,
   type PartLayout,
 } from './live-playlist.js';
@@ -59,7 +60,11 @@ interface Camera {
 }
 
 const CAMERA_PATH =
-  /^\/cam\/([A-Za-z0-9_.:-]{1,64})\/(index\.m3u8|init\.mp4|(\d{1,15})(?:\.(\d{1,3}))?\.m4s)$/;
+  /^\/(cam|vod)\/([A-Za-z0-9_.:-]{1,64})\/(index\.m3u8|init\.mp4|(\d{1,15})(?:\.(\d{1,3}))?\.m4s)$/;
+/** The longest recording one VOD playlist covers, as NVRs cap a query. */
+const MAX_VOD_MS = 6 * 3_600_000;
+/** How far back the recorder reaches: whole days before the origin's start. */
+const RECORDED_DAYS = 2;
 /** Parts listed for the newest complete segments, besides those of the one in progress. */
 const SEGMENTS_WITH_PARTS = 2;
 const MAX_HOLD_TARGETS = 3;
@@ -105,11 +110,12 @@ export class DemoOrigin {
       this.options.clipsDir ?? DEFAULT_CLIPS_DIR,
       this.options.partFragments ?? 1,
     );
-    // Sequences count from the hour the origin started, not from 1970: hls.js keeps a sparse array
-    // indexed by discontinuity sequence, and at the tens of millions that 1970 gives, copying it
-    // held a page's main thread for seconds per player. Origins started within the same hour
-    // still answer the same playlist at the same moment.
-    const epochMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    // Sequences count from the start of the UTC day two days back, not from 1970: hls.js keeps
+    // sparse arrays indexed by sequence numbers, and at the tens of millions that 1970 gives,
+    // copying one held a page's main thread for seconds per player. The recordings reach back
+    // to the epoch, so a day of playback is always there; origins started within the same day
+    // answer the same playlist at the same moment.
+    const epochMs = (Math.floor(Date.now() / 86_400_000) - RECORDED_DAYS) * 86_400_000;
     for (const id of this.cameraIds) {
       const digest = createHash('sha256').update(id).digest();
       const clip = clips[digest.readUInt32BE(0) % clips.length]!;
@@ -179,14 +185,24 @@ export class DemoOrigin {
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) {
       return reply(res, 404, 'not found');
     }
-    const camera = this.cameras.get(match[1]!);
+    const [, tree, cameraId, file, msnText, partText] = match as unknown as [
+      string,
+      'cam' | 'vod',
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ];
+    const camera = this.cameras.get(cameraId);
     if (!camera) return reply(res, 404, 'no such camera');
-    if (camera.state === 'offline') return reply(res, 503, 'camera offline');
     const { clip, timeline } = camera;
+    // The recorder is another box than the camera: recordings play while a camera is down.
+    if (tree === 'vod') return this.answerVod(res, camera, file, msnText, partText, url);
+    if (camera.state === 'offline') return reply(res, 503, 'camera offline');
     const target = Math.ceil(Math.max(...clip.durations));
     const now = () => (camera.state === 'stale' ? camera.frozenAt : Date.now());
 
-    if (match[2] === 'index.m3u8') {
+    if (file === 'index.m3u8') {
       const blocking = blockingDirective(url.searchParams);
       if (blocking === 'malformed') return reply(res, 400, 'malformed _HLS_msn or _HLS_part');
       const send = (at = now()) =>
@@ -213,34 +229,73 @@ export class DemoOrigin {
         send(camera.state === 'stale' ? now() : Math.max(now(), readyAt)),
       );
     }
-    if (match[2] === 'init.mp4') return media(res, clip.init);
+    if (file === 'init.mp4') return media(res, clip.init);
 
-    const msn = Number(match[3]);
+    const msn = Number(msnText);
     const current = timeline.current(now());
     if (msn < current - 2 * this.windowSize) return reply(res, 404, 'segment not available');
-    const segment = timeline.segment(msn);
-    const parts = clip.segments[segment.clipIndex]!;
-    const loopTicks = Math.floor(msn / clip.segments.length) * clip.loopTicks;
-    if (match[4] === undefined) {
+    const parts = clip.segments[timeline.segment(msn).clipIndex]!;
+    if (partText === undefined) {
       // Complete segments only.
       if (msn >= current) return reply(res, 404, 'segment not available');
-      return media(
-        res,
-        Buffer.concat(parts.flat().map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
-      );
+      return media(res, segmentBytes(clip, msn, parts.flat()));
     }
-    const index = Number(match[4]);
+    const index = Number(partText);
     if (index >= parts.length) return reply(res, 404, 'no such part');
     const readyIn = timeline.completeAt(msn, { index, partSeconds: clip.partSeconds }) - now();
     // A preload hint names the part being recorded: answered the moment it is complete.
     if (readyIn > target * 1000 || (readyIn > 0 && camera.state === 'stale')) {
       return reply(res, 404, 'part not available');
     }
-    return hold(res, readyIn, () =>
-      media(
-        res,
-        Buffer.concat(parts[index]!.map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks))),
-      ),
+    return hold(res, readyIn, () => media(res, segmentBytes(clip, msn, parts[index]!)));
+  }
+
+  /**
+   * The recorder (`/vod/`): a VOD playlist of any range since the epoch up to the last complete
+   * segment (`index.m3u8?start=…&end=…`, ISO 8601), and its segments, whole only. Segments and
+   * their dates are the live stream's, so a time played back shows what was live at that time.
+   */
+  private answerVod(
+    res: ServerResponse,
+    camera: Camera,
+    file: string,
+    msnText: string | undefined,
+    partText: string | undefined,
+    url: URL,
+  ): void {
+    const { clip, timeline } = camera;
+    const current = timeline.current(Date.now());
+    if (file === 'init.mp4') return media(res, clip.init);
+    if (file !== 'index.m3u8') {
+      const msn = Number(msnText);
+      if (partText !== undefined || msn >= current) {
+        return reply(res, 404, 'segment not recorded');
+      }
+      const parts = clip.segments[timeline.segment(msn).clipIndex]!;
+      return media(res, segmentBytes(clip, msn, parts.flat()));
+    }
+    const start = Date.parse(url.searchParams.get('start') ?? '');
+    const end = Date.parse(url.searchParams.get('end') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end) || end <= start) {
+      return reply(res, 400, 'start and end must be ISO 8601 times, start before end');
+    }
+    if (end - start > MAX_VOD_MS) return reply(res, 400, 'at most 6 hours per playlist');
+    const first = Math.max(0, timeline.current(start));
+    const last = Math.min(timeline.current(end - 1), current - 1);
+    if (last < first) {
+      return reply(res, 404, 'nothing recorded in that range');
+    }
+    const segments = Array.from({ length: last - first + 1 }, (_, i) =>
+      timeline.segment(first + i),
+    );
+    return reply(
+      res,
+      200,
+      renderVodPlaylist(segments, (s) => `${s.msn}.m4s`, 'init.mp4'),
+      {
+        'content-type': 'application/vnd.apple.mpegurl',
+        'cache-control': 'no-cache',
+      },
     );
   }
 
@@ -284,6 +339,12 @@ function hold(res: ServerResponse, ms: number, answer: () => void): void {
     if (!res.destroyed) answer();
   }, ms);
   res.once('close', () => clearTimeout(timer));
+}
+
+/** A segment's (or part's) fragments, their timestamps moved on by the loops before it. */
+function segmentBytes(clip: Clip, msn: number, fragments: readonly number[]): Buffer {
+  const loopTicks = Math.floor(msn / clip.segments.length) * clip.loopTicks;
+  return Buffer.concat(fragments.map((f) => shiftDecodeTime(clip.fragments[f]!, loopTicks)));
 }
 
 function media(res: ServerResponse, bytes: Buffer): void {

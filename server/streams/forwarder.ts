@@ -34,6 +34,8 @@ const MAX_PLAYLIST_BYTES = 1 << 20;
 const MAX_MEDIA_BYTES = 64 << 20;
 /** Masters change when a camera is reconfigured, not every segment. */
 const MASTER_TTL_MS = 5_000;
+/** A finished (recorded) playlist does not change; viewers seeking in it share one copy. */
+const FINISHED_TTL_MS = 60_000;
 const PLAYLIST_CACHE_BYTES = 32 << 20;
 
 /** Extensions a forwarded media name may get; anything else is named `.bin`. */
@@ -168,6 +170,47 @@ export class Forwarder {
     return (await this.playlist(cameraId, upstream, url)).info;
   }
 
+  /**
+   * A recorded (finished) media playlist's files in play order, upstream URLs, each once (an init
+   * section named again after a discontinuity is not repeated), and the date of its first
+   * segment: what a clip export reads. Nothing is sealed or cached.
+   */
+  async recording(
+    upstream: Upstream,
+    url: string,
+  ): Promise<{ files: string[]; firstDate: number | undefined }> {
+    const fetched = await this.fetch(
+      upstream,
+      url,
+      'playlist',
+      MAX_PLAYLIST_BYTES,
+      this.options.timeoutMs,
+    );
+    const files: string[] = [];
+    const seen = new Set<string>();
+    const text = fetched.body.toString('utf8');
+    try {
+      const { info } = rewritePlaylist(text, fetched.url, (absolute, role) => {
+        if (!upstream.contains(absolute)) {
+          throw new PlaylistError('upstream playlist names a file on another host');
+        }
+        if (role.kind === 'playlist') throw new PlaylistError('a recording is one media playlist');
+        if (!seen.has(absolute)) files.push(absolute);
+        seen.add(absolute);
+        return absolute;
+      });
+      if (info.master || !info.endList) {
+        throw new PlaylistError('the recording is not a finished media playlist');
+      }
+    } catch (err) {
+      if (err instanceof PlaylistError) throw new UpstreamError(502, err.message);
+      throw err;
+    }
+    const date = /^#EXT-X-PROGRAM-DATE-TIME:(.+)$/m.exec(text)?.[1];
+    const firstDate = date === undefined ? undefined : Date.parse(date);
+    return { files, firstDate: Number.isNaN(firstDate) ? undefined : firstDate };
+  }
+
   private remember(cameraId: string, url: string, info: PlaylistInfo): void {
     if (info.master || info.nextMsn === undefined) return;
     const key = liveKey(cameraId, url);
@@ -280,7 +323,9 @@ export class Forwarder {
     const { info } = rewritten;
     const ttlMs = info.master
       ? MASTER_TTL_MS
-      : (info.partTarget ?? info.targetDuration ?? 0) * 1000 * this.options.playlistCacheFraction;
+      : info.endList
+        ? FINISHED_TTL_MS
+        : (info.partTarget ?? info.targetDuration ?? 0) * 1000 * this.options.playlistCacheFraction;
     return {
       pieces: rewritten.text.split(TOKEN_SLOT),
       info,

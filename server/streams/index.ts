@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Router } from 'express';
 import type { Camera, CameraStatus } from '../../shared/index.js';
 import { NO_AUDIT, type AuditTrail } from '../audit/audit.js';
-import type { Auth } from '../auth/auth.js';
+import type { Auth, Principal } from '../auth/auth.js';
 import { HttpError } from '../http-error.js';
 import type { Metrics } from '../metrics.js';
 import type { StreamsConfig } from './config.js';
@@ -14,7 +14,15 @@ import { DemoOrigin, type OriginState } from './demo-origin.js';
 import { Forwarder } from './forwarder.js';
 import { HealthWatcher, type Probe } from './health.js';
 import { RefSealer } from './refs.js';
-import { buildRegistry, loadRegistryFile, type Registry } from './registry.js';
+import { ClipExporter } from './clips.js';
+import type { Playback } from './playback.js';
+import {
+  buildRegistry,
+  loadRegistryFile,
+  playbackUrl,
+  type PlaybackSource,
+  type Registry,
+} from './registry.js';
 import { streamRoutes } from './routes.js';
 import { findFfmpeg, rtspAnswers, RtspSessions } from './rtsp.js';
 import { StreamTokens } from './tokens.js';
@@ -39,6 +47,11 @@ export interface StreamsDeps {
   metrics: Metrics;
   /** Records each stream URL handed out; nothing is recorded without it. */
   audit?: AuditTrail;
+  /**
+   * Whether a camera lies in the area of whoever asks (a sub-centre's users and walls see their
+   * own area's recordings only); every camera when not given.
+   */
+  cameraInAreaOf?(principal: Principal, cameraId: string): boolean;
   /** Called once per camera status change the health watch sees. */
   reportStatus(cameraId: string, status: CameraStatus): Promise<void>;
 }
@@ -82,8 +95,14 @@ export function createStreams(deps: StreamsDeps): Streams {
     playlistCacheFraction: config.playlistCacheFraction,
   });
   const workDir = join(tmpdir(), `citybrain-rtsp-${process.pid}`);
+  const ffmpeg = findFfmpeg(config.ffmpegPath);
+  const clips = new ClipExporter(forwarder, {
+    ffmpeg,
+    workDir: join(workDir, 'clips'),
+    maxRunning: config.maxClipExports,
+  });
   const rtsp = new RtspSessions({
-    ffmpeg: findFfmpeg(config.ffmpegPath),
+    ffmpeg,
     workDir,
     idleMs: config.rtspIdleSeconds * 1000,
     transport: config.rtspTransport,
@@ -96,6 +115,7 @@ export function createStreams(deps: StreamsDeps): Streams {
   /** Cameras that ever had a viewer: only they get a viewers series, not all 648. */
   const watched = new Set<string>();
   const upstreams = new Map<string, Upstream>();
+  const playbacks = new Map<string, Playback>();
   let registry: Registry | undefined;
   let origin: DemoOrigin | undefined;
   let health: HealthWatcher | undefined;
@@ -112,6 +132,16 @@ export function createStreams(deps: StreamsDeps): Streams {
     }
     if (!known.has(cameraId)) throw new HttpError(404, 'no such camera');
     throw new HttpError(503, 'no video source is configured for this camera');
+  };
+
+  const playbackOf = (cameraId: string): Playback => {
+    if (!registry) throw new HttpError(503, 'camera streams are starting');
+    const playback = playbacks.get(cameraId);
+    if (playback) return playback;
+    if (!known.has(cameraId)) throw new HttpError(404, 'no such camera');
+    throw new HttpError(404, 'no recordings are configured for this camera', {
+      code: 'no_playback',
+    });
   };
 
   /**
@@ -169,6 +199,11 @@ export function createStreams(deps: StreamsDeps): Streams {
     metrics,
     audit: deps.audit ?? NO_AUDIT,
     upstreamOf,
+    playbackOf,
+    cameraInAreaOf: deps.cameraInAreaOf ?? (() => true),
+    playbackLimits: { days: config.playbackDays, maxMinutes: config.maxPlaybackMinutes },
+    maxClipMinutes: config.maxClipMinutes,
+    clips,
   });
   return {
     router: routes.router,
@@ -186,9 +221,13 @@ export function createStreams(deps: StreamsDeps): Streams {
         origin = await startDemoOrigin(config, cameraIds);
         const { username, password } = config.demoOrigin;
         const hls = `${origin.url}/cam/{id}/index.m3u8`;
-        // The demo origin serves Low-Latency HLS, as MediaMTX does.
+        // The demo origin serves Low-Latency HLS, as MediaMTX does, and recordings as an NVR.
+        const playback = {
+          hls: `${origin.url}/vod/{id}/index.m3u8?start={start}&end={end}`,
+          ...{ username, password },
+        };
         loaded = buildRegistry(
-          { template: { hls, username, password, lowLatency: true } },
+          { template: { hls, username, password, lowLatency: true, playback } },
           cameraIds,
         );
       } else {
@@ -209,6 +248,7 @@ export function createStreams(deps: StreamsDeps): Streams {
           rtspCount++;
           upstreams.set(id, rtsp.upstream(id, source.url));
         }
+        if (source.playback) playbacks.set(id, recordings(source.playback));
       }
       if (rtspCount && !rtsp.available) {
         log.warn(
@@ -235,6 +275,15 @@ export function createStreams(deps: StreamsDeps): Streams {
       await origin?.stop();
       origin = undefined;
     },
+  };
+}
+
+function recordings(source: PlaybackSource): Playback {
+  // Any range's URL has the template's origin: the upstream lets nothing else be fetched.
+  const sample = playbackUrl(source, new Date(0), new Date(60_000));
+  return {
+    upstream: new HttpUpstream(sample, source.headers),
+    urlFor: (start, end) => playbackUrl(source, start, end),
   };
 }
 

@@ -174,6 +174,37 @@ export function renderLivePlaylist(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A finished (VOD) playlist of recorded segments, each dated, as an NVR answers a playback
+ * query: players can seek anywhere in it and read the time of the picture on screen.
+ */
+export function renderVodPlaylist(
+  segments: readonly LiveSegment[],
+  uriOf: (s: LiveSegment) => string,
+  initUri: string,
+): string {
+  const target = Math.ceil(Math.max(...segments.map((s) => s.duration)));
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${target}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.msn ?? 0}`,
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:URI="${initUri}"`,
+  ];
+  for (const s of segments) {
+    if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(
+      `#EXT-X-PROGRAM-DATE-TIME:${new Date(s.startsAt).toISOString()}`,
+      `#EXTINF:${s.duration.toFixed(3)},`,
+      uriOf(s),
+    );
+  }
+  lines.push('#EXT-X-ENDLIST');
+  return `${lines.join('\n')}\n`;
+}
+
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

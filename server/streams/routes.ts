@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
-import { LOOP_ROLES } from '../../shared/index.js';
+import { createReadStream } from 'node:fs';
+import { LOOP_ROLES, TimestampSchema, type Role } from '../../shared/index.js';
 import type { AuditTrail } from '../audit/audit.js';
 import type { Auth, Principal } from '../auth/auth.js';
 import { errorBody, HttpError } from '../http-error.js';
@@ -9,7 +10,16 @@ import { parse, requireUser } from '../http/middleware.js';
 import type { Metrics } from '../metrics.js';
 import type { ForwardedMedia, Forwarder } from './forwarder.js';
 import type { PlaylistInfo } from './playlist.js';
+import type { ClipExporter } from './clips.js';
+import {
+  playbackRange,
+  recordedScope,
+  type Playback,
+  type PlaybackLimits,
+  type PlaybackRange,
+} from './playback.js';
 import type { RefSealer } from './refs.js';
+import { UpstreamError } from './upstream.js';
 import type { StreamTokens } from './tokens.js';
 import type { Upstream } from './upstream.js';
 import { moduleLog } from '../log.js';
@@ -26,7 +36,23 @@ export interface StreamRoutesDeps {
   audit: AuditTrail;
   /** A camera's upstream; throws an HttpError saying why there is none. */
   upstreamOf(cameraId: string): Upstream;
+  /** Whether a camera lies in the asker's area, for its recordings. */
+  cameraInAreaOf(principal: Principal, cameraId: string): boolean;
+  /** A camera's recordings; throws an HttpError saying why there are none. */
+  playbackOf(cameraId: string): Playback;
+  playbackLimits: PlaybackLimits;
+  /** The longest clip one export makes, in minutes. */
+  maxClipMinutes: number;
+  clips: ClipExporter;
 }
+
+/**
+ * Who may play recordings back: the desk, the wall's operators and leaders. Recordings are
+ * evidence and someone's past movements, so the loop's other roles see live video only.
+ */
+const PLAYBACK_ROLES: readonly Role[] = ['duty', 'operator', 'leader'];
+/** Who may take a clip away as a file (执法取证): the desk and the wall's operators. */
+const CLIP_ROLES: readonly Role[] = ['duty', 'operator'];
 
 /**
  * The only shape a stream path may have: a camera id and one file name of our own making. Checked
@@ -51,11 +77,16 @@ const LL_HLS_DIRECTIVES = ['_HLS_msn', '_HLS_part', '_HLS_skip'] as const;
 const MSN_AHEAD = 1;
 
 /** What the client may say when asking for a stream URL: the screen it plays on, for the audit. */
-const IssueBody = z.object({
-  screen: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,23}$/, 'a screen name: lowercase letters, digits, - or _')
-    .optional(),
+const Screen = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,23}$/, 'a screen name: lowercase letters, digits, - or _')
+  .optional();
+const IssueBody = z.object({ screen: Screen });
+/** A time range of recordings: ISO 8601 with an offset; the end defaults to the longest range. */
+const RangeBody = z.object({
+  start: TimestampSchema,
+  end: TimestampSchema.optional(),
+  screen: Screen,
 });
 
 /** Who a stream token is bound to: the session, or the wall device, that asked for it. */
@@ -106,6 +137,97 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     });
   });
 
+  /** A camera whose recordings the principal may see: 404 for no camera, 403 outside its area. */
+  const recordedCamera = (id: string, principal: Principal): string => {
+    if (!STREAM_PATH.test(`/streams/${id}/index.m3u8`)) throw new HttpError(404, 'no such camera');
+    deps.playbackOf(id);
+    if (!deps.cameraInAreaOf(principal, id)) {
+      throw new HttpError(403, "this camera is outside your centre's area", {
+        code: 'outside_your_area',
+      });
+    }
+    return id;
+  };
+
+  // Recordings (回放): a stream URL for a time range, its names sealed in the camera's recorded
+  // scope so that they are fetched from the recordings' upstream.
+  router.post(
+    '/api/v1/cameras/:id/playback',
+    requireUser(deps.auth, PLAYBACK_ROLES),
+    async (req, res) => {
+      const cameraId = recordedCamera(req.params.id as string, req.principal!);
+      const body = parse(RangeBody, req.body ?? {});
+      const playback = deps.playbackOf(cameraId);
+      const range = playbackRange(body, Date.now(), deps.playbackLimits);
+      const scope = recordedScope(cameraId);
+      const url = playback.urlFor(range.start, range.end);
+      // Fetched now (and cached for the player) so that an empty range is a clear refusal.
+      await forwarder.playlist(scope, playback.upstream, url).catch((err: unknown) => {
+        if (err instanceof UpstreamError && err.upstreamStatus === 404) {
+          throw new HttpError(404, 'nothing recorded on this camera in that range', {
+            code: 'nothing_recorded',
+          });
+        }
+        throw err;
+      });
+      const principal = req.principal!;
+      const { token, expiresAt } = tokens.issue(cameraId, holderOf(principal));
+      deps.audit.record({
+        action: 'stream.playback',
+        actor: principal.id,
+        actorRole: principal.role,
+        address: req.ip,
+        cameraId,
+        detail: { screen: body.screen, ...isoRange(range) },
+      });
+      const name = refs.seal(scope, { url, kind: 'playlist', blocking: false });
+      res.json({
+        url: `/streams/${cameraId}/${name}.m3u8?token=${token}`,
+        ...isoRange(range),
+        expiresAt: new Date(expiresAt).toISOString(),
+      });
+    },
+  );
+
+  router.post('/api/v1/cameras/:id/clips', requireUser(deps.auth, CLIP_ROLES), async (req, res) => {
+    const cameraId = recordedCamera(req.params.id as string, req.principal!);
+    const body = parse(RangeBody, req.body ?? {});
+    if (body.end === undefined) {
+      throw new HttpError(400, 'end: a clip needs its end', {
+        code: 'invalid_fields',
+        fields: [{ path: 'end', message: 'a clip needs its end' }],
+      });
+    }
+    const playback = deps.playbackOf(cameraId);
+    const limits = { ...deps.playbackLimits, maxMinutes: deps.maxClipMinutes };
+    const range = playbackRange(body, Date.now(), limits);
+    const clip = await deps.clips.export(playback, range);
+    const principal = req.principal!;
+    // A clip taken away is a view of the recording, and more: the trail says which and how much.
+    deps.audit.record({
+      action: 'clip.exported',
+      actor: principal.id,
+      actorRole: principal.role,
+      address: req.ip,
+      cameraId,
+      detail: { screen: body.screen, ...isoRange(range), bytes: clip.bytes },
+    });
+    const stamp = (d: Date) => d.toISOString().replaceAll(/[-:]|\.\d{3}/g, '');
+    res.writeHead(200, {
+      'content-type': 'video/mp4',
+      'content-length': clip.bytes,
+      'content-disposition': `attachment; filename="${cameraId}_${stamp(range.start)}_${stamp(range.end)}.mp4"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    const file = createReadStream(clip.file);
+    file.pipe(res);
+    res.once('close', () => {
+      file.destroy();
+      clip.remove();
+    });
+  });
+
   // Synchronous up to the cache, so that a segment already in memory (the common case: one
   // viewer fetched it, the others follow) is answered without a trip through the event loop.
   const serve = (req: IncomingMessage, res: ServerResponse, next: (err: unknown) => void) => {
@@ -114,7 +236,12 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     if (!match || match[1]!.includes('..')) throw new HttpError(400, 'malformed stream path');
     const [, cameraId, name, extension] = match as unknown as [string, string, string, string];
     const params = streamQuery(query);
-    const upstream = deps.upstreamOf(cameraId);
+    // A name sealed in the camera's recorded scope is a file of its recordings.
+    const live = name === 'index' ? undefined : refs.open(cameraId, name);
+    const recorded =
+      name === 'index' || live ? undefined : refs.open(recordedScope(cameraId), name);
+    const scope = recorded ? recordedScope(cameraId) : cameraId;
+    const upstream = recorded ? deps.playbackOf(cameraId).upstream : deps.upstreamOf(cameraId);
     const token = params.get('token') ?? undefined;
     const check = tokens.check(cameraId, token);
     if (!check.ok) throw new HttpError(check.status, check.error, { code: check.code });
@@ -122,7 +249,7 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     const ref =
       name === 'index'
         ? { url: upstream.entry, kind: 'playlist' as const, blocking: false }
-        : refs.open(cameraId, name);
+        : (live ?? recorded);
     if (!ref || (ref.kind === 'playlist') !== (extension === 'm3u8')) {
       throw new HttpError(404, 'no such stream file');
     }
@@ -144,11 +271,11 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     const reload =
       asked && upstream.lowLatency
         ? forwarder
-            .current(cameraId, upstream, ref.url)
+            .current(scope, upstream, ref.url)
             .then((info) => blockingReload(ref.url, params, info))
         : Promise.resolve({ url: ref.url, blocking: false });
     reload
-      .then(({ url, blocking }) => forwarder.playlist(cameraId, upstream, url, blocking))
+      .then(({ url, blocking }) => forwarder.playlist(scope, upstream, url, blocking))
       .then((playlist) => {
         const body = Buffer.from(playlist.pieces.join(token!));
         res.writeHead(200, {
@@ -243,6 +370,10 @@ function blockingReload(
   }
   if (skip !== null) url.searchParams.set('_HLS_skip', skip);
   return { url: url.href, blocking: msn !== null };
+}
+
+function isoRange(range: PlaybackRange): { start: string; end: string } {
+  return { start: range.start.toISOString(), end: range.end.toISOString() };
 }
 
 function outOfRange(name: string, message: string): HttpError {

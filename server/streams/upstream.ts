@@ -4,7 +4,10 @@ import { HttpError } from '../http-error.js';
  * A failure talking to a camera's upstream. Its message goes to the client as-is, so it is built
  * from fixed words and numbers only: never a URL, host, credential or upstream error text.
  */
-export class UpstreamError extends HttpError {}
+export class UpstreamError extends HttpError {
+  /** The status upstream itself answered, when it answered: 404 is "not recorded" to playback. */
+  upstreamStatus?: number;
+}
 
 export interface Fetched {
   body: Buffer;
@@ -73,7 +76,9 @@ export class HttpUpstream implements Upstream {
         }
         if (!res.ok) {
           await res.body?.cancel();
-          throw new UpstreamError(502, `camera upstream answered ${res.status}`);
+          const failure = new UpstreamError(502, `camera upstream answered ${res.status}`);
+          failure.upstreamStatus = res.status;
+          throw failure;
         }
         const contentType = res.headers.get('content-type') ?? undefined;
         return { body: await readCapped(res, maxBytes), url: current, contentType };

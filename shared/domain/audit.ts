@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'incident.act',
   'stream.issued',
+  'stream.playback',
+  'clip.exported',
   'wall.push',
   'accounts.changed',
   'audit.read',

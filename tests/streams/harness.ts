@@ -11,7 +11,8 @@ import type { Camera, CameraStatus } from '../../shared/index.js';
 import type { AuditEntry } from '../../server/audit/audit.js';
 import { Auth } from '../../server/auth/auth.js';
 import { refuseDemoCredentials } from '../../server/auth/demo-credentials.js';
-import { loadConfig } from '../../server/config.js';
+import { levelRules, loadConfig } from '../../server/config.js';
+import { Scopes } from '../../server/levels/scopes.js';
 import { errorHandler } from '../../server/http/middleware.js';
 import { Metrics } from '../../server/metrics.js';
 import { openSqliteStore } from '../../server/store/sqlite-store.js';
@@ -79,9 +80,12 @@ export async function startHarness(
   });
   const reported: Harness['reported'] = [];
   const audited: AuditEntry[] = [];
+  // As the server wires it: a sub-centre's users see their own area's recordings.
+  const scopes = new Scopes(loadDemoCity(), levelRules(config.levels));
   const streams = createStreams({
     config: streamsConfig,
     demo: true,
+    cameraInAreaOf: (principal, cameraId) => scopes.cameraIn(scopes.of(principal), cameraId),
     cameras: options.cameras ?? cityCameras().slice(0, 8),
     auth,
     metrics,

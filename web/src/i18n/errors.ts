@@ -46,6 +46,8 @@ const FIELD_LABELS: ReadonlyMap<string, (m: Messages) => string> = new Map([
   ['text', (m: Messages) => m.videoPatrol.addNote],
   ['date', (m: Messages) => m.videoPatrol.date],
   ['note', (m: Messages) => m.warning.resolveNote],
+  ['start', (m: Messages) => m.playback.start],
+  ['end', (m: Messages) => m.playback.end],
 ]);
 
 type Messages = (typeof LOCALES)[Locale];
