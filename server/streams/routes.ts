@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { createReadStream } from 'node:fs';
-import { LOOP_ROLES, TimestampSchema, type Role } from '../../shared/index.js';
+import { CLIP_ROLES, LOOP_ROLES, PLAYBACK_ROLES, TimestampSchema } from '../../shared/index.js';
 import type { AuditTrail } from '../audit/audit.js';
 import type { Auth, Principal } from '../auth/auth.js';
 import { errorBody, HttpError } from '../http-error.js';
@@ -45,14 +45,6 @@ export interface StreamRoutesDeps {
   maxClipMinutes: number;
   clips: ClipExporter;
 }
-
-/**
- * Who may play recordings back: the desk, the wall's operators and leaders. Recordings are
- * evidence and someone's past movements, so the loop's other roles see live video only.
- */
-const PLAYBACK_ROLES: readonly Role[] = ['duty', 'operator', 'leader'];
-/** Who may take a clip away as a file (执法取证): the desk and the wall's operators. */
-const CLIP_ROLES: readonly Role[] = ['duty', 'operator'];
 
 /**
  * The only shape a stream path may have: a camera id and one file name of our own making. Checked

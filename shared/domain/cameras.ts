@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LngLatSchema } from './common.js';
+import { IdSchema, LngLatSchema, type Role } from './common.js';
 
 export const CAMERA_KINDS = ['fixed', 'ptz', 'dome'] as const;
 export const CameraKindSchema = z.enum(CAMERA_KINDS);
@@ -46,3 +46,11 @@ export const CameraSchema = z.object({
   status: CameraStatusSchema,
 });
 export type Camera = z.infer<typeof CameraSchema>;
+
+/**
+ * Who may play a camera's recordings back (回放): the desk, the wall's operators and leaders.
+ * Recordings are evidence and someone's past movements, so the loop's other roles see live only.
+ */
+export const PLAYBACK_ROLES: readonly Role[] = ['duty', 'operator', 'leader'];
+/** Who may take a clip of the recordings away as a file (执法取证). */
+export const CLIP_ROLES: readonly Role[] = ['duty', 'operator'];

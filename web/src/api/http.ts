@@ -69,6 +69,24 @@ export async function apiUpload<T>(path: string, body: Blob): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/** Posts JSON and answers the bytes the server sent (a clip), with the file name it gave. */
+export async function apiDownload(
+  path: string,
+  body: unknown,
+): Promise<{ blob: Blob; filename: string | undefined }> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw refused(res, await res.text());
+  const disposition = res.headers.get('content-disposition') ?? '';
+  return { blob: await res.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] };
+}
+
 /** The refusal, after telling the app when it means the session is over. */
 function refused(res: Response, text: string): ApiError {
   const error = refusal(res, text);

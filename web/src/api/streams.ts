@@ -1,4 +1,4 @@
-import { apiFetch } from './http.js';
+import { apiDownload, apiFetch } from './http.js';
 
 export interface StreamGrant {
   /** Our own server's playlist URL for one camera, with its short-lived token. */
@@ -14,6 +14,32 @@ export function requestStream(cameraId: string): Promise<StreamGrant> {
   return apiFetch<StreamGrant>(`/api/v1/cameras/${encodeURIComponent(cameraId)}/stream`, {
     method: 'POST',
     body: { screen: currentScreen() },
+  });
+}
+
+export interface PlaybackGrant extends StreamGrant {
+  /** The range the stream covers, as the server settled it (the end at most now). */
+  start: string;
+  end: string;
+}
+
+/**
+ * A camera's recordings from `start` (to `end`, or as far as the server gives at once): a VOD
+ * stream of our own server, its token as short-lived as a live one's.
+ */
+export function requestPlayback(cameraId: string, start: Date, end?: Date): Promise<PlaybackGrant> {
+  return apiFetch<PlaybackGrant>(`/api/v1/cameras/${encodeURIComponent(cameraId)}/playback`, {
+    method: 'POST',
+    body: { start: start.toISOString(), end: end?.toISOString(), screen: currentScreen() },
+  });
+}
+
+/** A clip of a camera's recordings as an MP4 file (for evidence), and the name the server gave. */
+export function exportClip(cameraId: string, start: Date, end: Date) {
+  return apiDownload(`/api/v1/cameras/${encodeURIComponent(cameraId)}/clips`, {
+    start: start.toISOString(),
+    end: end.toISOString(),
+    screen: currentScreen(),
   });
 }
 

@@ -2,6 +2,7 @@ import type Hls from 'hls.js';
 import type { ErrorData, HlsConfig } from 'hls.js';
 import { ApiError } from '../api/http.js';
 import { requestStream } from '../api/streams.js';
+import { loadHls } from './hls-loader.js';
 import {
   catchUpRate,
   latencyLevel,
@@ -96,10 +97,6 @@ const START_TIMEOUT_MS = 30_000;
  * but not twice within this: a refusal right after a fresh URL is a fault for the backoff.
  */
 const TOKEN_RENEW_MIN_MS = 15_000;
-
-let hlsModule: Promise<typeof Hls> | undefined;
-/** hls.js is loaded the first time a tile plays, not with the page. */
-const loadHls = () => (hlsModule ??= import('hls.js').then((m) => m.default));
 
 /**
  * One camera in one video element: asks the server for a stream URL, plays it with hls.js,
