@@ -78,20 +78,22 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.textContent()).toMatch(/^视频巡查：江滨路口视频巡查 第 [12]\/2 页$/);
     const pages = [cameraIds.slice(0, 4), cameraIds.slice(4, 8)];
-    // The tiles hold one page of the plan's cameras, four at a time, whichever page is up.
+    // The tiles hold one page of the plan's cameras, four at a time, whichever page is up, and
+    // the banner names that page (read together: the page may turn between two reads).
     const first = await wall.waitForFunction(
       (pages) => {
         const ids = [...document.querySelectorAll('[data-tile]')].map((e) =>
           e.getAttribute('data-camera'),
         );
+        const text = document.querySelector('[data-patrol-banner]')?.textContent ?? '';
         const n = pages.findIndex((p) => JSON.stringify(p) === JSON.stringify(ids));
-        return n === -1 ? false : n;
+        // The page's number, 1 or 2: 0 would read as not yet.
+        return n !== -1 && text.includes(`第 ${n + 1}/2 页`) ? n + 1 : false;
       },
       pages,
       { timeout: 15_000 },
     );
-    const index = (await first.jsonValue()) as number;
-    expect(await banner.textContent()).toContain(`第 ${index + 1}/2 页`);
+    const index = ((await first.jsonValue()) as number) - 1;
     if (shotDir) await wall.screenshot({ path: `${shotDir}/wall-patrol.png` });
 
     // Within the dwell (5 s) the other page comes up, banner and tiles together.

@@ -44,3 +44,23 @@ export async function noteVideoPatrol(id: string, text: string): Promise<VideoPa
   const path = `/api/v1/video-patrols/${encodeURIComponent(id)}/notes`;
   return (await apiFetch<{ patrol: VideoPatrol }>(path, { body: { text } })).patrol;
 }
+
+/**
+ * A run's end as its page goes away (a wall switched off, a desk closed): `keepalive` lets the
+ * request outlive the page, so the log does not show the run as going on for ever.
+ */
+export function endVideoPatrolAsPageCloses(
+  id: string,
+  cameraIds: string[],
+  token: string | undefined,
+): void {
+  void fetch(`/api/v1/video-patrols/${encodeURIComponent(id)}/end`, {
+    method: 'POST',
+    keepalive: true,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ cameraIds }),
+  }).catch(() => undefined);
+}

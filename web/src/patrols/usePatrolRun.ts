@@ -1,7 +1,12 @@
 import { onBeforeUnmount, shallowRef, watch } from 'vue';
 import type { TourPlan } from '../../../shared/domain/video-patrols.js';
 import { patrolPage, type PatrolPage } from '../../../shared/video-patrols/schedule.js';
-import { endVideoPatrol, startVideoPatrol } from '../api/video-patrols.js';
+import {
+  endVideoPatrol,
+  endVideoPatrolAsPageCloses,
+  startVideoPatrol,
+} from '../api/video-patrols.js';
+import { useSessionStore } from '../stores/session.js';
 import { useVideoPatrolsStore } from '../stores/video-patrols.js';
 import { useWallStore } from '../stores/wall.js';
 import type { WallLayout } from '../video/layouts.js';
@@ -24,7 +29,10 @@ export interface PatrolRun {
 export function usePatrolRun(options: { held?: () => boolean; record: () => boolean }) {
   const wall = useWallStore();
   const store = useVideoPatrolsStore();
+  const session = useSessionStore();
   const run = shallowRef<PatrolRun>();
+  /** The log's id for the run, once the server has answered. */
+  let recordedId: string | undefined;
   /** The layout before the run, put back after it. */
   let layoutBefore: WallLayout | undefined;
   let timer: number | undefined;
@@ -60,7 +68,7 @@ export function usePatrolRun(options: { held?: () => boolean; record: () => bool
     // The log is a record, not a condition: a run whose start could not be written still runs.
     recording = options.record()
       ? startVideoPatrol(plan.id, plan.cameraIds).then(
-          (p) => p.id,
+          (p) => (run.value?.plan.id === plan.id ? (recordedId = p.id) : p.id),
           () => undefined,
         )
       : undefined;
@@ -71,6 +79,7 @@ export function usePatrolRun(options: { held?: () => boolean; record: () => bool
     if (!current) return;
     window.clearTimeout(timer);
     run.value = undefined;
+    recordedId = undefined;
     const ids = current.plan.cameraIds.filter((id) => shown.has(id));
     void recording?.then((id) => (id ? endVideoPatrol(id, ids) : undefined)).catch(() => undefined);
     recording = undefined;
@@ -96,7 +105,18 @@ export function usePatrolRun(options: { held?: () => boolean; record: () => bool
     () => options.held?.(),
     (held) => !held && run.value && showPage(),
   );
-  onBeforeUnmount(stop);
+  // A page closing ends its run in the log too, as far as the browser lets a request go out.
+  const onPageHide = () => {
+    const current = run.value;
+    if (!current || !recordedId) return;
+    const ids = current.plan.cameraIds.filter((id) => shown.has(id));
+    endVideoPatrolAsPageCloses(recordedId, ids, session.token);
+  };
+  window.addEventListener('pagehide', onPageHide);
+  onBeforeUnmount(() => {
+    window.removeEventListener('pagehide', onPageHide);
+    stop();
+  });
 
   return { run, start, stop };
 }
