@@ -618,7 +618,7 @@ export default {
     exporting: 'Exporting…',
     exported: 'Exported',
     minutes: 'Length (minutes)',
-    fromReport: 'Play from 30 s before the report',
+    fromReport: 'Replay from −30 s',
     fromReportHint: 'Plays the cameras covering the place from 30 s before the report',
   },
   filter: {

@@ -594,7 +594,7 @@ export default {
     exporting: '导出中…',
     exported: '已导出',
     minutes: '时长（分钟）',
-    fromReport: '从上报前30秒回放',
+    fromReport: '回放上报前30秒',
     fromReportHint: '在覆盖事发地的摄像头上，从上报时间前30秒开始回放',
   },
   filter: {
