@@ -175,4 +175,32 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
     await entry.filter({ hasNotText: '进行中' }).first().waitFor({ timeout: 10_000 });
     await desk.close();
   });
+  it('lets an operator make a plan on /video, naming in Chinese what the server refused', async () => {
+    const desk = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await loginAs(desk, env.server.url, 'operator');
+    await desk.goto(`${env.server.url}/video`);
+    await desk.click('[data-plan-new]');
+    const form = desk.locator('[data-plan-form]');
+    // Blank once trimmed: the browser lets it through, the server names the field.
+    await form.locator('input[name=name]').fill('   ');
+    await form.locator('input[type=radio][value=street]').check();
+    await form.locator('button[type=submit]').click();
+    await form.locator('[role=alert]', { hasText: '方案名称' }).waitFor();
+    await form.locator('input[name=name]').fill('街道全域巡查');
+    await form.locator('input[name=dwellSeconds]').fill('20');
+    if (shotDir) await desk.screenshot({ path: `${shotDir}/plan-form.png` });
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached' });
+    const picked = await desk.$eval('[data-plan-picker]', (e) => (e as HTMLSelectElement).value);
+    const operator = await login(env.server.url, 'operator');
+    const res = await api(env.server.url, `/api/v1/tour-plans/${picked}`, { token: operator });
+    expect(res.body.plan).toMatchObject({
+      name: '街道全域巡查',
+      dwellSeconds: 20,
+      cameras: { kind: 'street' },
+      updatedBy: '大屏操作员 王芳',
+    });
+    expect(res.body.plan.cameraIds.length).toBeGreaterThan(0);
+    await desk.close();
+  });
 });
