@@ -30,7 +30,13 @@ import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { basemapRoutes } from './basemap.js';
 import { cityRoutes } from './city-routes.js';
-import { fieldRoutes, patrolFeedRoutes, registrationRoutes, trailRoutes } from './field-routes.js';
+import {
+  fieldRoutes,
+  patrolFeedRoutes,
+  registrationRoutes,
+  trailRoutes,
+  videoPatrolReportRoutes,
+} from './field-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes, type IntakeEndpoint } from './ingest-routes.js';
 import { BODY_LIMIT_BYTES } from './json-body.js';
@@ -159,6 +165,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/v1',
     registrationRoutes(deps.auth, deps.ingest, deps.attachments, deps.clock, deps.scopes),
+  );
+  app.use(
+    '/api/v1',
+    videoPatrolReportRoutes(
+      deps.auth,
+      deps.ingest,
+      deps.attachments,
+      deps.clock,
+      deps.scopes,
+      city.cameras,
+    ),
   );
   app.use('/api/v1', deps.attachments.router);
   app.use('/api/v1', cityRoutes(deps.auth, city, deps.board, deps.scopes));

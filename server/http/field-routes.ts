@@ -7,6 +7,8 @@ import {
   isOpenState,
   PatrolPositionsSchema,
   RegistrationSchema,
+  VideoPatrolReportSchema,
+  type Camera,
   summarize,
   type FieldTasksResponse,
   type Crs,
@@ -201,6 +203,70 @@ export function registrationRoutes(
         photos: r.photos,
         contact: r.contact,
         ...(r.answer ? { settle: { resolution: 'immediate', comment: r.answer } } : {}),
+      });
+      res.status(outcome!.result === 'created' ? 201 : 200).json(outcome);
+    }),
+  );
+  return router;
+}
+
+/** How far back a picture a video patrol reports may be: as far as recordings are kept. */
+const SEEN_WITHIN_MS = 30 * 86_400_000;
+
+/**
+ * POST /api/v1/cameras/:id/reports: what a duty officer or operator saw on a camera's tile
+ * (视频巡查), with the snapshot, at the camera's place; a sub-centre's only on its own cameras.
+ */
+export function videoPatrolReportRoutes(
+  auth: Auth,
+  ingest: IngestService,
+  photos: PhotoCheck,
+  clock: Clock,
+  scopes: Scopes,
+  cameras: readonly Camera[],
+): Router {
+  const router = Router();
+  const byId = new Map(cameras.map((c) => [c.id, c]));
+  router.post(
+    '/cameras/:id/reports',
+    requireUser(auth, ['duty', 'operator']),
+    handle(async (req, res) => {
+      const principal = req.principal!;
+      const camera = byId.get(req.params.id as string);
+      if (!camera) throw new HttpError(404, 'no such camera');
+      const scope = scopes.of(principal);
+      if (!scopes.cameraIn(scope, camera.id)) {
+        throw new HttpError(403, "this camera is outside your centre's area", {
+          code: 'outside_your_area',
+        });
+      }
+      const r = parse(VideoPatrolReportSchema, req.body);
+      const seen = Date.parse(r.seenAt);
+      const now = clock().getTime();
+      if (seen > now + 5_000 || seen < now - SEEN_WITHIN_MS) {
+        const message = 'must be a time the camera has recorded: not in the future, within 30 days';
+        throw new HttpError(400, `seenAt: ${message}`, {
+          code: 'invalid_fields',
+          fields: [{ path: 'seenAt', message }],
+        });
+      }
+      checkPhotos(photos, r.photos, 'photos');
+      const input: ReportInputParsed = {
+        source: 'video-patrol',
+        externalId: `VP-${randomUUID()}`,
+        category: r.category,
+        ...(r.severity ? { severity: r.severity } : {}),
+        title: r.title,
+        description: r.description,
+        location: { lng: camera.position[0], lat: camera.position[1] },
+        time: new Date(seen).toISOString(),
+        cameraId: camera.id,
+        reporter: principal.name,
+      };
+      const [outcome] = await ingest.submit([input], 'video-patrol', {
+        actor: scopes.actor(actorFrom(principal)),
+        ...(scope ? { within: scope } : {}),
+        photos: r.photos,
       });
       res.status(outcome!.result === 'created' ? 201 : 200).json(outcome);
     }),

@@ -78,6 +78,7 @@ const EXTERNAL_PREFIX: Readonly<Record<Source, string>> = {
   visit: 'LF',
   call: 'LD',
   letter: 'LX',
+  'video-patrol': 'SPXC',
 };
 
 /** The hour-of-day curve, interpolated so the rate changes smoothly through the hour. */
@@ -331,6 +332,8 @@ export class ReportFactory {
         return `${surname}${chance(this.rng, 0.5) ? '先生' : '女士'}`;
       case 'video-analytics':
         return '视频智能分析平台';
+      case 'video-patrol':
+        return '视频巡查员';
     }
   }
 

@@ -65,6 +65,22 @@ export const RegistrationSchema = z.object({
 });
 export type Registration = z.input<typeof RegistrationSchema>;
 
+/**
+ * POST /api/v1/cameras/:id/reports: what an operator saw on a camera's tile (视频巡查), reported
+ * from the tile with the picture on screen. The place is the camera's; `seenAt` is when the
+ * picture was recorded (now on a live tile, the recording's time on one played back).
+ */
+export const VideoPatrolReportSchema = z.object({
+  category: CategorySchema,
+  severity: SeveritySchema.optional(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(4000).default(''),
+  /** The snapshot first; at least it. */
+  photos: PhotosSchema.min(1, 'the snapshot of the picture is missing'),
+  seenAt: z.iso.datetime({ offset: true }),
+});
+export type VideoPatrolReport = z.input<typeof VideoPatrolReportSchema>;
+
 /** What intake answers for one report: made a new incident, joined one, or was seen before. */
 export interface IntakeOutcome {
   result: 'created' | 'attached' | 'duplicate';

@@ -25,6 +25,8 @@ export const SOURCES = [
   'visit',
   'call',
   'letter',
+  // Seen by an operator watching cameras (视频巡查) and reported from the tile, with its picture.
+  'video-patrol',
 ] as const;
 
 /** The reception's channels (来访 来电 来信): the sources a desk registers by hand. */

@@ -10,7 +10,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loginAs } from '../support/browser.js';
 import { e2eEnvironment } from '../support/e2e.js';
-import { demoCity, postReport, report } from '../support/server.js';
+import sharp from 'sharp';
+import { api, demoCity, login, postReport, report } from '../support/server.js';
 
 const run = promisify(execFile);
 const env = e2eEnvironment();
@@ -184,5 +185,46 @@ describe('playing recordings back on the desk', { timeout: 120_000 }, () => {
       rmSync(dir, { recursive: true, force: true });
     }
     await page.close();
+  });
+
+  it('reports what a tile shows, with a snapshot of the picture (视频巡查上报)', async () => {
+    const camera = city.cameras[19]!;
+    const page = await deskWithCamera(camera.id);
+    await page.hover('[data-tile][data-slot="0"]');
+    await page.click('[data-report-tile]');
+    const form = page.locator('[data-video-report]');
+    await form.locator('img[data-snapshot]').waitFor();
+    await form.locator('select[name=category]').selectOption('public-order');
+    await form.locator('textarea[name=description]').fill('路口有人员聚集，约二十人');
+    await form.locator('[data-submit-report]').click();
+    const done = await page.locator('[data-reported]').innerText({ timeout: 15_000 });
+    const incidentId = /INC-[0-9-]+/.exec(done)?.[0];
+    expect(incidentId, done).toBeDefined();
+    await page.close();
+
+    const token = await login(env.server.url, 'duty');
+    const { body } = await api(env.server.url, `/api/v1/incidents/${incidentId}`, { token });
+    expect(body.incident).toMatchObject({
+      source: 'video-patrol',
+      cameraId: camera.id,
+      category: 'public-order',
+      location: camera.position,
+      description: '路口有人员聚集，约二十人',
+    });
+    expect(body.incident.title).toContain(camera.name);
+    // The photo is the frame the tile showed: a JPEG at the stream's size, not a blank canvas.
+    const [link] = Object.values(body.attachments) as { url: string }[];
+    const photo = Buffer.from(
+      await (
+        await fetch(new URL(link!.url, env.server.url), {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).arrayBuffer(),
+    );
+    const image = sharp(photo);
+    expect(await image.metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 360 });
+    const { channels } = await image.stats();
+    // A picture has light and dark in it; an empty frame is one flat colour.
+    expect(Math.max(...channels.map((c) => c.stdev))).toBeGreaterThan(10);
   });
 });

@@ -55,7 +55,7 @@ describe('the phones and the reception', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    for (const user of ['duty', 'leader', 'grid', 'patrol', 'dept'])
+    for (const user of ['duty', 'leader', 'grid', 'patrol', 'dept', 'operator', 'street'])
       tokens[user] = await login(server.url, user);
     const me = await api(server.url, '/api/v1/auth/me', { token: tokens.grid });
     gridWorkerId = me.body.gridWorkerId;
@@ -296,6 +296,58 @@ describe('the phones and the reception', () => {
     expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(
       expect.arrayContaining(['contact.name', 'contact.phone']),
     );
+  });
+
+  it("takes an operator's video patrol report from a tile: the snapshot, the camera's place, the picture's time", async () => {
+    const city = demoCity();
+    const camera = city.cameras.find((c) => c.regionId.startsWith('d01-s01-'))!;
+    const outside = city.cameras.find((c) => c.regionId.startsWith('d02-'))!;
+    const snapshot = await upload(server.url, tokens.operator!, await photo(7));
+    const seenAt = new Date(Date.now() - 95_000).toISOString();
+    const body = {
+      category: 'public-order',
+      severity: 'medium',
+      title: '视频巡查发现：路口人员聚集',
+      description: '约二十人在路口聚集',
+      photos: [snapshot],
+      seenAt,
+    };
+    const made = await api(server.url, `/api/v1/cameras/${camera.id}/reports`, {
+      token: tokens.operator,
+      body,
+    });
+    expect(made.status).toBe(201);
+    const { body: detail } = await api(server.url, `/api/v1/incidents/${made.body.incidentId}`, {
+      token: tokens.duty,
+    });
+    expect(detail.incident).toMatchObject({
+      source: 'video-patrol',
+      cameraId: camera.id,
+      category: 'public-order',
+      location: camera.position,
+    });
+    expect(detail.reports[0]).toMatchObject({ source: 'video-patrol', time: seenAt });
+    expect(JSON.stringify(detail.incident.timeline)).toContain(snapshot);
+    expect(detail.attachments[snapshot]).toBeDefined();
+
+    const refused = async (token: string, path: string, over: object, status: number) => {
+      const res = await api(server.url, path, { token, body: { ...body, ...over } });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      return res.body.error;
+    };
+    const at = `/api/v1/cameras/${camera.id}/reports`;
+    expect((await refused(tokens.operator!, at, { photos: [] }, 400)).fields[0].path).toBe(
+      'photos',
+    );
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await refused(tokens.operator!, at, { seenAt: future }, 400)).fields[0].path).toBe(
+      'seenAt',
+    );
+    await refused(tokens.grid!, at, {}, 403);
+    await refused(tokens.leader!, at, {}, 403);
+    await refused(tokens.operator!, '/api/v1/cameras/no-such-camera/reports', {}, 404);
+    const street = await refused(tokens.street!, `/api/v1/cameras/${outside.id}/reports`, {}, 403);
+    expect(street.code).toBe('outside_your_area');
   });
 
   it('shows a grid worker on duty to the screens, and takes a tracking feed for patrols', async () => {

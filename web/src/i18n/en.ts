@@ -437,6 +437,7 @@ export default {
     visit: 'Walk-in',
     call: 'Call',
     letter: 'Letter',
+    'video-patrol': 'Video patrol',
   },
   kpi: {
     intake: 'Intake today',
@@ -620,6 +621,19 @@ export default {
     minutes: 'Length (minutes)',
     fromReport: 'Replay from −30 s',
     fromReportHint: 'Plays the cameras covering the place from 30 s before the report',
+  },
+  videoReport: {
+    button: 'Report',
+    buttonTitle: 'Report what this picture shows, with a snapshot of it',
+    title: 'Video patrol report',
+    camera: 'Camera',
+    seenAt: 'Picture taken',
+    heading: 'Seen on video patrol',
+    description: 'What is happening',
+    submit: 'Report',
+    sending: 'Reporting…',
+    done: 'Reported as {id}',
+    cancel: 'Cancel',
   },
   filter: {
     category: 'Category',

@@ -425,6 +425,7 @@ export default {
     visit: '来访',
     call: '来电',
     letter: '来信',
+    'video-patrol': '视频巡查',
   },
   kpi: {
     intake: '今日受理',
@@ -596,6 +597,19 @@ export default {
     minutes: '时长（分钟）',
     fromReport: '回放上报前30秒',
     fromReportHint: '在覆盖事发地的摄像头上，从上报时间前30秒开始回放',
+  },
+  videoReport: {
+    button: '上报',
+    buttonTitle: '截取当前画面，作为视频巡查发现上报',
+    title: '视频巡查上报',
+    camera: '摄像头',
+    seenAt: '画面时间',
+    heading: '视频巡查发现',
+    description: '情况描述',
+    submit: '上报',
+    sending: '上报中…',
+    done: '已上报，事件编号 {id}',
+    cancel: '取消',
   },
   filter: {
     category: '类型',
