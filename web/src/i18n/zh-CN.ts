@@ -822,7 +822,7 @@ export default {
     upstream_content_type: '视频源返回了无法识别的内容',
     no_playback: '该摄像头未配置录像回放',
     nothing_recorded: '该摄像头在这段时间没有录像',
-    clip_export_unavailable: '服务器未安装视频处理组件（ffmpeg），无法导出片段',
+    clip_export_unavailable: '服务器未安装视频处理组件，无法导出片段',
     clip_export_failed: '录像片段导出失败',
     webhook_not_found: '推送订阅不存在',
     webhook_delivery_not_found: '推送记录不存在',
