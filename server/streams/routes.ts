@@ -194,6 +194,8 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     const limits = { ...deps.playbackLimits, maxMinutes: deps.maxClipMinutes };
     const range = playbackRange(body, Date.now(), limits);
     const clip = await deps.clips.export(playback, range);
+    // The asker left while the clip was being made: nothing was taken away.
+    if (res.destroyed) return clip.remove();
     const principal = req.principal!;
     // A clip taken away is a view of the recording, and more: the trail says which and how much.
     deps.audit.record({
@@ -213,6 +215,7 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
       'x-content-type-options': 'nosniff',
     });
     const file = createReadStream(clip.file);
+    file.once('error', () => res.destroy());
     file.pipe(res);
     res.once('close', () => {
       file.destroy();
