@@ -6,6 +6,7 @@ import { HttpError } from '../http-error.js';
 import { moduleLog } from '../log.js';
 import type { Forwarder } from './forwarder.js';
 import type { Playback, PlaybackRange } from './playback.js';
+import type { RecordedFile } from './playlist.js';
 import { UpstreamError } from './upstream.js';
 
 const log = moduleLog('streams');
@@ -30,8 +31,8 @@ export interface Clip {
  * Clips of a camera's recordings as MP4 files, for evidence (执法取证): the recording's segments
  * are read through the forwarder (its cache, its single upstream fetch, the camera's
  * credentials) and piped to ffmpeg, which copies the streams into one MP4 without re-encoding.
- * A clip starts on the keyframe at or before the asked start (within a segment, a second on
- * most cameras) and ends at the asked end.
+ * A clip starts with the segment that holds the asked start (segments start on a keyframe: at
+ * most a segment early, a second on most cameras) and ends at the asked end.
  */
 export class ClipExporter {
   private running = 0;
@@ -57,15 +58,15 @@ export class ClipExporter {
     }
     this.running++;
     try {
-      const { files, firstDate } = await this.forwarder
+      const recorded = await this.forwarder
         .recording(playback.upstream, playback.urlFor(range.start, range.end))
         .catch((err: unknown) => {
           throw err instanceof UpstreamError && err.upstreamStatus === 404
             ? nothingRecorded()
             : err;
         });
+      const { files, from } = clipFiles(recorded, range.start.getTime());
       if (files.length === 0) throw nothingRecorded();
-      const from = Math.min(firstDate ?? range.start.getTime(), range.start.getTime());
       const seconds = (range.end.getTime() - from) / 1000;
       mkdirSync(this.options.workDir, { recursive: true });
       const file = join(this.options.workDir, `clip-${randomUUID()}.mp4`);
@@ -148,4 +149,25 @@ function nothingRecorded(): HttpError {
   return new HttpError(404, 'nothing recorded on this camera in that range', {
     code: 'nothing_recorded',
   });
+}
+
+/**
+ * The files a clip from `startMs` needs: the segments from the one that holds the start (a
+ * recorder's playlist begins wherever its own cutting put the range's first whole second, often
+ * a segment or more before it) with the init section before them, and the time the first of
+ * them starts. Undated segments are kept: where they fall is not known.
+ */
+export function clipFiles(
+  recorded: readonly RecordedFile[],
+  startMs: number,
+): { files: string[]; from: number } {
+  const first = recorded.findIndex(
+    (f) => f.kind === 'segment' && (f.start === undefined || f.start + f.seconds * 1000 > startMs),
+  );
+  const segment = recorded[first];
+  if (segment?.kind !== 'segment') return { files: [], from: startMs };
+  // The init section that applies to the first kept segment is the last one before it.
+  const init = recorded.slice(0, first).findLast((f) => f.kind === 'init');
+  const files = [...(init ? [init] : []), ...recorded.slice(first)].map((f) => f.url);
+  return { files, from: Math.min(segment.start ?? startMs, startMs) };
 }

@@ -1,5 +1,12 @@
 import type { Metrics } from '../metrics.js';
-import { PlaylistError, rewritePlaylist, type PlaylistInfo, type UriRole } from './playlist.js';
+import {
+  PlaylistError,
+  recordedFiles,
+  rewritePlaylist,
+  type PlaylistInfo,
+  type RecordedFile,
+  type UriRole,
+} from './playlist.js';
 import type { RefSealer } from './refs.js';
 import { ByteLru, SegmentCache, SingleFlight, type Source } from './segment-cache.js';
 import { asUpstreamError, UpstreamError, type Upstream } from './upstream.js';
@@ -172,13 +179,10 @@ export class Forwarder {
 
   /**
    * A recorded (finished) media playlist's files in play order, upstream URLs, each once (an init
-   * section named again after a discontinuity is not repeated), and the date of its first
-   * segment: what a clip export reads. Nothing is sealed or cached.
+   * section named again after a discontinuity is not repeated), each segment with its length and
+   * date: what a clip export reads. Nothing is sealed or cached.
    */
-  async recording(
-    upstream: Upstream,
-    url: string,
-  ): Promise<{ files: string[]; firstDate: number | undefined }> {
+  async recording(upstream: Upstream, url: string): Promise<RecordedFile[]> {
     const fetched = await this.fetch(
       upstream,
       url,
@@ -186,29 +190,28 @@ export class Forwarder {
       MAX_PLAYLIST_BYTES,
       this.options.timeoutMs,
     );
-    const files: string[] = [];
-    const seen = new Set<string>();
-    const text = fetched.body.toString('utf8');
     try {
-      const { info } = rewritePlaylist(text, fetched.url, (absolute, role) => {
-        if (!upstream.contains(absolute)) {
-          throw new PlaylistError('upstream playlist names a file on another host');
-        }
-        if (role.kind === 'playlist') throw new PlaylistError('a recording is one media playlist');
-        if (!seen.has(absolute)) files.push(absolute);
-        seen.add(absolute);
-        return absolute;
-      });
+      const { text, info } = rewritePlaylist(
+        fetched.body.toString('utf8'),
+        fetched.url,
+        (absolute, role) => {
+          if (!upstream.contains(absolute)) {
+            throw new PlaylistError('upstream playlist names a file on another host');
+          }
+          if (role.kind === 'playlist') {
+            throw new PlaylistError('a recording is one media playlist');
+          }
+          return absolute;
+        },
+      );
       if (info.master || !info.endList) {
         throw new PlaylistError('the recording is not a finished media playlist');
       }
+      return recordedFiles(text);
     } catch (err) {
       if (err instanceof PlaylistError) throw new UpstreamError(502, err.message);
       throw err;
     }
-    const date = /^#EXT-X-PROGRAM-DATE-TIME:(.+)$/m.exec(text)?.[1];
-    const firstDate = date === undefined ? undefined : Date.parse(date);
-    return { files, firstDate: Number.isNaN(firstDate) ? undefined : firstDate };
   }
 
   private remember(cameraId: string, url: string, info: PlaylistInfo): void {

@@ -242,3 +242,46 @@ function malformed(tag: string): PlaylistError {
 function schemeFamily(protocol: string): string {
   return protocol === 'https:' ? 'http:' : protocol;
 }
+
+/** A file of a finished recording: an init section, or a segment with its length and date. */
+export type RecordedFile =
+  | { kind: 'init'; url: string }
+  | {
+      kind: 'segment';
+      url: string;
+      seconds: number;
+      /** Epoch milliseconds, where the playlist dates it (directly or after a dated segment). */
+      start?: number;
+    };
+
+/**
+ * The files of a media playlist as `rewritePlaylist` writes it (tags normalised, URIs as mapped),
+ * in order, each segment dated from the last EXT-X-PROGRAM-DATE-TIME plus the lengths since.
+ * A file named twice (byte ranges of one file) is listed once.
+ */
+export function recordedFiles(rewritten: string): RecordedFile[] {
+  const files: RecordedFile[] = [];
+  const seen = new Set<string>();
+  let seconds = 0;
+  let next: number | undefined;
+  for (const line of rewritten.split('\n')) {
+    if (line.startsWith('#EXTINF:')) {
+      seconds = Number(line.slice('#EXTINF:'.length).replace(/,$/, ''));
+    } else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
+      const date = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+      next = Number.isNaN(date) ? undefined : date;
+    } else if (line.startsWith('#EXT-X-MAP:')) {
+      const url = /URI="([^"]*)"/.exec(line)?.[1];
+      if (url !== undefined && !seen.has(url)) files.push({ kind: 'init', url });
+      if (url !== undefined) seen.add(url);
+    } else if (line === '#EXT-X-DISCONTINUITY') {
+      next = undefined; // a gap of unknown length until the next date
+    } else if (line !== '' && !line.startsWith('#')) {
+      if (!seen.has(line)) files.push({ kind: 'segment', url: line, seconds, start: next });
+      seen.add(line);
+      if (next !== undefined) next += seconds * 1000;
+      seconds = 0;
+    }
+  }
+  return files;
+}

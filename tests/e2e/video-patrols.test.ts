@@ -178,9 +178,18 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
   it('lets an operator make a plan on /video, naming in Chinese what the server refused', async () => {
     const desk = await env.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await loginAs(desk, env.server.url, 'operator');
+    // The form is opened before the city's regions have arrived (a slow centre link): the
+    // street is chosen once they come, not left blank.
+    let releaseRegions!: () => void;
+    const regionsHeld = new Promise<void>((resolve) => (releaseRegions = resolve));
+    await desk.route('**/api/v1/regions', async (route) => {
+      await regionsHeld;
+      await route.continue();
+    });
     await desk.goto(`${env.server.url}/video`);
     await desk.click('[data-plan-new]');
     const form = desk.locator('[data-plan-form]');
+    releaseRegions();
     // Blank once trimmed: the browser lets it through, the server names the field.
     await form.locator('input[name=name]').fill('   ');
     await form.locator('input[type=radio][value=street]').check();
