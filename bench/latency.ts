@@ -18,6 +18,7 @@
  *   npm run bench:latency -- --smoke            # 16 tiles, 30 s a mode (CI)
  *   npm run bench:latency -- --tiles 4 --minutes 2
  *   npm run bench:latency -- --mode ll --minutes 1   # one mode alone
+ *   npm run bench:latency -- --mode ll --part-fragments 2   # parts of 0.4 s
  *
  * Playwright drives the page (its network bookkeeping costs the renderer a little, the same in
  * both modes). Exits non-zero only if something crashed or a mode never played.
@@ -39,8 +40,11 @@ const { values: args } = parseArgs({
     tiles: { type: 'string' },
     /** One mode alone, for trying a player setting: `ll` or `hls`. */
     mode: { type: 'string' },
+    /** Fragments of 0.2 s a part on the demo origin (1: parts of 0.2 s, 2: 0.4 s). */
+    'part-fragments': { type: 'string' },
   },
 });
+const partFragments = args['part-fragments'];
 const minutes = Number(args.minutes ?? (args.smoke ? 0.5 : 5));
 const tileCount = Number(args.tiles ?? 16);
 if (!(minutes > 0) || ![1, 4, 9, 16].includes(tileCount)) {
@@ -66,10 +70,10 @@ const quantile = (sorted: number[], q: number) =>
 
 async function runMode(mode: 'hls' | 'll', webDir: string): Promise<ModeResult> {
   const tls = mode === 'll' ? makeCertificates() : undefined;
-  const server = await startBenchServer(
-    webDir,
-    tls ? { TLS_CERT: tls.certFile, TLS_KEY: tls.keyFile } : {},
-  );
+  const server = await startBenchServer(webDir, {
+    ...(tls ? { TLS_CERT: tls.certFile, TLS_KEY: tls.keyFile } : {}),
+    ...(partFragments ? { DEMO_ORIGIN_PART_FRAGMENTS: partFragments } : {}),
+  });
   const connections: string[] = [];
   server.http.on('secureConnection', (s: TLSSocket) => connections.push(String(s.alpnProtocol)));
   server.http.on('connection', () => mode === 'hls' && connections.push('http/1.1'));

@@ -159,7 +159,7 @@ export async function startServer(
   const streams = createStreams({
     config: config.streams,
     demo: config.demo,
-    cameraInAreaOf: (principal, cameraId) => scopes.cameraIn(scopes.of(principal), cameraId),
+    checkCameraArea: (principal, cameraId) => scopes.checkCamera(principal, cameraId),
     cameras: city.cameras.map((c) => ({ ...c, status: board.cameras.get(c.id) ?? c.status })),
     auth,
     metrics,

@@ -15,6 +15,7 @@ import {
   type LngLat,
   type ReportInputParsed,
 } from '../../shared/index.js';
+import { VIDEO_REPORT_ROLES } from '../../shared/domain/cameras.js';
 import { actorFrom, type Auth } from '../auth/auth.js';
 import { toWgs84 } from '../city/crs.js';
 import type { FieldPositions } from '../field/positions.js';
@@ -229,17 +230,13 @@ export function videoPatrolReportRoutes(
   const byId = new Map(cameras.map((c) => [c.id, c]));
   router.post(
     '/cameras/:id/reports',
-    requireUser(auth, ['duty', 'operator']),
+    requireUser(auth, VIDEO_REPORT_ROLES),
     handle(async (req, res) => {
       const principal = req.principal!;
       const camera = byId.get(req.params.id as string);
       if (!camera) throw new HttpError(404, 'no such camera');
+      scopes.checkCamera(principal, camera.id);
       const scope = scopes.of(principal);
-      if (!scopes.cameraIn(scope, camera.id)) {
-        throw new HttpError(403, "this camera is outside your centre's area", {
-          code: 'outside_your_area',
-        });
-      }
       const r = parse(VideoPatrolReportSchema, req.body);
       const seen = Date.parse(r.seenAt);
       const now = clock().getTime();

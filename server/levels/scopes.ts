@@ -128,6 +128,14 @@ export class Scopes {
     return grid !== undefined && this.regionIn(scope, grid);
   }
 
+  /** Refuses a camera outside someone's area, as 403 `outside_your_area`. */
+  checkCamera(who: Placed, cameraId: string): void {
+    if (!this.cameraIn(this.of(who), cameraId))
+      throw new HttpError(403, `camera ${cameraId} is outside your centre's area`, {
+        code: 'outside_your_area',
+      });
+  }
+
   /** Whether a department may be sent to a place: city-wide ones anywhere, others in their area. */
   departmentServes(departmentId: string, area: Area): boolean {
     const own = this.departmentArea.get(departmentId);

@@ -74,8 +74,11 @@ export const StreamsConfigSchema = z.object({
       /** Cameras the origin starts with down (503) or frozen (a playlist that stops advancing). */
       offline: z.array(z.string()).default([]),
       stale: z.array(z.string()).default([]),
-      /** 0.2 s fragments to an LL-HLS part: 1 (0.2 s parts, as MediaMTX) to 5 (whole segments). */
-      partFragments: z.number().int().min(1).max(5).default(1),
+      /**
+       * 0.2 s fragments to an LL-HLS part: 1 (0.2 s parts, MediaMTX's default) to 5 (whole
+       * segments). Parts of 0.4 s: a wall of sixteen 0.2 s players stalls (docs/BENCHMARKS.md).
+       */
+      partFragments: z.number().int().min(1).max(5).default(2),
     })
     .prefault({}),
 });

@@ -28,7 +28,8 @@ export interface DemoOriginOptions {
   windowSize?: number;
   /**
    * The clips' 0.2 s fragments in each LL-HLS part (a segment's last part may have fewer): 1 cuts
-   * as MediaMTX does by default; 2 gives parts of 0.4 s, fewer requests for a longer hold-back.
+   * as MediaMTX does by default; 2 (the default) gives parts of 0.4 s, half the requests for a
+   * longer hold-back.
    */
   partFragments?: number;
   /** Cameras that do not start online. */
@@ -73,7 +74,7 @@ const ADMIN_PATH = /^\/admin\/cameras\/([A-Za-z0-9_.:-]{1,64})\/(online|offline|
 /**
  * The demo's stand-in for a centre's camera server: a live, looping Low-Latency HLS stream for
  * every demo camera, cut from the committed CMAF clips as MediaMTX cuts a camera's stream
- * (segments of a second, parts of 0.2 s, a preload hint, blocking playlist reloads), each camera
+ * (segments of a second, parts of 0.4 s, a preload hint, blocking playlist reloads), each camera
  * on its own clip and start offset. Players without low-latency mode read the same playlist as
  * plain HLS. Playlists follow wall-clock time (see LoopTimeline), and each loop's timestamps run
  * on from the last, so the origin keeps no per-viewer state. Cameras can be taken offline (503),
@@ -108,7 +109,7 @@ export class DemoOrigin {
   async start(): Promise<string> {
     const clips = await loadClips(
       this.options.clipsDir ?? DEFAULT_CLIPS_DIR,
-      this.options.partFragments ?? 1,
+      this.options.partFragments ?? 2,
     );
     // Sequences count from the start of the UTC day two days back, not from 1970: hls.js keeps
     // sparse arrays indexed by sequence numbers, and at the tens of millions that 1970 gives,

@@ -48,10 +48,10 @@ export interface StreamsDeps {
   /** Records each stream URL handed out; nothing is recorded without it. */
   audit?: AuditTrail;
   /**
-   * Whether a camera lies in the area of whoever asks (a sub-centre's users and walls see their
-   * own area's recordings only); every camera when not given.
+   * Refuses a camera outside the area of whoever asks (a sub-centre's users and walls see their
+   * own area's recordings only); every camera passes when not given.
    */
-  cameraInAreaOf?(principal: Principal, cameraId: string): boolean;
+  checkCameraArea?(principal: Principal, cameraId: string): void;
   /** Called once per camera status change the health watch sees. */
   reportStatus(cameraId: string, status: CameraStatus): Promise<void>;
 }
@@ -200,7 +200,7 @@ export function createStreams(deps: StreamsDeps): Streams {
     audit: deps.audit ?? NO_AUDIT,
     upstreamOf,
     playbackOf,
-    cameraInAreaOf: deps.cameraInAreaOf ?? (() => true),
+    checkCameraArea: deps.checkCameraArea ?? (() => undefined),
     playbackLimits: { days: config.playbackDays, maxMinutes: config.maxPlaybackMinutes },
     maxClipMinutes: config.maxClipMinutes,
     clips,

@@ -49,7 +49,8 @@ export function playbackRange(
   return { start: new Date(start), end: new Date(end) };
 }
 
-function rangeError(path: 'start' | 'end', message: string): HttpError {
+/** A 400 naming the range's field that was wrong. */
+export function rangeError(path: 'start' | 'end', message: string): HttpError {
   return new HttpError(400, `${path}: ${message}`, {
     code: 'invalid_fields',
     fields: [{ path, message }],

@@ -13,6 +13,7 @@ import type { PlaylistInfo } from './playlist.js';
 import type { ClipExporter } from './clips.js';
 import {
   playbackRange,
+  rangeError,
   recordedScope,
   type Playback,
   type PlaybackLimits,
@@ -36,8 +37,8 @@ export interface StreamRoutesDeps {
   audit: AuditTrail;
   /** A camera's upstream; throws an HttpError saying why there is none. */
   upstreamOf(cameraId: string): Upstream;
-  /** Whether a camera lies in the asker's area, for its recordings. */
-  cameraInAreaOf(principal: Principal, cameraId: string): boolean;
+  /** Refuses a camera outside the asker's area (403), for its recordings. */
+  checkCameraArea(principal: Principal, cameraId: string): void;
   /** A camera's recordings; throws an HttpError saying why there are none. */
   playbackOf(cameraId: string): Playback;
   playbackLimits: PlaybackLimits;
@@ -133,11 +134,7 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
   const recordedCamera = (id: string, principal: Principal): string => {
     if (!STREAM_PATH.test(`/streams/${id}/index.m3u8`)) throw new HttpError(404, 'no such camera');
     deps.playbackOf(id);
-    if (!deps.cameraInAreaOf(principal, id)) {
-      throw new HttpError(403, "this camera is outside your centre's area", {
-        code: 'outside_your_area',
-      });
-    }
+    deps.checkCameraArea(principal, id);
     return id;
   };
 
@@ -184,12 +181,7 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
   router.post('/api/v1/cameras/:id/clips', requireUser(deps.auth, CLIP_ROLES), async (req, res) => {
     const cameraId = recordedCamera(req.params.id as string, req.principal!);
     const body = parse(RangeBody, req.body ?? {});
-    if (body.end === undefined) {
-      throw new HttpError(400, 'end: a clip needs its end', {
-        code: 'invalid_fields',
-        fields: [{ path: 'end', message: 'a clip needs its end' }],
-      });
-    }
+    if (body.end === undefined) throw rangeError('end', 'a clip needs its end');
     const playback = deps.playbackOf(cameraId);
     const limits = { ...deps.playbackLimits, maxMinutes: deps.maxClipMinutes };
     const range = playbackRange(body, Date.now(), limits);

@@ -54,3 +54,5 @@ export type Camera = z.infer<typeof CameraSchema>;
 export const PLAYBACK_ROLES: readonly Role[] = ['duty', 'operator', 'leader'];
 /** Who may take a clip of the recordings away as a file (执法取证). */
 export const CLIP_ROLES: readonly Role[] = ['duty', 'operator'];
+/** Who may report what a tile shows (视频巡查上报): those who register reports at the centre. */
+export const VIDEO_REPORT_ROLES: readonly Role[] = ['duty', 'operator'];

@@ -1,8 +1,9 @@
 // Sixteen Low-Latency HLS tiles on a wall served over HTTP/2, in real Chromium: the page's
 // players go low-latency because the page came over HTTP/2, every playlist, part and blocking
 // reload shares one connection, and each tile's picture stays short of the readout's red line
-// (6 s) by the program date time of the frame on screen. How close to the 2 s goal sixteen
-// software-decoded tiles come on a given machine is bench:latency's to say, not a test's.
+// (6 s) by the program date time of the frame on screen. Alone on this machine the tiles are
+// about 2 s behind; beside the other test files they are at times over 4 s, so the 2 s goal's
+// figures are bench:latency's to give, not a test's.
 import type { TLSSocket } from 'node:tls';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,12 +96,12 @@ describe('the wall over HTTP/2 with Low-Latency HLS', { timeout: 180_000 }, () =
       16,
       { timeout: 90_000, polling: 250 },
     );
-    // Then each tile's reading, once a second for 15 s: players settle on their target within
-    // a few seconds of the first picture, so the first 5 s are not judged.
+    // Then each tile's reading, once a second for 15 s: sixteen players starting at once catch
+    // up with their target over several seconds, so the first 10 s are not judged.
     const readings = new Map<string, number[]>(ids.map((id) => [id, []]));
-    for (let second = 0; second < 20; second++) {
+    for (let second = 0; second < 25; second++) {
       await page.waitForTimeout(1_000);
-      if (second < 5) continue;
+      if (second < 10) continue;
       for (const t of await tiles(page)) {
         if (t.state === 'playing' && Number.isFinite(t.latency))
           readings.get(t.camera!)!.push(t.latency);

@@ -85,7 +85,7 @@ export async function startHarness(
   const streams = createStreams({
     config: streamsConfig,
     demo: true,
-    cameraInAreaOf: (principal, cameraId) => scopes.cameraIn(scopes.of(principal), cameraId),
+    checkCameraArea: (principal, cameraId) => scopes.checkCamera(principal, cameraId),
     cameras: options.cameras ?? cityCameras().slice(0, 8),
     auth,
     metrics,
