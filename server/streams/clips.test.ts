@@ -66,6 +66,19 @@ describe('a recording read for a clip', () => {
     ]);
   });
 
+  it('counts the byte ranges of one file as one segment as long as all of them', () => {
+    const ranged = RECORDING.replace(
+      '101.m4s\n#EXTINF:1.000,\n102.m4s',
+      '101.m4s\n#EXTINF:1.000,\n#EXT-X-BYTERANGE:500@0\nall.m4s\n#EXTINF:1.000,\n#EXT-X-BYTERANGE:500@500\nall.m4s',
+    );
+    const { text } = rewritePlaylist(ranged, 'http://nvr.example/r/index.m3u8', (u) => u);
+    // 08:00:02.6 lies in the second range: the file of both is kept.
+    expect(clipFiles(recordedFiles(text), at('08:00:02.600'))).toEqual({
+      files: ['http://nvr.example/r/init.mp4', 'http://nvr.example/r/all.m4s'],
+      from: at('08:00:01.400'),
+    });
+  });
+
   it('keeps everything from where dates are lost, and finds nothing after the last segment', () => {
     const undated = RECORDING.replace(/#EXT-X-PROGRAM-DATE-TIME:.*\n/, '');
     const { text } = rewritePlaylist(undated, 'http://nvr.example/v/index.m3u8', (u) => u);

@@ -257,7 +257,7 @@ export type RecordedFile =
 /**
  * The files of a media playlist as `rewritePlaylist` writes it (tags normalised, URIs as mapped),
  * in order, each segment dated from the last EXT-X-PROGRAM-DATE-TIME plus the lengths since.
- * A file named twice (byte ranges of one file) is listed once.
+ * A file named twice (byte ranges of one file) is listed once, as long as all its ranges.
  */
 export function recordedFiles(rewritten: string): RecordedFile[] {
   const files: RecordedFile[] = [];
@@ -277,7 +277,10 @@ export function recordedFiles(rewritten: string): RecordedFile[] {
     } else if (line === '#EXT-X-DISCONTINUITY') {
       next = undefined; // a gap of unknown length until the next date
     } else if (line !== '' && !line.startsWith('#')) {
-      if (!seen.has(line)) files.push({ kind: 'segment', url: line, seconds, start: next });
+      const last = files.at(-1);
+      // A byte range of the file just listed lengthens it; the file is fetched whole.
+      if (last?.kind === 'segment' && last.url === line) last.seconds += seconds;
+      else if (!seen.has(line)) files.push({ kind: 'segment', url: line, seconds, start: next });
       seen.add(line);
       if (next !== undefined) next += seconds * 1000;
       seconds = 0;
