@@ -76,8 +76,30 @@ export default defineConfig({
   },
   test: {
     root: repoRoot,
-    include: ['{shared,server,fixtures,web}/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['{shared,server,fixtures,web}/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.alone.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // A test that judges a picture's delay in real time (`*.alone.test.ts`) runs after the
+        // rest has finished, one file at a time: beside other Chromium files on two cores its
+        // figure measures the neighbours, not the product.
+        extends: true,
+        test: {
+          name: 'alone',
+          include: ['tests/**/*.alone.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

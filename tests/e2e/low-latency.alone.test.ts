@@ -1,13 +1,12 @@
 // Sixteen Low-Latency HLS tiles on a wall served over HTTP/2, in real Chromium: the page's
 // players go low-latency because the page came over HTTP/2, every playlist, part and blocking
-// reload shares one connection, and each tile's picture stays short of the readout's red line
-// (6 s) by the program date time of the frame on screen. Alone on this machine the tiles are
-// about 2 s behind; beside the other test files they are at times over 4 s, so the 2 s goal's
-// figures are bench:latency's to give, not a test's.
+// reload shares one connection, and each tile's picture is less than 3.5 s behind (the readout's
+// amber line) by the program date time of the frame on screen. It runs alone, after the rest of
+// the suite (the `alone` project in vite.config.ts): beside other Chromium files on two cores
+// the tiles fall behind for want of CPU, which would measure the neighbours, not the wall.
 import type { TLSSocket } from 'node:tls';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATENCY_THRESHOLDS } from '../../web/src/video/latency.js';
 import { launchBrowser } from '../support/browser.js';
 import { demoCity, startTestServer, type TestServer } from '../support/server.js';
 import { makeCertificates } from '../../fixtures/scripts/demo-certificates.js';
@@ -47,7 +46,7 @@ function tiles(page: Page): Promise<Tile[]> {
 }
 
 describe('the wall over HTTP/2 with Low-Latency HLS', { timeout: 180_000 }, () => {
-  it('plays sixteen low-latency tiles short of the red line, all on one connection', async () => {
+  it('plays sixteen low-latency tiles each under 3.5 s behind, all on one connection', async () => {
     const ids = demoCity()
       .cameras.slice(0, 16)
       .map((c) => c.id);
@@ -117,7 +116,7 @@ describe('the wall over HTTP/2 with Low-Latency HLS', { timeout: 180_000 }, () =
     );
     for (const m of medians) {
       expect(m.n, m.id).toBeGreaterThanOrEqual(10);
-      expect(m.median, m.id).toBeLessThan(LATENCY_THRESHOLDS.ll.red);
+      expect(m.median, m.id).toBeLessThan(3.5);
     }
 
     // Every playlist, part and blocking reload came over HTTP/2 on one connection; the server
