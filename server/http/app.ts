@@ -199,15 +199,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/audit', auditRoutes(deps.auth, deps.audit, config.utcOffsetMinutes));
   if (deps.webhooks)
     app.use('/api/v1/admin/webhooks', webhookRoutes(deps.auth, deps.webhooks, deps.audit));
-  // A sub-centre's screens play their own area's cameras only.
-  app.post('/api/v1/cameras/:id/stream', (req, _res, next) => {
-    const cameraId = String(req.params.id);
-    if (req.principal && !deps.scopes.cameraIn(deps.scopes.of(req.principal), cameraId))
-      throw new HttpError(403, `camera ${cameraId} is outside your area`, {
-        code: 'outside_your_area',
-      });
-    next();
-  });
   app.use(deps.streams);
   // Open311 GeoReport v2 for civic-reporting clients, on the intake's keys (docs/API.md).
   app.use(

@@ -111,6 +111,8 @@ export function streamRoutes(deps: StreamRoutesDeps): StreamRoutes {
     if (!STREAM_PATH.test(`/streams/${cameraId}/index.m3u8`)) {
       throw new HttpError(404, 'no such camera');
     }
+    // A sub-centre's screens play their own area's cameras only.
+    deps.checkCameraArea(req.principal!, cameraId);
     const { screen } = parse(IssueBody, req.body ?? {});
     const upstream = deps.upstreamOf(cameraId);
     upstream.admit?.();

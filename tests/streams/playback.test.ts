@@ -109,11 +109,12 @@ describe('playing recordings back', () => {
     const liveUrl = await harness.streamUrl(CAMERA);
     const live = await get(liveUrl);
     const parsed = HLS.parse(live.text) as MediaPlaylist;
-    // The newest complete segment (the one in progress has parts only).
-    const newest = parsed.segments.filter((s) => s.uri).at(-1)!;
-    const liveSegment = await get(new URL(newest.uri, liveUrl).href);
+    // The complete segment before the newest (the one in progress has parts only): the newest
+    // may have ended a moment ago, and playback starts at least a second in the past.
+    const earlier = parsed.segments.filter((s) => s.uri).at(-2)!;
+    const liveSegment = await get(new URL(earlier.uri, liveUrl).href);
     expect(liveSegment.status).toBe(200);
-    const at = newest.programDateTime!.getTime();
+    const at = earlier.programDateTime!.getTime();
     const grant = await post(`/api/v1/cameras/${CAMERA}/playback`, {
       start: new Date(at + 100).toISOString(),
       end: new Date(at + 900).toISOString(),
