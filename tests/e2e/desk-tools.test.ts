@@ -1,5 +1,6 @@
 // The duty desk's own tools in real Chromium at 1366x768: registration (登记) with 即办 and with a
-// place found by name, the grid-worker picker, sending a patrol, and 督办.
+// place found by name, the grid-worker picker, sending a patrol, 督办, and the centre's clock on a
+// PC set to another time zone.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { distanceMetres } from '../../shared/geo/distance.js';
@@ -184,5 +185,41 @@ describe('the duty desk’s tools in real Chromium', { timeout: 240_000 }, () =>
     await page.locator('.detail [data-supervised]').waitFor();
     await page.locator(`.queue li[data-id="${id}"] [data-supervised]`).waitFor();
     await page.close();
+  });
+  it('shows and takes times on the centre’s clock when the PC is set to another zone', async () => {
+    // A desk PC left on New York time, twelve or thirteen hours behind the centre (UTC+8).
+    const context = await env.browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      timezoneId: 'America/New_York',
+    });
+    const page = await context.newPage();
+    expect(await page.evaluate(() => new Date().getTimezoneOffset())).toBeGreaterThanOrEqual(240);
+    await loginAs(page, env.server.url, 'duty');
+    await page.waitForSelector('.city-map[data-ready=true]', { timeout: 90_000 });
+    const place = uniqueCommunity();
+    const title = `来电反映-时区-${Date.now()}`;
+    await startRegistration(page, { channel: 'call', name: '钱女士', phone: '13700002222', title });
+    await pickByName(page, place.name, place.id, place.center);
+    const id = await submitRegistration(page);
+    await act(page, 'accept');
+
+    // The deadline is typed as 18:00 on the centre's calendar two days on: 10:00 UTC that day.
+    const CHINA_MS = 8 * 3_600_000;
+    const day = new Date(Date.now() + CHINA_MS + 2 * 86_400_000).toISOString().slice(0, 10);
+    await act(page, 'dispatch', () => page.fill('input[name=dueAt]', `${day}T18:00`));
+    const incident = await readIncident(id);
+    expect(incident.deadline.dueAt).toBe(`${day}T10:00:00.000Z`);
+    await page.locator('.detail [data-due]', { hasText: `${day} 18:00:00` }).waitFor();
+
+    // Each step of the timeline at its time in the centre, to the second.
+    const inCentre = (iso: string) =>
+      new Date(Date.parse(iso) + CHINA_MS).toISOString().slice(0, 19).replace('T', ' ');
+    const expected = [...incident.timeline].reverse().map((e: { at: string }) => inCentre(e.at));
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.detail .timeline time').length === n,
+      expected.length,
+    );
+    expect(await page.locator('.detail .timeline time').allTextContents()).toEqual(expected);
+    await context.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Category, IncidentSummary } from '../../../shared/domain/incidents.js';
 import { CATEGORIES } from '../../../shared/domain/vocabulary.js';
+import { centreDayStart } from '../../../shared/stats/periods.js';
 import { incidentPredicate, type IncidentFilter } from '../stores/filters.js';
 
 /** Upper bounds (hours) of the time-to-close buckets; one more bucket holds the rest. */
@@ -8,7 +9,7 @@ export const CLOSE_BUCKETS_H = [1, 4, 8, 24, 72] as const;
 /** What the filtered charts draw: today's incidents that pass the screen's filters. */
 export interface FilteredFigures {
   byCategory: Record<Category, number>;
-  /** Reported per local hour today. */
+  /** Reported per hour of the centre's day. */
   hourly: number[];
   /** Closed today, by how long they took (CLOSE_BUCKETS_H). */
   closeTime: number[];
@@ -28,8 +29,8 @@ export interface FigureFeed {
  * Counting all 20,000 incidents again at each redraw took the desk ~100 ms of main thread; a
  * change now costs only itself. Everything is counted again on a new snapshot, a new local day,
  * another filter, or while the filter has a time window (what it lets through moves with the
- * clock). "Today" is the screen's local day; the store holds every incident reported or finished
- * today. Answers the same object while no incident's share moved, so the charts' options are
+ * clock). "Today" is the centre's day (its offset from UTC), as the store's: it holds every
+ * incident reported or finished today, whatever zone the screen's PC is set to. Answers the same object while no incident's share moved, so the charts' options are
  * not even built again (useChart skips an option that draws the same).
  */
 export class FigureTally {
@@ -38,9 +39,14 @@ export class FigureTally {
   private answered = emptyFigures();
   private context = '';
 
-  update(feed: FigureFeed, filter: IncidentFilter, now: Date): FilteredFigures {
+  update(
+    feed: FigureFeed,
+    filter: IncidentFilter,
+    now: Date,
+    utcOffsetMinutes: number,
+  ): FilteredFigures {
     const changed = feed.take();
-    const day = new LocalDay(now);
+    const day = new CentreDay(now.getTime(), utcOffsetMinutes);
     const context = `${day.start} ${JSON.stringify(filter)}`;
     const matches = incidentPredicate(filter, now.getTime());
     let moved = false;
@@ -89,15 +95,16 @@ interface Share {
 }
 
 /**
- * Each local hour's start today as an ISO string: timestamps are ISO strings in UTC, so an
- * incident's hour is found by comparing strings, which costs less than parsing dates.
+ * Each hour's start of the centre's day as an ISO string: timestamps are ISO strings in UTC, so
+ * an incident's hour is found by comparing strings, which costs less than parsing dates.
  */
-class LocalDay {
+class CentreDay {
   readonly hourStarts: string[];
   readonly start: string;
-  constructor(now: Date) {
+  constructor(now: number, utcOffsetMinutes: number) {
+    const midnight = centreDayStart(now, utcOffsetMinutes);
     this.hourStarts = Array.from({ length: 24 }, (_, h) =>
-      new Date(now.getFullYear(), now.getMonth(), now.getDate(), h).toISOString(),
+      new Date(midnight + h * 3_600_000).toISOString(),
     );
     this.start = this.hourStarts[0]!;
   }
@@ -106,7 +113,7 @@ class LocalDay {
 function shareOf(
   i: IncidentSummary,
   matches: (i: IncidentSummary) => boolean,
-  day: LocalDay,
+  day: CentreDay,
 ): Share | undefined {
   const reportedToday = i.reportedAt >= day.start;
   const closedToday = i.closedAt !== null && i.closedAt >= day.start;

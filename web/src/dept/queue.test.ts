@@ -72,25 +72,28 @@ describe("a department's queue", () => {
     expect(deptRow(i, OTHER)?.next).toBe('report');
   });
 
-  it('lists what it reported back on since midnight, latest first', () => {
-    const now = new Date(T0);
-    now.setHours(15, 0, 0, 0);
-    const at = (h: number) => {
-      const d = new Date(now);
-      d.setHours(h);
-      return d.toISOString();
-    };
+  it("lists what it reported back on since the centre's midnight, latest first", () => {
+    // 2026-11-22 on a centre's clock of UTC+8 (480 minutes), whatever zone this machine is in.
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 22, h) - 480 * 60_000).toISOString();
+    const now = new Date(at(15));
     const done = (id: string, reportedAt: string) =>
       incident(id, {
         state: 'verifying',
         assignments: [{ departmentId: ME, respondedAt: reportedAt, reportedAt }],
       });
-    const yesterday = new Date(now.getTime() - 24 * 3_600_000).toISOString();
+    // 05:00 in the centre is the evening before in UTC; 23:30 the evening before is not today.
+    const lateYesterday = new Date(Date.parse(at(0)) - 30 * 60_000).toISOString();
     const list = doneToday(
-      [done('morning', at(9)), done('noon', at(12)), done('yesterday', yesterday)],
+      [
+        done('early', at(5)),
+        done('morning', at(9)),
+        done('noon', at(12)),
+        done('yesterday', lateYesterday),
+      ],
       ME,
       now.getTime(),
+      480,
     );
-    expect(list.map((i) => i.id)).toEqual(['noon', 'morning']);
+    expect(list.map((i) => i.id)).toEqual(['noon', 'morning', 'early']);
   });
 });

@@ -1,4 +1,5 @@
 import type { Assignment, IncidentSummary } from '../../../shared/domain/incidents.js';
+import { centreDayStart } from '../../../shared/stats/periods.js';
 
 /**
  * What a department owes next on an incident: answer it (报到/签收), report back (反馈), or
@@ -74,17 +75,16 @@ export function deptQueue(incidents: Iterable<IncidentSummary>, departmentId: st
 }
 
 /**
- * What the department reported back on since local midnight (今日已反馈), latest first: it
- * stays in sight while the centre verifies and closes it.
+ * What the department reported back on since the centre's midnight (今日已反馈), latest first:
+ * it stays in sight while the centre verifies and closes it.
  */
 export function doneToday(
   incidents: Iterable<IncidentSummary>,
   departmentId: string,
   now: number,
+  utcOffsetMinutes: number,
 ): IncidentSummary[] {
-  const midnight = new Date(now);
-  midnight.setHours(0, 0, 0, 0);
-  const since = midnight.getTime();
+  const since = centreDayStart(now, utcOffsetMinutes);
   const done: { incident: IncidentSummary; at: number }[] = [];
   for (const incident of incidents) {
     const reportedAt = partOf(incident, departmentId)?.reportedAt;

@@ -1,4 +1,5 @@
 import { computed, type Ref } from 'vue';
+import { useCentreTime } from '../composables/useCentreTime.js';
 import { useClock } from '../composables/useClock.js';
 import { useThrottledRevision } from '../composables/useThrottledRevision.js';
 import { useIncidentsStore } from '../stores/incidents.js';
@@ -13,8 +14,9 @@ export function useDeptQueue(departmentId: Ref<string | undefined>) {
   const incidents = useIncidentsStore();
   const tick = useThrottledRevision(() => incidents.revision, 500);
   const now = useClock(1_000);
+  const centre = useCentreTime();
   // Changes once a day, so the list of today's reports is not recomputed every second.
-  const today = computed(() => new Date(now.value).toDateString());
+  const today = computed(() => centre.day(now.value));
 
   const rows = computed(() => {
     void tick.value;
@@ -24,7 +26,7 @@ export function useDeptQueue(departmentId: Ref<string | undefined>) {
     void tick.value;
     void today.value;
     return departmentId.value
-      ? doneToday(incidents.snapshot(), departmentId.value, Date.now())
+      ? doneToday(incidents.snapshot(), departmentId.value, Date.now(), centre.offset())
       : [];
   });
   /** Whether the live feed has delivered its first snapshot (the alerts' baseline). */

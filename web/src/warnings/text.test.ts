@@ -88,31 +88,45 @@ describe('warning sentences', () => {
 });
 
 describe('warning states and times', () => {
-  const now = new Date(2026, 10, 22, 15, 0).getTime();
+  // Instants in UTC, read on a centre's clock of UTC+8 (480 minutes), whatever this machine's zone.
+  const CHINA = 480;
+  const now = Date.UTC(2026, 10, 22, 7, 0); // 15:00 in the centre
   const base: Warning = {
     id: 'YJ-1',
     rule: 'group-risk',
     level: 'red',
     state: 'open',
     facts: { incidentTitle: 'x' },
-    raisedAt: new Date(2026, 10, 22, 14, 5).toISOString(),
-    updatedAt: new Date(2026, 10, 22, 14, 5).toISOString(),
+    raisedAt: new Date(Date.UTC(2026, 10, 22, 6, 5)).toISOString(),
+    updatedAt: new Date(Date.UTC(2026, 10, 22, 6, 5)).toISOString(),
     incidentIds: [],
   };
 
   it('shows the time alone today, with the date on another day', () => {
-    expect(shortTime(base.raisedAt, now)).toBe('14:05');
-    expect(shortTime(new Date(2026, 10, 21, 9, 3).toISOString(), now)).toBe('11/21 09:03');
+    expect(shortTime(base.raisedAt, now, CHINA)).toBe('14:05');
+    expect(shortTime(new Date(Date.UTC(2026, 10, 21, 1, 3)).toISOString(), now, CHINA)).toBe(
+      '11/21 09:03',
+    );
+    // Half past midnight in the centre is still the evening before in UTC: today, all the same.
+    expect(shortTime(new Date(Date.UTC(2026, 10, 21, 16, 30)).toISOString(), now, CHINA)).toBe(
+      '00:30',
+    );
+    // A centre on another clock sees its own hour.
+    expect(shortTime(base.raisedAt, now, 0)).toBe('06:05');
   });
 
   it('says who acknowledged it and when', () => {
-    expect(warningStateText(base, zh, now)).toBe('待确认');
+    expect(warningStateText(base, zh, now, CHINA)).toBe('待确认');
     const acked: Warning = {
       ...base,
       state: 'acknowledged',
-      acknowledged: { by: 'duty', name: '李明', at: new Date(2026, 10, 22, 14, 12).toISOString() },
+      acknowledged: {
+        by: 'duty',
+        name: '李明',
+        at: new Date(Date.UTC(2026, 10, 22, 6, 12)).toISOString(),
+      },
     };
-    expect(warningStateText(acked, zh, now)).toBe('已确认（李明 14:12）');
-    expect(warningStateText(acked, en, now)).toBe('Acknowledged by 李明, 14:12');
+    expect(warningStateText(acked, zh, now, CHINA)).toBe('已确认（李明 14:12）');
+    expect(warningStateText(acked, en, now, CHINA)).toBe('Acknowledged by 李明, 14:12');
   });
 });

@@ -1,4 +1,5 @@
 import { CATEGORIES } from '../../../shared/domain/vocabulary.js';
+import { centreClock, centreDay } from '../../../shared/index.js';
 import type { Warning } from '../../../shared/domain/warnings.js';
 import type { MessageKey } from '../i18n/index.js';
 
@@ -69,31 +70,27 @@ export function warningSentence(
 }
 
 /**
- * A time on a warning, short: the hour and minute today, with the date on another day (in the
- * screen's time zone, as every other time on the desk).
+ * A time on a warning, short: the hour and minute today, with the date on another day, on the
+ * centre's clock (its offset from UTC, minutes) whatever the screen's own zone.
  */
-export function shortTime(iso: string, now: number): string {
-  const d = new Date(iso);
-  const today = new Date(now);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return d.toDateString() === today.toDateString()
-    ? hm
-    : `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
+export function shortTime(iso: string, now: number, offsetMinutes: number): string {
+  const at = centreClock(Date.parse(iso), offsetMinutes);
+  const hm = at.slice(11);
+  if (centreDay(Date.parse(iso), offsetMinutes) === centreDay(now, offsetMinutes)) return hm;
+  return `${Number(at.slice(5, 7))}/${Number(at.slice(8, 10))} ${hm}`;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** Its state in words: 待确认, 已确认 with who and when, 已解除. */
-export function warningStateText(w: Warning, t: T, now: number): string {
+export function warningStateText(w: Warning, t: T, now: number, offsetMinutes: number): string {
   if (w.state === 'acknowledged' && w.acknowledged)
     return fill(t('warning.acknowledgedBy'), {
       name: w.acknowledged.name,
-      time: shortTime(w.acknowledged.at, now),
+      time: shortTime(w.acknowledged.at, now, offsetMinutes),
     });
   if (w.state === 'resolved' && w.resolved)
     return fill(t('warning.resolvedBy'), {
       name: w.resolved.name,
-      time: shortTime(w.resolved.at, now),
+      time: shortTime(w.resolved.at, now, offsetMinutes),
     });
   return t(`warning.state.${w.state}`);
 }

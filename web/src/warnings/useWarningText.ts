@@ -1,5 +1,6 @@
 import { computed } from 'vue';
 import type { Warning } from '../../../shared/domain/warnings.js';
+import { useCentreTime } from '../composables/useCentreTime.js';
 import { useI18n } from '../i18n/index.js';
 import { useCamerasStore } from '../stores/cameras.js';
 import { useCityStore } from '../stores/city.js';
@@ -13,6 +14,7 @@ export function useWarningText() {
   const { t } = useI18n();
   const city = useCityStore();
   const cameras = useCamerasStore();
+  const { offset } = useCentreTime();
   void cameras.load().catch(() => undefined);
   const departments = computed(() => new Map(city.departments.map((d) => [d.id, d.name])));
   const names: WarningNames = {
@@ -23,6 +25,6 @@ export function useWarningText() {
   return {
     names,
     sentence: (w: Warning) => warningSentence(w, t, names),
-    state: (w: Warning, now: number) => warningStateText(w, t, now),
+    state: (w: Warning, now: number) => warningStateText(w, t, now, offset()),
   };
 }
