@@ -43,6 +43,9 @@ export type TourCameras = z.infer<typeof TourCamerasSchema>;
 
 /** 'HH:mm' on the centre's clock. */
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A schedule's hours from the start of a day to its end. */
+export const ALL_DAY = { from: '00:00', to: '24:00' } as const;
+
 /** The end may be 24:00, the end of the day. */
 const END_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 

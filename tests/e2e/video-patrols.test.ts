@@ -197,6 +197,9 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
     await form.locator('[role=alert]', { hasText: '方案名称' }).waitFor();
     await form.locator('input[name=name]').fill('街道全域巡查');
     await form.locator('input[name=dwellSeconds]').fill('20');
+    // On weekdays, all day: to the end of the day, which a time field cannot hold.
+    await form.locator('input[name=scheduled]').check();
+    await form.locator('input[name=allDay]').check();
     if (shotDir) await desk.screenshot({ path: `${shotDir}/plan-form.png` });
     await form.locator('button[type=submit]').click();
     await form.waitFor({ state: 'detached' });
@@ -207,6 +210,7 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
       name: '街道全域巡查',
       dwellSeconds: 20,
       cameras: { kind: 'street' },
+      schedule: { days: [1, 2, 3, 4, 5], from: '00:00', to: '24:00' },
       updatedBy: '大屏操作员 王芳',
     });
     expect(res.body.plan.cameraIds.length).toBeGreaterThan(0);

@@ -494,6 +494,7 @@ export default {
     saveNote: 'Save',
     manualOnly: 'By hand only',
     everyDay: 'Daily',
+    allDay: 'all day',
     workdays: 'Weekdays',
     allWalls: 'All walls',
     newPlan: 'New plan',

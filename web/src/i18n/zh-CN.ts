@@ -482,6 +482,7 @@ export default {
     saveNote: '保存',
     manualOnly: '仅手动',
     everyDay: '每天',
+    allDay: '全天',
     workdays: '工作日',
     allWalls: '全部大屏',
     newPlan: '新建方案',

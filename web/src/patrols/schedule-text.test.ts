@@ -13,9 +13,9 @@ describe('scheduleText', () => {
     const nights = { days: [1, 3, 5], from: '22:00', to: '06:00' };
     expect(text('zh-CN', nights)).toBe('周一三五 22:00–06:00');
     expect(text('en', nights)).toBe('Mon Wed Fri 22:00–06:00');
-    expect(text('zh-CN', { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' })).toBe(
-      '每天 00:00–24:00',
-    );
+    const always = { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' };
+    expect(text('zh-CN', always)).toBe('每天 全天');
+    expect(text('en', always)).toBe('Daily all day');
   });
 
   it('names a plan with no schedule as run by hand', () => {

@@ -1,4 +1,4 @@
-import type { TourSchedule } from '../../../shared/domain/video-patrols.js';
+import { ALL_DAY, type TourSchedule } from '../../../shared/domain/video-patrols.js';
 import type { Locale, MessageKey } from '../i18n/index.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
@@ -20,5 +20,9 @@ export function scheduleText(
           days
             .map((d) => t(`videoPatrol.weekday.${d}` as MessageKey))
             .join(locale === 'zh-CN' ? '' : ' ');
-  return `${named} ${schedule.from}–${schedule.to}`;
+  const hours =
+    schedule.from === ALL_DAY.from && schedule.to === ALL_DAY.to
+      ? t('videoPatrol.allDay')
+      : `${schedule.from}–${schedule.to}`;
+  return `${named} ${hours}`;
 }
