@@ -9,6 +9,8 @@ import { e2eEnvironment } from '../support/e2e.js';
 import { api, demoCity, INGEST_KEY, login } from '../support/server.js';
 
 const env = e2eEnvironment();
+/** Where to keep screenshots for people to look at, when asked (SHOT_DIR=...). */
+const shotDir = process.env.SHOT_DIR;
 
 /** A community whose name no other region or key place shares: the search's first hit. */
 function uniqueCommunity() {
@@ -220,6 +222,7 @@ describe('the duty desk’s tools in real Chromium', { timeout: 240_000 }, () =>
       expected.length,
     );
     expect(await page.locator('.detail .timeline time').allTextContents()).toEqual(expected);
+    if (shotDir) await page.screenshot({ path: `${shotDir}/desk-other-zone.png` });
     await context.close();
   });
 });
