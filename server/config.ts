@@ -86,6 +86,8 @@ export const ConfigSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
+        /** What the screens call it (指挥大厅主屏); the name otherwise. */
+        title: z.string().trim().min(1).max(40).optional(),
         token: z.string().min(16),
         role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE).default('operator'),
         /** A sub-centre's wall: it shows that region, and only that region's desks push to it. */

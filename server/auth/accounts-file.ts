@@ -41,6 +41,8 @@ export const UsernameSchema = z
   .max(64)
   .regex(/^[\p{L}\p{N}._@-]+$/u, 'use letters, digits and . _ @ - only');
 const NameSchema = z.string().trim().min(1).max(100);
+/** What the screens call a wall (指挥大厅主屏): its name stays the token's key in logs and plans. */
+export const TitleSchema = z.string().trim().min(1).max(40);
 
 export const AccountUserSchema = z
   .object({
@@ -74,6 +76,7 @@ const AccountsFileSchema = z
         z
           .object({
             name: NameSchema,
+            title: TitleSchema.optional(),
             tokenHash: Sha256Schema,
             role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE),
             regionId: IdSchema.optional(),
@@ -106,7 +109,16 @@ const AccountsFileSchema = z
 export interface AccountsFile {
   users: AccountUser[];
   ingestKeys: { name: string; keyHash: string }[];
-  deviceTokens: { name: string; tokenHash: string; role: Role; regionId?: string }[];
+  deviceTokens: DeviceToken[];
+}
+
+/** A wall's token as kept: its name (the key), the title screens show, the hash, role and area. */
+export interface DeviceToken {
+  name: string;
+  title?: string;
+  tokenHash: string;
+  role: Role;
+  regionId?: string;
 }
 
 export function emptyAccounts(): AccountsFile {

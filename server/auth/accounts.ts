@@ -3,7 +3,13 @@ import { basename, dirname } from 'node:path';
 import type { Role } from '../../shared/index.js';
 import { ConfigError, type Config } from '../config.js';
 import { moduleLog } from '../log.js';
-import { accountsPath, hashSecret, readAccountsFile, type AccountsFile } from './accounts-file.js';
+import {
+  accountsPath,
+  hashSecret,
+  readAccountsFile,
+  type AccountsFile,
+  type DeviceToken,
+} from './accounts-file.js';
 import { sameBindings } from './bindings.js';
 import {
   demoDeviceTokens,
@@ -30,7 +36,7 @@ export interface LiveUser {
 export interface Accounts {
   users: ReadonlyMap<string, LiveUser>;
   ingestKeys: readonly { name: string; keyHash: string }[];
-  deviceTokens: readonly { name: string; tokenHash: string; role: Role; regionId?: string }[];
+  deviceTokens: readonly DeviceToken[];
   /** Whether these are the demo's published accounts (demo mode with no real ones). */
   demo: boolean;
 }
@@ -76,6 +82,7 @@ export function mergeAccounts(config: Config, file: AccountsFile, path = account
     deviceTokens: [
       ...tokens.map((t) => ({
         name: t.name,
+        ...(t.title ? { title: t.title } : {}),
         tokenHash: hashSecret(t.token),
         role: t.role,
         ...(t.regionId ? { regionId: t.regionId } : {}),

@@ -19,6 +19,8 @@ export interface Principal extends Actor {
   expiresAt?: number;
   /** A wall device's token hash, so its sockets can be ended when the token is removed. */
   deviceTokenHash?: string;
+  /** A wall device's name: its key in pushes and tour plans (`name` is what screens call it). */
+  wall?: string;
   /**
    * Who the user acts as (ROLE_BINDINGS), from the live accounts: the department of a
    * `department` user, the grid worker of a `grid` user's phone, the patrol of a `patrol` user's
@@ -225,7 +227,8 @@ export class Auth {
     if (device)
       return {
         id: `device:${device.name}`,
-        name: device.name,
+        name: device.title ?? device.name,
+        wall: device.name,
         role: device.role,
         deviceTokenHash: device.tokenHash,
         ...(device.regionId ? { regionId: device.regionId } : {}),

@@ -48,8 +48,14 @@ export function demoIngestKeys(): Config['ingestKeys'] {
 
 export function demoDeviceTokens(): Config['deviceTokens'] {
   return [
-    { name: 'demo-wall', token: DEMO_WALL_TOKEN, role: 'operator' },
-    { name: 'binjiang-wall', token: DEMO_STREET_WALL_TOKEN, role: 'operator', regionId: 'd01-s01' },
+    { name: 'demo-wall', title: '指挥大厅主屏', token: DEMO_WALL_TOKEN, role: 'operator' },
+    {
+      name: 'binjiang-wall',
+      title: '滨江街道大屏',
+      token: DEMO_STREET_WALL_TOKEN,
+      role: 'operator',
+      regionId: 'd01-s01',
+    },
   ];
 }
 

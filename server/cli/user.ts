@@ -15,6 +15,7 @@ import {
 import {
   hashSecret,
   readAccountsFile,
+  TitleSchema,
   UsernameSchema,
   writeAccountsFile,
   type AccountsFile,
@@ -48,9 +49,10 @@ integration keys (Authorization: Bearer <key> on POST /api/v1/reports):
   key remove <name>        remove a key; posts with it get 401 at once
 
 wall device tokens (open /wall#device=<token> once on the wall PC):
-  wall add <name> [--role <role>] [--region <id>]
-                           make a wall token (role operator unless given) and print it, once
-  wall list                list the wall tokens' names and roles
+  wall add <name> [--title <显示名称>] [--role <role>] [--region <id>]
+                           make a wall token (role operator unless given) and print it, once;
+                           the screens call the wall by its title (指挥大厅主屏), else its name
+  wall list                list the wall tokens' names, titles and roles
   wall remove <name>       remove a token; its walls are disconnected at once
 
 roles: ${ROLES.join(', ')}.
@@ -79,6 +81,7 @@ type Options = {
   'grid-worker'?: string;
   patrol?: string;
   region?: string;
+  title?: string;
   help?: boolean;
 };
 
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
         'grid-worker': { type: 'string' },
         patrol: { type: 'string' },
         region: { type: 'string' },
+        title: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -244,12 +248,15 @@ class Commands {
   }
 
   addSecret(what: 'key' | 'wall', name: string): void {
-    this.allow(`${what} add`, ...(what === 'wall' ? (['role', 'region'] as const) : []));
+    this.allow(`${what} add`, ...(what === 'wall' ? (['role', 'region', 'title'] as const) : []));
     const role = what === 'wall' ? this.role(this.options.role ?? 'operator', false) : undefined;
     // A token carries no binding: a grid, patrol or department screen must be a user's.
     if (role && !isUnboundRole(role)) throw new CliError(UNBOUND_ROLE_MESSAGE);
     if (!name.trim() || name.length > 100)
       throw new CliError(`bad name ${JSON.stringify(name)}: 1 to 100 characters`);
+    const title = this.options.title?.trim();
+    if (this.options.title !== undefined && !TitleSchema.safeParse(title).success)
+      throw new CliError(`bad title ${JSON.stringify(this.options.title)}: 1 to 40 characters`);
     const accounts = this.read();
     const taken =
       what === 'key'
@@ -262,6 +269,7 @@ class Commands {
     else
       accounts.deviceTokens.push({
         name,
+        ...(title ? { title } : {}),
         tokenHash: hashSecret(secret),
         role: role!,
         ...(this.options.region ? { regionId: this.options.region } : {}),
@@ -301,8 +309,8 @@ class Commands {
       );
     else
       table(
-        ['NAME', 'ROLE'],
-        accounts.deviceTokens.map((t) => [t.name, t.role]),
+        ['NAME', 'TITLE', 'ROLE'],
+        accounts.deviceTokens.map((t) => [t.name, t.title ?? '', t.role]),
       );
   }
 

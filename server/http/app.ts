@@ -132,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
       // Names and areas only, for the desks' push-to-wall target list; the tokens stay here.
       walls: deps.auth.accounts.current.deviceTokens.map((d) => ({
         name: d.name,
+        ...(d.title ? { title: d.title } : {}),
         ...(d.regionId ? { regionId: d.regionId } : {}),
       })),
     });

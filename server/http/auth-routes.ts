@@ -45,7 +45,13 @@ export function authRoutes(auth: Auth, metrics: Metrics): Router {
     const principal = req.principal!;
     const { id, name, role } = principal;
     // With its binding, so a phone signed in earlier knows again whose worker or patrol it is.
-    res.json({ username: id, name, role, ...bindingsOf(principal) });
+    res.json({
+      username: id,
+      name,
+      role,
+      ...bindingsOf(principal),
+      ...(principal.wall ? { wall: principal.wall } : {}),
+    });
   });
   return router;
 }

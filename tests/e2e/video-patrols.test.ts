@@ -70,7 +70,8 @@ const tileCameras = (page: Page) =>
 describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
   it('runs a plan scheduled for now on the wall, page by page, then tours again', async () => {
     const operator = await login(env.server.url, 'operator');
-    const plan = await makePlan(operator);
+    // For this wall by its name: the screens call it 指挥大厅主屏, its title.
+    const plan = await makePlan(operator, { walls: ['demo-wall'] });
     const wall = await env.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await wall.goto(`${env.server.url}${WALL}`);
 
@@ -136,7 +137,11 @@ describe('video patrols in real Chromium', { timeout: 120_000 }, () => {
       10_000,
       'the wall’s run in the log',
     );
-    expect(logged).toMatchObject({ actor: 'device:demo-wall', planName: '江滨路口视频巡查' });
+    expect(logged).toMatchObject({
+      actor: 'device:demo-wall',
+      actorName: '指挥大厅主屏',
+      planName: '江滨路口视频巡查',
+    });
     expect([...logged.cameraIds].sort()).toEqual([...cameraIds].sort());
     await wall.close();
   });

@@ -360,6 +360,37 @@ describe('accounts managed with npm run user', { timeout: 120_000 }, () => {
     wall.close();
   });
 
+  it('calls a wall by its title on the screens, and by its name in pushes and plans', async () => {
+    server = await startTestServer();
+    const bad = await user(server.dataDir, ['wall', 'add', 'hall-right', '--title', ' ']);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/bad title/) });
+    const added = await user(server.dataDir, [
+      'wall',
+      'add',
+      'hall-right',
+      '--title',
+      '指挥大厅右屏',
+    ]);
+    expect(added.code).toBe(0);
+    const token = added.stdout.trim();
+    const listed = await user(server.dataDir, ['wall', 'list']);
+    expect(listed.stdout).toMatch(/hall-right\s+指挥大厅右屏\s+operator/);
+    // The wall knows both: what it is called, and the name a push or a plan gives it.
+    const me = await eventually(async () => {
+      const res = await api(server!.url, '/api/v1/auth/me', { token });
+      if (res.status !== 200) throw new Error(`me answered ${res.status}`);
+      return res.body;
+    });
+    expect(me).toMatchObject({
+      username: 'device:hall-right',
+      name: '指挥大厅右屏',
+      wall: 'hall-right',
+    });
+    // The desks' push targets and plan forms list it with its title.
+    const config = await api(server.url, '/api/v1/client-config');
+    expect(config.body.walls).toContainEqual({ name: 'hall-right', title: '指挥大厅右屏' });
+  });
+
   it('keeps the accounts in force when the file turns invalid, and says so', async () => {
     server = await startTestServer();
     await addUser(server.dataDir, 'liuyang');

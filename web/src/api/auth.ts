@@ -22,7 +22,8 @@ export function logIn(username: string, password: string): Promise<LoginAnswer> 
 }
 
 /** Who the current token is (a wall's device token has no login). */
-export function fetchMe(): Promise<{ name: string; role: Role } & Binding> {
+/** Who the token is: a wall device also says its name (`wall`), the key pushes and plans use. */
+export function fetchMe(): Promise<{ name: string; role: Role; wall?: string } & Binding> {
   return apiFetch('/api/v1/auth/me');
 }
 

@@ -16,8 +16,11 @@ export interface ClientConfig {
   demo: boolean;
   /** The centre's offset from UTC: its days and clock times, whatever the PC's own zone. */
   utcOffsetMinutes: number;
-  /** The walls and, for a sub-centre's, the region each shows. */
-  walls: { name: string; regionId?: string }[];
+  /**
+   * The walls: each one's name (its key in plans and pushes), the title screens call it by when
+   * it has one, and for a sub-centre's, the region it shows.
+   */
+  walls: { name: string; title?: string; regionId?: string }[];
   /** The centre's level rules (五级联动): which levels have centres, deadlines to take. */
   levels: LevelRules;
 }

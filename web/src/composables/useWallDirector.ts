@@ -74,7 +74,7 @@ export function useWallDirector(options: {
   watch(
     () => live.wallPush,
     (push) => {
-      if (!push || (push.target !== 'all' && push.target !== session.name)) return;
+      if (!push || (push.target !== 'all' && push.target !== session.wallName)) return;
       const c = push.command;
       if (c.kind === 'replay') {
         replay.value = { command: c, by: push.by, heardAt: performance.now() };

@@ -28,7 +28,10 @@ export type { Binding } from '../api/auth.js';
 interface StoredSession extends Binding {
   token: string;
   role: Role;
+  /** What screens call whoever it is: a user's name, a wall's title. */
   name: string;
+  /** A wall device's name, the key pushes and tour plans name it by. */
+  wall?: string;
 }
 
 export const useSessionStore = defineStore('session', () => {
@@ -36,6 +39,9 @@ export const useSessionStore = defineStore('session', () => {
   const token = ref(stored?.token);
   const role = ref<Role | undefined>(stored?.role);
   const name = ref(stored?.name ?? '');
+  const wall = ref(stored?.wall);
+  /** The wall this screen is, as pushes and plans name it (a session from before: its name). */
+  const wallName = computed(() => wall.value ?? name.value);
   const binding = ref<Binding>(bindingOf(stored));
   setApiToken(token.value);
 
@@ -61,6 +67,7 @@ export const useSessionStore = defineStore('session', () => {
   function forget(): void {
     token.value = undefined;
     role.value = undefined;
+    wall.value = undefined;
     setApiToken(undefined);
     localStorage.removeItem(STORAGE_KEY);
   }
@@ -69,15 +76,33 @@ export const useSessionStore = defineStore('session', () => {
     token.value = s.token;
     role.value = s.role;
     name.value = s.name;
+    wall.value = s.wall;
     binding.value = bindingOf(s);
     setApiToken(s.token);
     localStorage.setItem(
       STORAGE_KEY,
-      JSON.stringify({ token: s.token, role: s.role, name: s.name, ...binding.value }),
+      JSON.stringify({
+        token: s.token,
+        role: s.role,
+        name: s.name,
+        ...(s.wall ? { wall: s.wall } : {}),
+        ...binding.value,
+      }),
     );
   }
 
-  return { token, role, name, binding, screens, login, useDeviceToken, logout, forget };
+  return {
+    token,
+    role,
+    name,
+    wallName,
+    binding,
+    screens,
+    login,
+    useDeviceToken,
+    logout,
+    forget,
+  };
 });
 
 function bindingOf(s: Partial<Binding> | undefined): Binding {
