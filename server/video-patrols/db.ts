@@ -7,6 +7,8 @@ export type StoredPlan = Omit<TourPlan, 'cameraIds'>;
 /** A patrol as stored, with the sub-centre it was run for (to list it to that area only). */
 export interface StoredPatrol extends VideoPatrol {
   regionId?: string;
+  /** A wall's run taken up again after a reload: the cameras it had shown before. */
+  shownBefore?: string[];
 }
 
 /**

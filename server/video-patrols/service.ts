@@ -19,6 +19,9 @@ import type { Clock } from '../live/clock.js';
 import { CentreDay } from '../live/day.js';
 import { VideoPatrolDb, type StoredPatrol, type StoredPlan } from './db.js';
 
+/** How soon after its run ended a wall starting the same plan is taken as a reload. */
+const RESUME_WITHIN_MS = 2 * 60_000;
+
 /** A wall that may run plans: its device name and the sub-centre region it belongs to. */
 export interface WallDevice {
   name: string;
@@ -134,6 +137,16 @@ export class VideoPatrols {
     const shown = cameraIds.length ? cameraIds : plan.cameraIds;
     this.checkShown(scope, shown);
     const now = this.deps.clock();
+    const resumed = principal.deviceTokenHash
+      ? this.resumable(principal.id, planId, now)
+      : undefined;
+    if (resumed) {
+      delete resumed.endedAt;
+      resumed.shownBefore = resumed.cameraIds;
+      this.db.putPatrol(resumed, this.day.label(new Date(resumed.startedAt)));
+      this.deps.changed('log');
+      return publicPatrol(resumed);
+    }
     const patrol: StoredPatrol = {
       id: `vp-${randomUUID()}`,
       planId,
@@ -158,7 +171,9 @@ export class VideoPatrols {
     // Ending twice (a retry after a lost answer) keeps the first end.
     if (!patrol.endedAt) {
       patrol.endedAt = this.deps.clock().toISOString();
-      if (cameraIds?.length) patrol.cameraIds = [...cameraIds];
+      if (cameraIds?.length)
+        patrol.cameraIds = [...new Set([...(patrol.shownBefore ?? []), ...cameraIds])];
+      delete patrol.shownBefore;
       this.db.putPatrol(patrol, this.day.label(new Date(patrol.startedAt)));
       this.deps.changed('log');
     }
@@ -219,6 +234,23 @@ export class VideoPatrols {
         code: 'outside_your_area',
       });
     return plan;
+  }
+
+  /**
+   * A wall reloaded in the middle of a run (a restart, a new build) brings the same plan back
+   * within moments: its run goes on in the log instead of a second entry for one window.
+   */
+  private resumable(actor: string, planId: string, now: Date): StoredPatrol | undefined {
+    return this.db
+      .day(this.day.label(now))
+      .filter(
+        (p) =>
+          p.actor === actor &&
+          p.planId === planId &&
+          p.endedAt !== undefined &&
+          now.getTime() - Date.parse(p.endedAt) <= RESUME_WITHIN_MS,
+      )
+      .at(-1);
   }
 
   private ownPatrol({ principal }: Asker, id: string): StoredPatrol {
@@ -322,6 +354,10 @@ export class VideoPatrols {
 }
 
 /** A patrol without the area it is filed under. */
-function publicPatrol({ regionId: _region, ...patrol }: StoredPatrol): VideoPatrol {
+function publicPatrol({
+  regionId: _region,
+  shownBefore: _shown,
+  ...patrol
+}: StoredPatrol): VideoPatrol {
   return patrol;
 }

@@ -325,4 +325,42 @@ describe('the patrol log (巡查记录)', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.error.fields[0].path).toBe('text');
   });
+
+  it('takes a wall’s run up again when the wall comes back within moments, not a second entry', async () => {
+    const start = async (as: string) =>
+      (await api(server.url, '/api/v1/video-patrols', { token: token[as], body: { planId } })).body
+        .patrol as VideoPatrol;
+    const end = async (as: string, id: string, cameraIds: string[]) =>
+      (
+        await api(server.url, `/api/v1/video-patrols/${id}/end`, {
+          token: token[as],
+          body: { cameraIds },
+        })
+      ).body.patrol as VideoPatrol;
+    const first = await start('wall');
+    now += 30_000;
+    await end('wall', first.id, inStreet.slice(0, 2));
+    // The wall reloads (a new build, a restart) and its schedule brings the plan back.
+    now += 20_000;
+    const again = await start('wall');
+    expect(again.id).toBe(first.id);
+    expect(again.endedAt).toBeUndefined();
+    now += 60_000;
+    const ended = await end('wall', first.id, inStreet.slice(2, 4));
+    expect(ended).toMatchObject({
+      cameraIds: inStreet.slice(0, 4),
+      endedAt: new Date(now).toISOString(),
+    });
+    // Minutes later it is another run; and a person at a desk starting again is always one.
+    now += 5 * 60_000;
+    const later = await start('wall');
+    expect(later.id).not.toBe(first.id);
+    const desk = await start('duty');
+    await end('duty', desk.id, inStreet.slice(0, 1));
+    now += 10_000;
+    expect((await start('duty')).id).not.toBe(desk.id);
+    const log = await api(server.url, '/api/v1/video-patrols', { token: token.leader });
+    const ids = (log.body.patrols as VideoPatrol[]).map((p) => p.id);
+    expect(ids.filter((id) => id === first.id)).toHaveLength(1);
+  });
 });
