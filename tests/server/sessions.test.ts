@@ -92,7 +92,8 @@ describe('sessions that end everywhere at once', () => {
     expect((await api(server.url, '/api/v1/auth/logout', { token, method: 'POST' })).status).toBe(
       204,
     );
-    expect((await disconnected) - loggedOut).toBeLessThan(1_000);
+    // Ended by the logout itself: a bound loose enough that a loaded machine cannot miss it.
+    expect((await disconnected) - loggedOut).toBeLessThan(5_000);
     expect((await api(server.url, '/api/v1/auth/me', { token })).status).toBe(401);
     // The same user's other session is another session: it stays.
     expect(stays.socket.connected).toBe(true);
@@ -129,7 +130,7 @@ describe('a session past its lifetime', () => {
   });
   afterAll(() => server?.stop());
 
-  it('loses its socket within a second of expiring', async () => {
+  it('loses its socket once it expires, not before and not minutes later', async () => {
     const res = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -142,7 +143,9 @@ describe('a session past its lifetime', () => {
       client.socket.once('disconnect', () => resolve(Date.now())),
     );
     expect(at - Date.parse(expiresAt)).toBeGreaterThanOrEqual(0);
-    expect(at - Date.parse(expiresAt)).toBeLessThan(1_000);
+    // The server looks for expired sessions every half second; a bound of 5 s is loose enough
+    // that a loaded machine cannot miss it, and fails a sweep left to run once a minute.
+    expect(at - Date.parse(expiresAt)).toBeLessThan(5_000);
     expect((await api(server.url, '/api/v1/auth/me', { token })).status).toBe(401);
     client.close();
   });
