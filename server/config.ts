@@ -21,6 +21,9 @@ import { WarningsConfigSchema } from './warnings/config.js';
  * Server configuration: an optional JSON file (CONFIG_FILE) overlaid by environment variables,
  * validated once at start so a bad value stops the server with a message naming it.
  */
+/** What the screens call a wall (指挥大厅主屏): its name stays the token's key in logs and plans. */
+export const WallTitleSchema = z.string().trim().min(1).max(40);
+
 export const ConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   /** Where to listen; unset: loopback in demo mode (said at start), every address otherwise. */
@@ -87,7 +90,7 @@ export const ConfigSchema = z.object({
       z.object({
         name: z.string().min(1),
         /** What the screens call it (指挥大厅主屏); the name otherwise. */
-        title: z.string().trim().min(1).max(40).optional(),
+        title: WallTitleSchema.optional(),
         token: z.string().min(16),
         role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE).default('operator'),
         /** A sub-centre's wall: it shows that region, and only that region's desks push to it. */

@@ -12,7 +12,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { IdSchema, RoleSchema, type Role } from '../../shared/index.js';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, WallTitleSchema, type Config } from '../config.js';
 import { bindingIssues, isUnboundRole, UNBOUND_ROLE_MESSAGE } from './bindings.js';
 import { PASSWORD_HASH_PATTERN } from './passwords.js';
 
@@ -41,8 +41,6 @@ export const UsernameSchema = z
   .max(64)
   .regex(/^[\p{L}\p{N}._@-]+$/u, 'use letters, digits and . _ @ - only');
 const NameSchema = z.string().trim().min(1).max(100);
-/** What the screens call a wall (指挥大厅主屏): its name stays the token's key in logs and plans. */
-export const TitleSchema = z.string().trim().min(1).max(40);
 
 export const AccountUserSchema = z
   .object({
@@ -76,7 +74,7 @@ const AccountsFileSchema = z
         z
           .object({
             name: NameSchema,
-            title: TitleSchema.optional(),
+            title: WallTitleSchema.optional(),
             tokenHash: Sha256Schema,
             role: RoleSchema.refine(isUnboundRole, UNBOUND_ROLE_MESSAGE),
             regionId: IdSchema.optional(),

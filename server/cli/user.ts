@@ -15,7 +15,6 @@ import {
 import {
   hashSecret,
   readAccountsFile,
-  TitleSchema,
   UsernameSchema,
   writeAccountsFile,
   type AccountsFile,
@@ -30,7 +29,7 @@ import {
 } from '../auth/bindings.js';
 import { DEMO_PASSWORD } from '../auth/demo-credentials.js';
 import { createPasswordHash } from '../auth/passwords.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, WallTitleSchema, type Config } from '../config.js';
 
 export const USAGE = `usage: npm run user -- <command>
 
@@ -255,7 +254,7 @@ class Commands {
     if (!name.trim() || name.length > 100)
       throw new CliError(`bad name ${JSON.stringify(name)}: 1 to 100 characters`);
     const title = this.options.title?.trim();
-    if (this.options.title !== undefined && !TitleSchema.safeParse(title).success)
+    if (this.options.title !== undefined && !WallTitleSchema.safeParse(title).success)
       throw new CliError(`bad title ${JSON.stringify(this.options.title)}: 1 to 40 characters`);
     const accounts = this.read();
     const taken =

@@ -27,11 +27,12 @@ export interface FigureFeed {
  * The charts' figures, kept up to date from the store's changes: the charts follow the same
  * filters as the map and the lists, which the server's KPIs (the figures in the tiles) cannot.
  * Counting all 20,000 incidents again at each redraw took the desk ~100 ms of main thread; a
- * change now costs only itself. Everything is counted again on a new snapshot, a new local day,
+ * change now costs only itself. Everything is counted again on a new snapshot, a new day,
  * another filter, or while the filter has a time window (what it lets through moves with the
  * clock). "Today" is the centre's day (its offset from UTC), as the store's: it holds every
- * incident reported or finished today, whatever zone the screen's PC is set to. Answers the same object while no incident's share moved, so the charts' options are
- * not even built again (useChart skips an option that draws the same).
+ * incident reported or finished today, whatever zone the screen's PC is set to. Answers the same
+ * object while no incident's share moved, so the charts' options are not even built again
+ * (useChart skips an option that draws the same).
  */
 export class FigureTally {
   private readonly shares = new Map<string, Share>();

@@ -74,9 +74,10 @@ export function warningSentence(
  * centre's clock (its offset from UTC, minutes) whatever the screen's own zone.
  */
 export function shortTime(iso: string, now: number, offsetMinutes: number): string {
-  const at = centreClock(Date.parse(iso), offsetMinutes);
+  const ms = Date.parse(iso);
+  const at = centreClock(ms, offsetMinutes);
   const hm = at.slice(11);
-  if (centreDay(Date.parse(iso), offsetMinutes) === centreDay(now, offsetMinutes)) return hm;
+  if (centreDay(ms, offsetMinutes) === centreDay(now, offsetMinutes)) return hm;
   return `${Number(at.slice(5, 7))}/${Number(at.slice(8, 10))} ${hm}`;
 }
 
